@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# pam_netns - one GNU Makefile for the module, the helper, tests and docs.
+#
+#   make                  build build/pam_netns.so and build/netns-helper
+#   sudo make check       install missing test dependencies, run every test
+#   sudo make demo        open real sessions in a throwaway sandbox
+#   make bench            measure session cost (see bench/)
+#   make fuzz             fuzz the parsers (FUZZ_SECONDS=N)
+#   make install          honours DESTDIR, PREFIX, SYSCONFDIR, SECUREDIR ...
+#   V=1                   show the commands;  SANITIZE=1  ASan + UBSan build
+
+PREFIX      ?= /usr
+SYSCONFDIR  ?= /etc
+RUNSTATEDIR ?= /run
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share
+UNITDIR     ?= /lib/systemd/system
+PKG_CONFIG  ?= pkg-config
+SECUREDIR   ?= $(shell $(PKG_CONFIG) --variable=libdir pam 2>/dev/null || echo /lib/x86_64-linux-gnu)/security
+VERSION     := 0.1.0
+
+HELPER_PATH   ?= $(SBINDIR)/netns-helper
+CONF_PATH     ?= $(SYSCONFDIR)/security/pam_netns.conf
+STATE_DIR     ?= $(RUNSTATEDIR)/pam_netns
+NETNS_RUN_DIR ?= $(RUNSTATEDIR)/netns
+NETNS_ETC_DIR ?= $(SYSCONFDIR)/netns
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	   -fno-strict-aliasing -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	   -fPIC -MMD -MP
+DEFS    := -DVERSION='"$(VERSION)"' -DHELPER_PATH='"$(HELPER_PATH)"' \
+	   -DCONF_PATH='"$(CONF_PATH)"' -DSTATE_DIR='"$(STATE_DIR)"' \
+	   -DNETNS_RUN_DIR='"$(NETNS_RUN_DIR)"' -DNETNS_ETC_DIR='"$(NETNS_ETC_DIR)"'
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libmnl libnftnl libcap libconfig)
+HELPER_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmnl libnftnl libcap libconfig)
+PAM_LIBS = $(shell $(PKG_CONFIG) --libs pam 2>/dev/null || echo -lpam)
+
+ifneq ($(V),1)
+Q = @
+quiet = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+B := build
+HELPER_SRCS := $(filter-out netns-helper/main.c,$(wildcard netns-helper/*.c))
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
+MODULE_SRCS := $(wildcard pam_netns/*.c)
+MODULE_OBJS := $(MODULE_SRCS:%.c=$(B)/%.o) $(B)/pam_netns/names.o
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
+TOOL_SRCS   := $(wildcard tests/tools/*.c)
+TOOL_BINS   := $(TOOL_SRCS:%.c=$(B)/%)
+
+MAN_IN      := $(wildcard man/*.in)
+MANS        := $(MAN_IN:man/%.in=$(B)/man/%)
+
+all: $(B)/netns-helper $(B)/pam_netns.so $(MANS)
+
+# Man pages name the paths this build uses, as iproute2's do.
+$(B)/man/%: man/%.in Makefile
+	@mkdir -p $(@D)
+	$(call quiet,SED,$@)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@CONF_PATH@|$(CONF_PATH)|g' \
+		-e 's|@NETNS_RUN_DIR@|$(NETNS_RUN_DIR)|g' -e 's|@NETNS_ETC_DIR@|$(NETNS_ETC_DIR)|g' \
+		-e 's|@STATE_DIR@|$(STATE_DIR)|g' -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' \
+		-e 's|@SECUREDIR@|$(SECUREDIR)|g' $< > $@
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -c -o $@ $<
+
+# The module carries its own copy of the pure name checks.
+$(B)/pam_netns/names.o: netns-helper/names.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) -Inetns-helper -c -o $@ $<
+
+$(B)/libhelper.a: $(HELPER_OBJS)
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/netns-helper: $(B)/netns-helper/main.o $(B)/libhelper.a
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
+$(B)/pam_netns.so: $(MODULE_OBJS) pam_netns/pam_netns.map
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -shared -Wl,--version-script=pam_netns/pam_netns.map \
+		-Wl,-z,relro,-z,now -o $@ $(MODULE_OBJS) $(PAM_LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libhelper.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -Itests/unit \
+		$(LDFLAGS) -o $@ $< $(B)/libhelper.a $(HELPER_LIBS) $(PAM_LIBS) -ldl
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libhelper.a
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -Itests/tools -Itests/unit \
+		$(LDFLAGS) -o $@ $< $(B)/libhelper.a $(HELPER_LIBS) $(PAM_LIBS)
+
+tests: all $(UNIT_BINS) $(TOOL_BINS)
+
+deps:
+	$(Q)sh tests/deps.sh
+
+# `make check` installs what the tests need, then runs them all with prove.
+check: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)B=$(abspath $(B)) prove $(PROVE_FLAGS) $(UNIT_BINS) $(sort $(wildcard tests/integration/*.t tests/e2e/*.t)) tests/misc/*.t
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory -C tests/fuzz B=$(abspath $(B)) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)B=$(abspath $(B)) sh etc/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)B=$(abspath $(B)) sh bench/run.sh
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -Inetns-helper netns-helper pam_netns
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all tests deps check fuzz demo bench cppcheck clean install uninstall
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * caps.c - privilege hygiene for netns-helper.
+ *
+ * The helper is run by root only (by pam_netns.so from inside sshd, su,
+ * sudo, or by systemd at boot). It is never installed setuid: if it finds
+ * itself running with AT_SECURE it refuses outright, since a setuid copy
+ * would let any user drive netlink and mounts.
+ *
+ * Theory of operation:
+ *  1. caps_sanitize(): before anything else reads the environment or an
+ *     fd, drop the environment and every inherited fd above 2, and reset
+ *     signal handling the caller may have set.
+ *  2. caps_require_root(): verbs that change the system need real uid 0.
+ *  3. caps_drop(): the capability sets shrink to CAP_NET_ADMIN (netlink,
+ *     nftables, moving links) and CAP_SYS_ADMIN (setns, mount, unshare);
+ *     the bounding set is cut too and no_new_privs is set, so programs the
+ *     helper starts later cannot regain the rest.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+
+static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
+
+static void close_stray_fds(void)
+{
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
+		return;
+#endif
+	for (int fd = 3; fd < 1024; fd++)
+		(void)close(fd);
+}
+
+int caps_sanitize(char *err, size_t errlen)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	if (getauxval(AT_SECURE)) {
+		snprintf(err, errlen, "refusing to run setuid, setgid or with "
+			 "file capabilities: run it as root");
+		return -EPERM;
+	}
+	if (clearenv()) {
+		snprintf(err, errlen, "cannot clear the environment");
+		return -ENOMEM;
+	}
+	/* Programs the helper starts later get a fixed, root-owned PATH. */
+	(void)setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	close_stray_fds();
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	umask(022);
+	return 0;
+}
+
+int caps_require_root(char *err, size_t errlen)
+{
+	if (getuid() != 0 || geteuid() != 0) {
+		snprintf(err, errlen, "this verb needs root (real uid %u)",
+			 (unsigned)getuid());
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int drop_bounding(void)
+{
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			kept |= keep[i] == c;
+		if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) &&
+		    errno != EINVAL)
+			return -errno;
+	}
+	return 0;
+}
+
+int caps_drop(char *err, size_t errlen)
+{
+	cap_t caps;
+	int r;
+
+	r = drop_bounding();
+	if (r) {
+		snprintf(err, errlen, "cannot drop the bounding set: %s",
+			 strerror(-r));
+		return r;
+	}
+	caps = cap_init();
+	if (!caps)
+		return -ENOMEM;
+	r = cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET) ||
+	    cap_set_proc(caps) ? -errno : 0;
+	cap_free(caps);
+	if (!r && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		r = -errno;
+	if (r)
+		snprintf(err, errlen, "cannot drop capabilities: %s",
+			 strerror(-r));
+	return r;
+}

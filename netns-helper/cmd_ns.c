@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_ns.c - up and down: pre-build a shared namespace (e.g. at boot from
+ * netns-helper@NETWORK.service) and tear one down.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "log.h"
+#include "netns.h"
+#include "ns.h"
+#include "state.h"
+
+static int with_state(struct nl *host)
+{
+	char e[256];
+	int r = state_open(e, sizeof(e));
+
+	if (r) {
+		err("%s", e);
+		return r;
+	}
+	r = nl_open(host);
+	if (r)
+		err("netlink: %s", strerror(-r));
+	return r;
+}
+
+int cmd_up(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ 0 }
+	};
+	const char *name = NULL;
+	const struct network *net;
+	struct nl host = { 0 };
+	char e[CONF_ERR_MAX];
+	enum name_err ne;
+	struct conf *c;
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (o != 'n')
+			return EXIT_USAGE;
+		name = optarg;
+	}
+	if (optind != argc - 1) {
+		err("usage: up NETWORK [--name NAME]");
+		return EXIT_USAGE;
+	}
+	c = ctx_conf(ctx);
+	if (!c)
+		return EXIT_CONFIG;
+	net = conf_network(c, argv[optind]);
+	if (!net) {
+		err("up: network '%s' is not defined in %s", argv[optind],
+		    c->path);
+		return EXIT_USAGE;
+	}
+	name = name ?: net->name;
+	ne = name_check_netns(name);
+	if (ne) {
+		err("up: namespace name '%s' %s", name,
+		    name_err_str(ne, NETNS_NAME_MAX));
+		return EXIT_USAGE;
+	}
+	if (with_state(&host))
+		return EXIT_FAIL;
+	if (ns_ready(name)) {
+		info("namespace '%s' is up already", name);
+		r = 0;
+	} else {
+		if (rec_exists("ns", name))
+			(void)ns_destroy(&host, name);
+		r = ns_create(&host, name, net, SCOPE_SHARED, NULL, e,
+			      sizeof(e));
+		if (r)
+			err("up %s: %s", name, e);
+	}
+	nl_close(&host);
+	return r ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_down(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ 0 }
+	};
+	char members[NETNS_NAME_MAX + 16];
+	struct nl host = { 0 };
+	bool force = false;
+	const char *name;
+	int o, n, r;
+
+	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		if (o != 'f')
+			return EXIT_USAGE;
+		force = true;
+	}
+	if (optind != argc - 1 || name_check_netns(argv[optind])) {
+		err("usage: down [--force] NAME");
+		return EXIT_USAGE;
+	}
+	name = argv[optind];
+	if (with_state(&host))
+		return EXIT_FAIL;
+	r = 0;
+	snprintf(members, sizeof(members), "members/%s", name);
+	n = rec_count(members);
+	if (!rec_exists("ns", name)) {
+		if (netns_exists(name)) {
+			err("down: namespace '%s' was not made by pam_netns; "
+			    "leaving it alone", name);
+			r = -EPERM;
+		} else {
+			info("namespace '%s' is down already", name);
+		}
+	} else if (n > 0 && !force) {
+		err("down: namespace '%s' has %d open session%s; log them "
+		    "out or use --force", name, n, n == 1 ? "" : "s");
+		r = -EBUSY;
+	} else {
+		r = ns_destroy(&host, name);
+	}
+	nl_close(&host);
+	return r ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_policy.c - the read-only verbs about the policy file:
+ *   check    validate it and print a one-screen summary
+ *   explain  say what a login of USER would get, and why
+ * Neither changes anything, and neither needs root.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "log.h"
+#include "policy.h"
+
+static void print_list(const char *key, const struct cidr_list *l)
+{
+	char buf[CIDR_STRLEN];
+
+	if (!l->n)
+		return;
+	printf(" %s", key);
+	for (size_t i = 0; i < l->n; i++)
+		printf("%s%s", i ? "," : " ",
+		       cidr_format(&l->v[i], l->v[i].prefix != cidr_bits(&l->v[i]),
+				   buf, sizeof(buf)));
+}
+
+static void print_network(const struct network *n)
+{
+	char a[CIDR_STRLEN], b[CIDR_STRLEN];
+
+	printf("  %-20s %-9s", n->name, net_type_str(n->type));
+	switch (n->type) {
+	case NET_NAT:
+		printf(" pool %s", cidr_format(&n->pool, true, a, sizeof(a)));
+		if (n->pool6.family)
+			printf(" pool6 %s",
+			       cidr_format(&n->pool6, true, b, sizeof(b)));
+		if (*n->uplink)
+			printf(" uplink %s", n->uplink);
+		print_list("allow", &n->allow);
+		print_list("deny", &n->deny);
+		if (n->n_forward)
+			printf(" forwards %zu", n->n_forward);
+		break;
+	case NET_VPN:
+		if (*n->wireguard)
+			printf(" wireguard %s", n->wireguard);
+		else
+			printf(" interface %s", n->interface);
+		break;
+	case NET_MACVLAN:
+		printf(" parent %s%s", n->parent, n->dhcp ? " dhcp" : "");
+		print_list("address", &n->address);
+		break;
+	case NET_PHYSICAL:
+		printf(" device %s", n->device);
+		print_list("address", &n->address);
+		break;
+	case NET_BRIDGE:
+		printf(" bridge %s subnet %s%s", n->bridge,
+		       cidr_format(&n->subnet, true, a, sizeof(a)),
+		       n->nat ? " nat" : "");
+		break;
+	case NET_ISOLATED:
+		break;
+	}
+	print_list("dns", &n->dns);
+	putchar('\n');
+}
+
+/* Print "KEY v1|v2" after @sep when the list has values; the next sep. */
+static const char *print_values(const char *sep, const char *key,
+				const char (*v)[CONF_STR_MAX], size_t n)
+{
+	if (!n)
+		return sep;
+	printf("%s%s ", sep, key);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? "|" : "", v[i]);
+	return ", ";
+}
+
+/* "user alice, group lab, service sshd|login, rhost 192.0.2.0/24" */
+static void print_match(const struct rule *r)
+{
+	const char *sep = "";
+
+	if (*r->user)
+		sep = print_values(sep, "user", &r->user, 1);
+	if (*r->group)
+		sep = print_values(sep, "group", &r->group, 1);
+	sep = print_values(sep, "service", r->service, r->n_service);
+	sep = print_values(sep, "rhost", r->rhost, r->n_rhost);
+	if (!*sep)
+		printf("everyone");
+}
+
+static void print_rule(const struct rule *r)
+{
+	printf("  line %-4d ", r->line);
+	print_match(r);
+	if (r->verdict == VERDICT_NETWORK)
+		printf(" -> %s (%s scope%s)\n", r->network,
+		       net_scope_str(r->scope),
+		       r->systemd_user ? ", systemd --user too" : "");
+	else
+		printf(" -> %s\n", policy_verdict_str(r->verdict));
+}
+
+int cmd_check(struct ctx *ctx, int argc, char **argv)
+{
+	struct conf *c;
+
+	if (argc > 1) {
+		err("check: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	c = ctx_conf(ctx);
+	if (!c)
+		return EXIT_CONFIG;
+	printf("%s: OK\n", c->path);
+	printf("networks (%zu):\n", c->n_nets);
+	for (size_t i = 0; i < c->n_nets; i++)
+		print_network(&c->nets[i]);
+	printf("rules (%zu, first match wins):\n", c->n_rules);
+	for (size_t i = 0; i < c->n_rules; i++)
+		print_rule(&c->rules[i]);
+	printf("default: %s\n", policy_verdict_str(c->def));
+	return EXIT_OK;
+}
+
+static void print_decision(const struct conf *c, const struct login *l,
+			   const struct decision *d)
+{
+	printf("user:    %s (uid %u)\n", l->user, (unsigned)d->uid);
+	if (d->rule) {
+		printf("rule:    %s:%d (", c->path, d->rule->line);
+		print_match(d->rule);
+		printf(")\n");
+	} else {
+		printf("rule:    none matched: the default applies\n");
+	}
+	if (d->verdict != VERDICT_NETWORK) {
+		printf("result:  %s\n", d->verdict == VERDICT_HOST ?
+		       "host (the login stays in the host's network)" :
+		       "deny (the login is refused)");
+		return;
+	}
+	printf("result:  network %s (%s)\n", d->net->name,
+	       net_type_str(d->net->type));
+	printf("scope:   %s\n", net_scope_str(d->scope));
+	if (d->scope == SCOPE_SESSION)
+		printf("netns:   %s.N (a new namespace for each login)\n",
+		       d->netns);
+	else
+		printf("netns:   %s\n", d->netns);
+}
+
+int cmd_explain(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "rhost", required_argument, NULL, 'r' },
+		{ 0 }
+	};
+	struct login l = { 0 };
+	struct decision d;
+	char e[CONF_ERR_MAX];
+	struct conf *c;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "s:r:", opts, NULL)) != -1) {
+		if (o == 's')
+			l.service = optarg;
+		else if (o == 'r')
+			l.rhost = optarg;
+		else
+			return EXIT_USAGE;
+	}
+	if (optind != argc - 1) {
+		err("usage: explain USER [--service S] [--rhost H]");
+		return EXIT_USAGE;
+	}
+	l.user = argv[optind];
+	c = ctx_conf(ctx);
+	if (!c)
+		return EXIT_CONFIG;
+	if (policy_resolve(c, &l, &d, e, sizeof(e))) {
+		err("%s", e);
+		return EXIT_FAIL;
+	}
+	print_decision(c, &l, &d);
+	return EXIT_OK;
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_session.c - session-open and session-close, the verbs pam_netns.so
+ * runs. session-open answers on stdout with key=value lines:
+ *
+ *   action=join|none|deny
+ *   netns=NAME  netns_ino=INODE  session=TOKEN  network=N  scope=S
+ *   resolv=PATH                     (join)
+ *   reason=TEXT                     (deny)
+ *
+ * and exits 0 (join, none), 3 (deny) or another code on failure, having
+ * changed nothing then. The module fails closed on anything but 0 and 3.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "dns.h"
+#include "log.h"
+#include "netns.h"
+#include "ns.h"
+#include "policy.h"
+#include "session.h"
+#include "state.h"
+#include "util.h"
+
+struct open_args {
+	struct login login;
+	const char *tty;
+	pid_t pid;
+};
+
+static int parse_pid(const char *s, pid_t *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 1 || v > 0x3fffffff)
+		return -EINVAL;
+	*ret = (pid_t)v;
+	return 0;
+}
+
+static int parse_open(int argc, char **argv, struct open_args *a)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "service", required_argument, NULL, 's' },
+		{ "rhost", required_argument, NULL, 'r' },
+		{ "tty", required_argument, NULL, 't' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ 0 }
+	};
+	int o;
+
+	while ((o = getopt_long(argc, argv, "u:s:r:t:p:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'u': a->login.user = optarg; break;
+		case 's': a->login.service = optarg; break;
+		case 'r': a->login.rhost = optarg; break;
+		case 't': a->tty = optarg; break;
+		case 'p':
+			if (parse_pid(optarg, &a->pid)) {
+				err("session-open: bad --pid '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || !a->login.user || !*a->login.user ||
+	    !a->login.service || !a->pid) {
+		err("usage: session-open --user U --service S [--rhost H] "
+		    "[--tty T] --pid PID");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int deny(const char *reason)
+{
+	printf("action=deny\nreason=%s\n", reason);
+	info("login refused: %s", reason);
+	return EXIT_DENIED;
+}
+
+/* Pick the namespace name; for session scope a fresh serial. */
+static int target_name(const struct decision *d, char *buf, size_t len)
+{
+	uint32_t serial;
+	int r;
+
+	if (d->scope != SCOPE_SESSION)
+		return strlcpy_checked(buf, d->netns, len);
+	r = state_next_serial(&serial);
+	if (r)
+		return r;
+	r = snprintf(buf, len, "%s.%u", d->netns, (unsigned)serial);
+	return (r < 0 || (size_t)r >= len || r > NETNS_NAME_MAX) ?
+		       -ENAMETOOLONG : 0;
+}
+
+/* Join @name, creating it when needed; *ret_created tells which. */
+static int get_namespace(struct nl *host, const char *name,
+			 const struct decision *d, const char *user,
+			 bool *ret_created, char *e, size_t elen)
+{
+	*ret_created = false;
+	(void)session_reap(host, name);
+	if (ns_ready(name))
+		return 0;
+	/* A record without a complete namespace is a crash's leftover. */
+	if (rec_exists("ns", name))
+		(void)ns_destroy(host, name);
+	*ret_created = true;
+	return ns_create(host, name, d->net, d->scope, user, e, elen);
+}
+
+static int answer(const char *name, const struct decision *d,
+		  const char *token)
+{
+	_cleanup_close_ int fd = netns_open(name);
+	char path[256];
+
+	if (fd < 0)
+		return fd;
+	printf("action=join\nnetns=%s\nnetns_ino=%llu\nsession=%s\n"
+	       "network=%s\nscope=%s\nresolv=%s\n", name, netns_inode(fd),
+	       token, d->net->name, net_scope_str(d->scope),
+	       dns_path(name, path, sizeof(path)));
+	return fflush(stdout) ? -errno : 0;
+}
+
+static int open_session(const struct open_args *a, const struct decision *d)
+{
+	struct session_info si = { a->login.user, a->login.service,
+				   a->login.rhost, a->tty, a->pid };
+	char name[NETNS_NAME_MAX + 1], token[TOKEN_LEN + 1], e[CONF_ERR_MAX];
+	struct nl host = { 0 };
+	bool created = false;
+	int r;
+
+	r = state_open(e, sizeof(e));
+	if (r) {
+		err("%s", e);
+		return EXIT_FAIL;
+	}
+	*e = '\0';
+	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
+	if (!r)
+		r = get_namespace(&host, name, d, a->login.user, &created, e,
+				  sizeof(e));
+	if (!r && (r = session_add(name, &si, token, sizeof(token))) == 0 &&
+	    (r = answer(name, d, token)) != 0)
+		(void)session_end(&host, token);
+	else if (r && created)
+		(void)ns_destroy(&host, name);
+	if (r)
+		err("session-open for '%s': %s", a->login.user,
+		    *e ? e : strerror(-r));
+	nl_close(&host);
+	return r ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_session_open(struct ctx *ctx, int argc, char **argv)
+{
+	struct open_args a = { 0 };
+	struct decision d;
+	char e[CONF_ERR_MAX];
+	struct conf *c;
+
+	if (parse_open(argc, argv, &a))
+		return EXIT_USAGE;
+	c = ctx_conf(ctx);
+	if (!c)
+		return EXIT_CONFIG;
+	if (policy_resolve(c, &a.login, &d, e, sizeof(e))) {
+		err("%s", e);
+		return EXIT_FAIL;
+	}
+	if (d.verdict == VERDICT_HOST) {
+		printf("action=none\n");
+		return EXIT_OK;
+	}
+	if (d.verdict == VERDICT_DENY)
+		return deny(d.rule ? "a rule of the policy denies this login" :
+				     "no rule matches and the default is deny");
+	/* One user manager per uid cannot follow per-login namespaces. */
+	if (d.scope == SCOPE_SESSION && !strcmp(a.login.service,
+						"systemd-user"))
+		return deny("session scope cannot apply to the systemd-user "
+			    "service; use scope user or shared");
+	return open_session(&a, &d);
+}
+
+int cmd_session_close(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "session", required_argument, NULL, 's' },
+		{ 0 }
+	};
+	const char *token = NULL;
+	char e[256];
+	struct nl host = { 0 };
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
+		if (o != 's')
+			return EXIT_USAGE;
+		token = optarg;
+	}
+	if (optind != argc || !token || !state_token_ok(token)) {
+		err("usage: session-close --session TOKEN");
+		return EXIT_USAGE;
+	}
+	if (state_open(e, sizeof(e))) {
+		err("%s", e);
+		return EXIT_FAIL;
+	}
+	r = nl_open(&host);
+	if (!r)
+		r = session_end(&host, token);
+	nl_close(&host);
+	if (r == -ENOENT) {
+		info("session %s: not open (closed already or reclaimed)",
+		     token);
+		return EXIT_OK;
+	}
+	if (r)
+		err("session-close %s: %s", token, strerror(-r));
+	return r ? EXIT_FAIL : EXIT_OK;
+}

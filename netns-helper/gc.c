@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * gc.c - `netns-helper gc`: reclaim what dead owners and interrupted
+ * helpers left behind, so the system converges back to what the records
+ * say is running:
+ *   1. sessions whose owner process is gone (pid + start time) are closed;
+ *   2. member entries without a session record are dropped;
+ *   3. namespaces that are incomplete, whose /run/netns file vanished, or
+ *      (user/session scope) that nobody holds, are torn down;
+ *   4. host links named like ours (pnXHEX) that no record claims are deleted;
+ *   5. nftables set elements that no record claims are deleted;
+ *   6. every lease bitmap is rebuilt from the records.
+ * It runs under the state lock, so it never races a session-open.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "log.h"
+#include "netns.h"
+#include "nft.h"
+#include "ns.h"
+#include "pool.h"
+#include "session.h"
+#include "state.h"
+
+#define GC_MAX_NS 65536
+
+struct gc {
+	struct nl *host;
+	int sessions, namespaces, links, elements;
+	/* what the surviving records claim */
+	char (*ifnames)[IFNAMSIZ];
+	char (*addrs)[CIDR_STRLEN];
+	size_t n_ifnames, n_addrs;
+	/* leases: network and slot of every record that holds one */
+	struct lease {
+		char network[NET_NAME_MAX + 1];
+		uint32_t slot;
+	} *leases;
+	size_t n_leases;
+};
+
+static int drop_orphan_member(const char *token, void *data)
+{
+	if (!rec_exists("sessions", token))
+		(void)rec_remove(data, token);
+	return 0;
+}
+
+static int sweep_members(const char *name, void *data)
+{
+	char dir[NETNS_NAME_MAX + 16];
+
+	snprintf(dir, sizeof(dir), "members/%s", name);
+	(void)rec_list(dir, drop_orphan_member, dir);
+	if (!rec_exists("ns", name) && !rec_count(dir))
+		(void)state_rmdir(dir);
+	return 0;
+}
+
+static bool ns_stale(const char *name, const struct record *rec)
+{
+	char dir[NETNS_NAME_MAX + 16];
+	const char *st = rec_get(rec, "state");
+	const char *scope = rec_get(rec, "scope");
+
+	if (!st || strcmp(st, "ready") || !netns_exists(name))
+		return true;
+	snprintf(dir, sizeof(dir), "members/%s", name);
+	return scope && strcmp(scope, "shared") && rec_count(dir) == 0;
+}
+
+static int sweep_ns(const char *name, void *data)
+{
+	struct gc *gc = data;
+	struct record rec;
+
+	if (rec_read("ns", name, &rec))
+		return 0;
+	if (ns_stale(name, &rec)) {
+		debug("gc: namespace '%s' is stale, tearing down", name);
+		(void)ns_destroy(gc->host, name);
+		gc->namespaces++;
+	}
+	return 0;
+}
+
+static int claim(const char *name, void *data)
+{
+	struct gc *gc = data;
+	struct record rec;
+	const char *v;
+
+	if (rec_read("ns", name, &rec) || gc->n_ifnames >= GC_MAX_NS ||
+	    gc->n_leases >= GC_MAX_NS)
+		return 0;
+	if (rec_get_num(&rec, "slot", -1) >= 0) {
+		struct lease *l = &gc->leases[gc->n_leases++];
+
+		snprintf(l->network, sizeof(l->network), "%s",
+			 rec_get(&rec, "network") ?: "");
+		l->slot = (uint32_t)rec_get_num(&rec, "slot", 0);
+	}
+	v = rec_get(&rec, "ifname");
+	if (v && *v)
+		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
+	for (int i = 0; i < 2; i++) {
+		v = rec_get(&rec, i ? "addr6" : "addr4");
+		if (v && *v)
+			snprintf(gc->addrs[gc->n_addrs++], CIDR_STRLEN, "%s",
+				 v);
+	}
+	return 0;
+}
+
+static bool claimed(const struct gc *gc, const char *key, bool is_ifname)
+{
+	size_t n = is_ifname ? gc->n_ifnames : gc->n_addrs;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(is_ifname ? gc->ifnames[i] : gc->addrs[i], key))
+			return true;
+	return false;
+}
+
+/* Our link names: "pn", a role letter, lowercase hex (names.c). */
+static bool ours(const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	return n > 3 && !strncmp(ifname, "pn", 2) && ifname[2] >= 'a' &&
+	       ifname[2] <= 'z' && strspn(ifname + 3, "0123456789abcdef") ==
+	       n - 3;
+}
+
+static int sweep_link(const struct nl_link *l, void *data)
+{
+	struct gc *gc = data;
+
+	if (!ours(l->name) || claimed(gc, l->name, true))
+		return 0;
+	debug("gc: deleting leaked link '%s'", l->name);
+	if (!nl_link_del(gc->host, l->ifindex))
+		gc->links++;
+	return 0;
+}
+
+static int sweep_ifname_elem(const char *key, void *data)
+{
+	struct gc *gc = data;
+	struct nft_session s = { .network = "", .host_ifname = key };
+
+	if (claimed(gc, key, true))
+		return 0;
+	if (!nft_session_del(&s))
+		gc->elements++;
+	return 0;
+}
+
+static int sweep_addr_elem(const char *key, void *data)
+{
+	struct gc *gc = data;
+	struct nft_session s = { .network = "" };
+	struct cidr a;
+
+	if (claimed(gc, key, false) || cidr_parse(key, false, &a))
+		return 0;
+	if (a.family == AF_INET)
+		s.addr4 = &a;
+	else
+		s.addr6 = &a;
+	if (!nft_session_del(&s))
+		gc->elements++;
+	return 0;
+}
+
+/* Rebuild the lease bitmap of @network from the claimed leases. */
+static int rebuild_leases(const char *network, void *data)
+{
+	struct gc *gc = data;
+	uint32_t *slots = calloc(gc->n_leases + 1, sizeof(*slots));
+	size_t n = 0;
+	int r;
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < gc->n_leases; i++)
+		if (!strcmp(gc->leases[i].network, network))
+			slots[n++] = gc->leases[i].slot;
+	r = pool_set(network, slots, n);
+	free(slots);
+	return r;
+}
+
+static int sweep_kernel(struct gc *gc)
+{
+	static const char *const addr_sets[] = { "addrs4", "addrs6" };
+	int r;
+
+	gc->ifnames = calloc(GC_MAX_NS, sizeof(*gc->ifnames));
+	gc->addrs = calloc(2 * GC_MAX_NS, sizeof(*gc->addrs));
+	gc->leases = calloc(GC_MAX_NS, sizeof(*gc->leases));
+	if (!gc->ifnames || !gc->addrs || !gc->leases)
+		return -ENOMEM;
+	r = rec_list("ns", claim, gc);
+	if (!r)
+		r = nl_link_list(gc->host, sweep_link, gc);
+	/* No table means no elements: -ENOENT is fine. */
+	if (!r && nft_set_list("ifs", sweep_ifname_elem, gc) == 0)
+		for (size_t i = 0; i < 2; i++)
+			(void)nft_set_list(addr_sets[i], sweep_addr_elem, gc);
+	if (!r)
+		r = rec_list("leases", rebuild_leases, gc);
+	return r;
+}
+
+int cmd_gc(struct ctx *ctx, int argc, char **argv)
+{
+	struct nl host = { 0 };
+	struct gc gc = { .host = &host };
+	char e[256];
+	int r;
+
+	if (argc > 1) {
+		err("usage: gc");
+		return EXIT_USAGE;
+	}
+	r = state_open(e, sizeof(e));
+	if (r) {
+		err("%s", e);
+		return EXIT_FAIL;
+	}
+	r = nl_open(&host);
+	if (!r) {
+		(void)state_sweep_tmp();
+		gc.sessions = session_reap(&host, NULL);
+		(void)rec_list("members", sweep_members, NULL);
+		(void)rec_list("ns", sweep_ns, &gc);
+		r = sweep_kernel(&gc);
+		ns_nat_cleanup();
+	}
+	nl_close(&host);
+	free(gc.ifnames);
+	free(gc.addrs);
+	free(gc.leases);
+	if (r) {
+		err("gc: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
+	printf("gc: %d sessions closed, %d namespaces removed, %d links "
+	       "deleted, %d nftables elements deleted\n", gc.sessions,
+	       gc.namespaces, gc.links, gc.elements);
+	return EXIT_OK;
+}

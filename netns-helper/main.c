@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - netns-helper: builds and tears down the network namespaces of
+ * pam_netns. Run by root: by pam_netns.so at session open and close, by
+ * systemd at boot (up), and by administrators (check, explain, list).
+ *
+ *   netns-helper [--config FILE] [-v] VERB [ARGS]
+ *
+ * main() is the only place that exits on error (die()); verbs return an
+ * exit code from cmds.h.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "cmds.h"
+#include "conf.h"
+#include "log.h"
+
+#ifndef CONF_PATH
+#define CONF_PATH "/etc/security/pam_netns.conf"
+#endif
+#ifndef VERSION
+#define VERSION "0"
+#endif
+
+struct verb {
+	const char *name;
+	int (*fn)(struct ctx *ctx, int argc, char **argv);
+	bool needs_root;
+	const char *usage;
+};
+
+static const struct verb verbs[] = {
+	{ "check", cmd_check, false, "check" },
+	{ "explain", cmd_explain, false,
+	  "explain USER [--service S] [--rhost H]" },
+	{ "up", cmd_up, true, "up NETWORK [--name NAME]" },
+	{ "down", cmd_down, true, "down NAME" },
+	{ "session-open", cmd_session_open, true,
+	  "session-open --user U --service S [--rhost H] [--tty T] --pid PID" },
+	{ "session-close", cmd_session_close, true,
+	  "session-close --session TOKEN" },
+	{ "list", cmd_list, true, "list [--json]" },
+	{ "status", cmd_status, true, "status NAME [--json]" },
+	{ "gc", cmd_gc, true, "gc" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: netns-helper [--config FILE] [-v] VERB [ARGS]\n\n"
+		   "Verbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %s\n", verbs[i].usage);
+	fprintf(f, "\nOptions:\n"
+		   "  -c, --config FILE  policy file (default %s)\n"
+		   "  -v, --verbose      print each privileged action\n"
+		   "  -h, --help         this text\n"
+		   "  -V, --version      the version\n"
+		   "\nExit codes: 0 ok, 1 failure, 2 usage, 3 denied by policy,"
+		   " 4 invalid policy file.\nSee netns-helper(8).\n", CONF_PATH);
+}
+
+struct conf *ctx_conf(struct ctx *ctx)
+{
+	char e[CONF_ERR_MAX];
+
+	if (!ctx->conf && conf_load(ctx->conf_path, &ctx->conf, e, sizeof(e)))
+		err("%s", e);
+	return ctx->conf;
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static int parse_global(int argc, char **argv, struct ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	int c;
+
+	/* '+': stop at the verb; its own options are parsed by the verb. */
+	while ((c = getopt_long(argc, argv, "+c:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (optarg[0] != '/')
+				die(EXIT_USAGE, "--config needs an absolute "
+				    "path, got '%s'", optarg);
+			ctx->conf_path = optarg;
+			break;
+		case 'v':
+			log_verbosity = LOG_LVL_DEBUG;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("netns-helper %s\n", VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx ctx = { .conf_path = CONF_PATH };
+	const struct verb *v;
+	char e[256];
+	int i, r;
+
+	if (caps_sanitize(e, sizeof(e)))
+		die(EXIT_FAIL, "%s", e);
+	i = parse_global(argc, argv, &ctx);
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	v = find_verb(argv[i]);
+	if (!v)
+		die(EXIT_USAGE, "unknown verb '%s' (try --help)", argv[i]);
+	if (v->needs_root) {
+		if (caps_require_root(e, sizeof(e)))
+			die(EXIT_FAIL, "%s: %s", v->name, e);
+		if (caps_drop(e, sizeof(e)))
+			die(EXIT_FAIL, "%s", e);
+	}
+	optind = 0;	/* verbs run getopt over their own argv: reinitialize */
+	r = v->fn(&ctx, argc - i, argv + i);
+	conf_free(ctx.conf);
+	return r;
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ns.c - create and destroy the namespaces of this project (see ns.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "log.h"
+#include "netns.h"
+#include "nft.h"
+#include "ns.h"
+#include "util.h"
+
+static const struct {
+	enum net_type type;
+	const struct net_ops *ops;
+} kinds[] = {
+	{ NET_ISOLATED, &net_isolated_ops },
+	{ NET_NAT, &net_nat_ops },
+};
+
+const struct net_ops *ns_ops(enum net_type type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].type == type)
+			return kinds[i].ops;
+	return NULL;
+}
+
+const struct net_ops *ns_ops_by_name(const char *type)
+{
+	for (size_t i = 0; type && i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(net_type_str(kinds[i].type), type))
+			return kinds[i].ops;
+	return NULL;
+}
+
+int ns_save(struct ns_ctx *ctx)
+{
+	int r = rec_write("ns", ctx->name, ctx->rec);
+
+	if (r)
+		snprintf(ctx->err, ctx->errlen, "cannot write the record of "
+			 "namespace '%s': %s", ctx->name, strerror(-r));
+	return r;
+}
+
+bool ns_ready(const char *name)
+{
+	struct record rec;
+	const char *st;
+
+	if (rec_read("ns", name, &rec))
+		return false;
+	st = rec_get(&rec, "state");
+	return st && !strcmp(st, "ready") && netns_exists(name);
+}
+
+static int first_record(struct ns_ctx *ctx, enum net_scope scope,
+			const char *user)
+{
+	uint32_t id;
+	int r = state_next_serial(&id);
+
+	if (r)
+		return r;
+	ctx->rec->n = 0;
+	r = rec_set(ctx->rec, "network", "%s", ctx->net->name) ?:
+	    rec_set(ctx->rec, "type", "%s", net_type_str(ctx->net->type)) ?:
+	    rec_set(ctx->rec, "scope", "%s", net_scope_str(scope)) ?:
+	    rec_set(ctx->rec, "user", "%s", user ? user : "") ?:
+	    rec_set(ctx->rec, "id", "%u", (unsigned)id) ?:
+	    rec_set(ctx->rec, "created", "%lld", (long long)time(NULL)) ?:
+	    rec_set(ctx->rec, "state", "creating");
+	return r ? r : ns_save(ctx);
+}
+
+/* The namespace itself, its loopback, the kind's wiring and its DNS. */
+static int build(struct ns_ctx *ctx, const struct net_ops *ops)
+{
+	struct nl inner = { 0 };
+	int r, lo;
+
+	r = netns_create(ctx->name, &ctx->nsfd);
+	if (r == -EEXIST) {
+		snprintf(ctx->err, ctx->errlen, "namespace '%s' already exists "
+			 "in %s but was not made by pam_netns", ctx->name,
+			 NETNS_RUN_DIR);
+		return r;
+	}
+	if (r) {
+		snprintf(ctx->err, ctx->errlen, "cannot create namespace '%s': "
+			 "%s", ctx->name, strerror(-r));
+		return r;
+	}
+	r = nl_open_in(&inner, ctx->nsfd);
+	if (r)
+		return r;
+	ctx->inner = &inner;
+	lo = nl_link_index(&inner, "lo");
+	r = lo < 0 ? lo : nl_link_up(&inner, lo);
+	if (!r)
+		r = ops->up(ctx);
+	if (!r)
+		r = dns_write(ctx->name, ctx->net, ctx->err, ctx->errlen);
+	nl_close(&inner);
+	ctx->inner = NULL;
+	return r;
+}
+
+int ns_create(struct nl *host, const char *name, const struct network *net,
+	      enum net_scope scope, const char *user, char *err,
+	      size_t errlen)
+{
+	const struct net_ops *ops = ns_ops(net->type);
+	struct record rec;
+	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
+			      .nsfd = -1, .host = host, .err = err,
+			      .errlen = errlen };
+	int r;
+
+	*err = '\0';
+	if (!ops) {
+		snprintf(err, errlen, "network '%s': type '%s' is not "
+			 "supported by this build", net->name,
+			 net_type_str(net->type));
+		return -EOPNOTSUPP;
+	}
+	r = first_record(&ctx, scope, user);
+	if (!r)
+		r = build(&ctx, ops);
+	if (!r)
+		r = rec_set(&rec, "ino", "%llu", netns_inode(ctx.nsfd)) ?:
+		    rec_set(&rec, "state", "ready") ?: ns_save(&ctx);
+	if (ctx.nsfd >= 0)
+		(void)close(ctx.nsfd);
+	if (r) {
+		if (!*err)
+			snprintf(err, errlen, "cannot build namespace '%s': %s%s%s",
+				 name, strerror(-r), *nl_errmsg() ? ": " : "",
+				 nl_errmsg());
+		(void)ns_destroy(host, name);
+	}
+	return r;
+}
+
+/* A session of a namespace being destroyed ends with it. */
+static int drop_member(const char *token, void *data)
+{
+	(void)rec_remove(data, token);
+	(void)rec_remove("sessions", token);
+	return 0;
+}
+
+int ns_destroy(struct nl *host, const char *name)
+{
+	char err[256] = "";
+	struct record rec;
+	struct ns_ctx ctx = { .name = name, .rec = &rec, .nsfd = -1,
+			      .host = host, .err = err, .errlen = sizeof(err) };
+	const struct net_ops *ops;
+	char members[NETNS_NAME_MAX + 16];
+	int r = rec_read("ns", name, &rec);
+
+	if (r && r != -ENOENT)
+		return r;
+	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
+	if (ops)
+		ops->down(&ctx);
+	r = netns_delete(name);
+	if (r)
+		warn("namespace '%s': cannot delete: %s", name, strerror(-r));
+	snprintf(members, sizeof(members), "members/%s", name);
+	(void)rec_list(members, drop_member, members);
+	(void)state_rmdir(members);
+	(void)rec_remove("ns", name);
+	if (ops && ops->uses_nat)
+		ns_nat_cleanup();
+	return r;
+}
+
+static int any_nat_record(const char *name, void *data)
+{
+	struct record rec;
+	const struct net_ops *ops;
+
+	if (rec_read("ns", name, &rec))
+		return 0;
+	ops = ns_ops_by_name(rec_get(&rec, "type"));
+	return ops && ops->uses_nat;
+}
+
+static const char *const fwd_sysctl[] = {
+	"net/ipv4/ip_forward",
+	"net/ipv6/conf/all/forwarding",
+};
+
+/* Turn one forwarding sysctl on, remembering its first value. */
+static int forwarding_on(struct record *saved, const char *key, bool *dirty)
+{
+	char old[16];
+	int r;
+
+	if (rec_get(saved, key))
+		return 0;
+	r = netns_sysctl_write(-1, key, "1", old, sizeof(old));
+	if (r)
+		return r;
+	*dirty = true;
+	return rec_set(saved, key, "%.*s", (int)strcspn(old, "\n"), old);
+}
+
+int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
+{
+	struct record saved = { 0 };
+	bool dirty = false;
+	int r = rec_read(".", "forwarding", &saved);
+
+	if (r == -ENOENT)
+		r = 0;
+	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
+		if (i == 0 || ipv6)
+			r = forwarding_on(&saved, fwd_sysctl[i], &dirty);
+	if (dirty) {
+		int w = rec_write(".", "forwarding", &saved);
+
+		r = r ? r : w;
+	}
+	if (!r)
+		r = nft_table_ensure();
+	if (r)
+		snprintf(err, errlen, "cannot prepare forwarding and nftables: "
+			 "%s%s%s", strerror(-r), *nft_errmsg() ? ": " : "",
+			 nft_errmsg());
+	return r;
+}
+
+void ns_nat_cleanup(void)
+{
+	struct record saved;
+
+	if (rec_list("ns", any_nat_record, NULL) > 0)
+		return;
+	(void)nft_table_delete();
+	if (rec_read(".", "forwarding", &saved))
+		return;
+	for (size_t i = 0; i < saved.n; i++)
+		if (netns_sysctl_write(-1, saved.kv[i].key, saved.kv[i].val,
+				       NULL, 0))
+			warn("cannot restore %s, ignoring", saved.kv[i].key);
+	(void)rec_remove(".", "forwarding");
+}

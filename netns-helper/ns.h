@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ns.h - the life of one namespace of this project: made from a network of
+ * the policy, recorded in STATE_DIR/ns/NAME, torn down from that record.
+ *
+ * The record is written before the first kernel object and updated before
+ * each further one (the name of a link, a lease), so the record always
+ * names at least everything that exists. Teardown reads the record and
+ * undoes each item, ignoring what is already gone: the same path rolls back
+ * a failed open, serves `down`, and lets `gc` finish whatever a SIGKILL
+ * interrupted.
+ */
+#ifndef PN_NS_H
+#define PN_NS_H
+
+#include "conf.h"
+#include "nl.h"
+#include "state.h"
+
+/* What a network kind's up/down work with. */
+struct ns_ctx {
+	const char *name;		/* namespace name */
+	const struct network *net;	/* up only; NULL in down */
+	struct record *rec;		/* the namespace's record */
+	int nsfd;			/* up only */
+	struct nl *host;		/* netlink in the host namespace */
+	struct nl *inner;		/* netlink inside (up only) */
+	char *err;
+	size_t errlen;
+};
+
+struct net_ops {
+	/* Build the kind's wiring. Before making an object, put what names
+	 * it into ctx->rec and call ns_save(). */
+	int (*up)(struct ns_ctx *ctx);
+	/* Undo everything the record names; idempotent. */
+	void (*down)(struct ns_ctx *ctx);
+	/* Does a live namespace of this kind need the nat machinery
+	 * (nftables table, forwarding)? */
+	bool uses_nat;
+};
+
+extern const struct net_ops net_isolated_ops;
+extern const struct net_ops net_nat_ops;
+
+/* ns_ops() - the operations of @type, or NULL when not built yet. */
+const struct net_ops *ns_ops(enum net_type type);
+const struct net_ops *ns_ops_by_name(const char *type);
+
+/* ns_save() - write ctx->rec to STATE_DIR/ns/NAME. */
+int ns_save(struct ns_ctx *ctx);
+
+/*
+ * ns_create() - make namespace @name for @net (state lock held).
+ * @scope, @user: recorded for list and gc
+ * On failure everything is rolled back and @err says why.
+ */
+int ns_create(struct nl *host, const char *name, const struct network *net,
+	      enum net_scope scope, const char *user, char *err,
+	      size_t errlen);
+
+/* ns_destroy() - tear namespace @name down from its record; idempotent. */
+int ns_destroy(struct nl *host, const char *name);
+
+/* ns_ready() - the record says @name is complete and /run/netns/@name is
+ * there. */
+bool ns_ready(const char *name);
+
+/* ns_nat_cleanup() - when no namespace needs nat any more, remove the
+ * nftables table and restore the forwarding sysctls. */
+void ns_nat_cleanup(void);
+
+/* ns_nat_prepare() - enable forwarding (saving the old values) and make
+ * sure the nftables table exists. */
+int ns_nat_prepare(bool ipv6, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policy.c - resolve a login (user, PAM service, remote host) against the
+ * rules of the policy: first match wins, then the default.
+ *
+ * The user's groups are read once per decision with getgrouplist(), which
+ * asks every NSS source (files, LDAP, SSSD); each rule's group name is then
+ * looked up with getgrnam_r(). A lookup that *fails* (as opposed to finding
+ * nothing) aborts the decision: treating an unreachable directory as "not
+ * in the group" would let a confined user log in on the host network.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy.h"
+#include "util.h"
+
+#define NSS_BUF 16384
+#define MAX_GROUPS 65536
+
+struct who {
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int n_groups;
+};
+
+static int lookup_user(const char *user, struct who *w, char *err,
+		       size_t errlen)
+{
+	struct passwd pw, *res = NULL;
+	char buf[NSS_BUF];
+	int r;
+
+	errno = 0;
+	r = getpwnam_r(user, &pw, buf, sizeof(buf), &res);
+	if (r) {
+		snprintf(err, errlen, "user '%s': user lookup failed: %s",
+			 user, strerror(r));
+		return -r;
+	}
+	if (!res) {
+		snprintf(err, errlen, "user '%s': no such user", user);
+		return -ENOENT;
+	}
+	w->uid = pw.pw_uid;
+	w->gid = pw.pw_gid;
+	return 0;
+}
+
+static int lookup_groups(const char *user, struct who *w, char *err,
+			 size_t errlen)
+{
+	int n = 64;
+
+	for (;;) {
+		gid_t *g = realloc(w->groups, sizeof(*g) * n);
+		int got = n;
+
+		if (!g)
+			return -ENOMEM;
+		w->groups = g;
+		errno = 0;
+		if (getgrouplist(user, w->gid, g, &got) >= 0) {
+			w->n_groups = got;
+			return 0;
+		}
+		/* glibc reports a too-small buffer by -1 and a larger count;
+		 * anything else is an NSS failure. */
+		if (got <= n || got > MAX_GROUPS) {
+			snprintf(err, errlen, "user '%s': group lookup failed",
+				 user);
+			return -EIO;
+		}
+		n = got;
+	}
+}
+
+/* 1 when the user is in @group, 0 when not (or the group does not exist). */
+static int in_group(const struct who *w, const char *group, char *err,
+		    size_t errlen)
+{
+	struct group gr, *res = NULL;
+	char buf[NSS_BUF];
+	int r = getgrnam_r(group, &gr, buf, sizeof(buf), &res);
+
+	if (r && r != ENOENT) {
+		snprintf(err, errlen, "group '%s': lookup failed: %s", group,
+			 strerror(r));
+		return -r;
+	}
+	if (!res)
+		return 0;
+	for (int i = 0; i < w->n_groups; i++)
+		if (w->groups[i] == gr.gr_gid)
+			return 1;
+	return 0;
+}
+
+/* An rhost pattern is a CIDR (matched against an address) or a name. */
+static bool rhost_match(const char *pattern, const char *rhost)
+{
+	struct cidr net, addr;
+
+	if (!cidr_parse(pattern, false, &net) &&
+	    !cidr_parse(rhost, false, &addr))
+		return cidr_contains(&net, &addr);
+	return !strcasecmp(pattern, rhost);
+}
+
+static bool list_match(const char (*list)[CONF_STR_MAX], size_t n,
+		       const char *value, bool is_rhost)
+{
+	if (!n)
+		return true;
+	if (!value || !*value)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (is_rhost ? rhost_match(list[i], value) :
+			       !strcmp(list[i], value))
+			return true;
+	return false;
+}
+
+/* 1 match, 0 no match, -errno on a lookup failure. */
+static int rule_match(const struct rule *r, const struct login *l,
+		      const struct who *w, char *err, size_t errlen)
+{
+	if (*r->user && strcmp(r->user, l->user))
+		return 0;
+	if (!list_match(r->service, r->n_service, l->service, false))
+		return 0;
+	if (!list_match(r->rhost, r->n_rhost, l->rhost, true))
+		return 0;
+	if (*r->group)
+		return in_group(w, r->group, err, errlen);
+	return 1;
+}
+
+static int fill_decision(const struct rule *r, const struct login *l,
+			 struct decision *d)
+{
+	d->rule = r;
+	d->verdict = r->verdict;
+	d->net = r->net;
+	d->scope = r->scope;
+	if (d->verdict != VERDICT_NETWORK)
+		return 0;
+	if (d->scope == SCOPE_SHARED)
+		return strlcpy_checked(d->netns, d->net->name,
+				       sizeof(d->netns));
+	return name_netns_user(d->net->name, l->user, d->uid, d->netns,
+			       sizeof(d->netns));
+}
+
+int policy_resolve(const struct conf *c, const struct login *login,
+		   struct decision *ret, char *err, size_t errlen)
+{
+	struct who w = { 0 };
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = lookup_user(login->user, &w, err, errlen);
+	if (!r)
+		r = lookup_groups(login->user, &w, err, errlen);
+	for (size_t i = 0; !r && i < c->n_rules; i++) {
+		ret->uid = w.uid;
+		ret->gid = w.gid;
+		r = rule_match(&c->rules[i], login, &w, err, errlen);
+		if (r == 1) {
+			r = fill_decision(&c->rules[i], login, ret);
+			free(w.groups);
+			return r;
+		}
+	}
+	free(w.groups);
+	if (r)
+		return r;
+	ret->uid = w.uid;
+	ret->gid = w.gid;
+	ret->verdict = c->def;
+	return 0;
+}
+
+const char *policy_verdict_str(enum rule_verdict v)
+{
+	switch (v) {
+	case VERDICT_NETWORK:
+		return "network";
+	case VERDICT_HOST:
+		return "host";
+	case VERDICT_DENY:
+		return "deny";
+	}
+	return "?";
+}

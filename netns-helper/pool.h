@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pool.h - address leases of nat networks. A network's pool is cut into
+ * slots; slot N is the IPv4 /31 at pool + 2N (host end even, namespace end
+ * odd) and, with pool6, the IPv6 /64 number N of pool6 (host ::1,
+ * namespace ::2). Leases live in a bitmap under STATE_DIR/leases/NETWORK.
+ */
+#ifndef PN_POOL_H
+#define PN_POOL_H
+
+#include <stdint.h>
+
+#include "conf.h"
+
+#define POOL_MAX_SLOTS (1u << 20)	/* bitmap of 128 KiB at most */
+
+struct pool_addrs {
+	struct cidr host4, ns4;		/* /31 each */
+	struct cidr host6, ns6;		/* /64 each; family 0 without pool6 */
+};
+
+/* pool_slots() - how many sessions the pools of @net can hold. */
+uint32_t pool_slots(const struct network *net);
+
+/* pool_addrs() - the addresses of @slot (pure arithmetic). */
+int pool_addrs(const struct network *net, uint32_t slot,
+	       struct pool_addrs *ret);
+
+/*
+ * pool_alloc() - lease a free slot (state lock held). When the network
+ * holds no lease yet, its pools are first checked against the host's
+ * routes: a pool that overlaps a route would capture real traffic.
+ * @err:	"address pool 10.213.0.0/29 exhausted (4 sessions)" etc.
+ */
+struct nl;
+int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
+	       char *err, size_t errlen);
+
+/* pool_free() - release @slot of @network; freeing a free slot is a no-op. */
+int pool_free(const char *network, uint32_t slot);
+
+/* pool_set() - replace the leases of @network by @slots (gc rebuilds the
+ * bitmap from the namespace records this way). */
+int pool_set(const char *network, const uint32_t *slots, size_t n);
+
+#endif

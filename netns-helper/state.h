@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state.h - the helper's records under STATE_DIR (/run/pam_netns, root 0700):
+ *
+ *   lock               flock'd by every verb that changes anything
+ *   seq                the last serial handed out (namespace ids, session
+ *                      namespace names)
+ *   ns/NAME            one record per namespace this project made
+ *   sessions/TOKEN     one record per open session
+ *   members/NAME/TOKEN the sessions holding namespace NAME (its refcount)
+ *   leases/NETWORK     the address-pool bitmap of a network (pool.c)
+ *   forwarding         the host's forwarding sysctls before the first nat
+ *                      namespace, restored after the last
+ *
+ * A record is a small "key=value" text file, written to a temporary name
+ * and renamed into place, so a reader never sees half of one. Namespace
+ * records are written *before* any kernel object is made, so whatever a
+ * crash leaves behind is named by a record that gc can tear down.
+ */
+#ifndef PN_STATE_H
+#define PN_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifndef STATE_DIR
+#define STATE_DIR "/run/pam_netns"
+#endif
+
+#define REC_MAX_KV	32
+#define REC_KEY_MAX	24
+#define REC_VAL_MAX	256
+#define TOKEN_LEN	33	/* 't' + 32 hex digits */
+
+struct record {
+	size_t n;
+	struct {
+		char key[REC_KEY_MAX];
+		char val[REC_VAL_MAX];
+	} kv[REC_MAX_KV];
+};
+
+/* state_dir() - STATE_DIR, or the override set by state_set_dir(). */
+const char *state_dir(void);
+void state_set_dir(const char *dir);
+
+/*
+ * state_open() - make STATE_DIR and its subdirectories (0700) if missing,
+ * refuse it if it is a symlink, not a directory, or not root-owned 0700,
+ * and take the state lock (an exclusive flock held until state_close()).
+ */
+int state_open(char *err, size_t errlen);
+void state_close(void);
+
+/* rec_* - records in subdirectory @dir ("ns", "sessions", "members/NAME"). */
+int rec_read(const char *dir, const char *name, struct record *r);
+int rec_write(const char *dir, const char *name, const struct record *r);
+int rec_remove(const char *dir, const char *name);
+bool rec_exists(const char *dir, const char *name);
+const char *rec_get(const struct record *r, const char *key);
+long long rec_get_num(const struct record *r, const char *key, long long def);
+int rec_set(struct record *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * rec_list() - call @cb(name) for each entry of @dir (sorted); a non-zero
+ * return from @cb stops the walk and is returned.
+ */
+int rec_list(const char *dir, int (*cb)(const char *name, void *data),
+	     void *data);
+
+/* rec_count() - number of entries in @dir, 0 when it does not exist. */
+int rec_count(const char *dir);
+
+/* state_read_blob() / state_write_blob() - raw files (atomic write);
+ * read returns the byte count. */
+int state_read_blob(const char *path, void *buf, size_t len);
+int state_write_blob(const char *path, const void *buf, size_t len);
+
+/* state_sweep_tmp() - remove temporaries a killed writer left (gc). */
+int state_sweep_tmp(void);
+
+/* state_mkdir() / state_rmdir() - a subdirectory such as "members/NAME". */
+int state_mkdir(const char *dir);
+int state_rmdir(const char *dir);
+
+/* state_next_serial() - a new serial (>= 1), never 0. */
+int state_next_serial(uint32_t *ret);
+
+/* state_token() - a fresh random session token ("t" + 32 hex digits). */
+int state_token(char buf[TOKEN_LEN + 1]);
+
+/* state_token_ok() - true for a string state_token() could have made. */
+bool state_token_ok(const char *t);
+
+/*
+ * proc_starttime() - field 22 of /proc/PID/stat, which tells a process from
+ * a later one that reuses its pid. -ESRCH when the process is gone.
+ */
+int proc_starttime(pid_t pid, unsigned long long *ret);
+
+/* proc_alive() - @pid runs and started at @start. */
+bool proc_alive(pid_t pid, unsigned long long start);
+
+#endif

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# gc: sessions whose owner died are reclaimed, and a helper SIGKILLed at
+# random points leaves nothing that gc cannot bring back to the baseline.
+. "$(dirname "$0")/../lib.sh"
+in_sandbox "$@"
+
+policy 'networks = {
+  lab = { type = "nat"; pool = "10.213.0.0/16"; pool6 = "fd6e:7300::/48"; };
+  iso = { type = "isolated"; };
+};
+rules = (
+  { user = "root"; service = "sshd"; network = "lab"; scope = "session"; },
+  { user = "root"; service = "login"; network = "iso"; scope = "user"; },
+);'
+
+# owner death: the process that opened the session is gone
+sleep 600 & owner=$!
+track $owner
+a=$(helper session-open --user root --service sshd --pid $owner)
+b=$(helper session-open --user root --service login --pid $owner)
+ok "two sessions of a live owner" test -n "$(kv netns "$a")" -a -n "$(kv netns "$b")"
+out=$(helper gc)
+like "$out" "^gc: 0 sessions closed" "gc leaves live sessions alone"
+kill $owner; wait $owner 2>/dev/null
+out=$(helper gc)
+like "$out" "^gc: 2 sessions closed" "gc closes the sessions of a dead owner"
+ok "their namespaces are gone" test ! -e "/run/netns/$(kv netns "$a")" -a ! -e "/run/netns/$(kv netns "$b")"
+helper session-close --session "$(kv session "$a")" >/dev/null 2>&1
+is "$?" 0 "a late session-close of a reclaimed session is harmless"
+sandbox_clean "gc after owner death leaves the baseline"
+
+# SIGKILL at random points of session-open and session-close
+runs=${PN_KILL_RUNS:-60}
+killed=0
+for i in $(seq "$runs"); do
+	svc=sshd; [ $((i % 3)) = 0 ] && svc=login
+	helper session-open --user root --service $svc --pid $$ > "$PN_SANDBOX_DIR/o" 2>/dev/null &
+	pid=$!
+	# 0..4 ms: a nat session open takes a few ms, so this lands anywhere
+	sleep "0.00$((RANDOM % 5))"
+	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
+	wait $pid 2>/dev/null
+	t=$(kv session "$(cat "$PN_SANDBOX_DIR/o")")
+	if [ -n "$t" ] && [ $((i % 2)) = 0 ]; then
+		helper session-close --session "$t" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.00$((RANDOM % 3))"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	fi
+done
+echo "# $killed of $runs session-opens killed mid-way"
+# the remaining sessions belong to this shell: close them via their records
+for t in $(ls /run/pam_netns/sessions 2>/dev/null | grep -v '\.tmp$'); do
+	helper session-close --session "$t" >/dev/null 2>&1
+done
+out=$(helper gc); rc=$?
+is "$rc" 0 "gc after $runs runs with random SIGKILLs"
+sandbox_clean "the sandbox is back to its baseline"
+is "$(ls /run/pam_netns/leases | wc -l)" 0 "no stale leases"
+done_testing

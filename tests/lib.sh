@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# lib.sh - TAP helpers for the shell tests, sourced by tests/*/*.t:
+#
+#   . "$(dirname "$0")/../lib.sh"
+#   needs_root            skip (or, under CI=true, fail) when not root
+#   in_sandbox "$@"       re-run this script inside tests/sandbox.sh
+#   ok COND-CMD... -- NAME     is GOT WANT NAME     like RE TEXT NAME
+#   sandbox_clean         a test that the sandbox holds nothing of ours
+#   track PID             kill PID when the sandbox ends
+#   done_testing
+set -u
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+B=${B:-$ROOT/build}
+HELPER=$B/netns-helper
+_tap_n=0
+_tap_failed=0
+
+needs_root() {
+	if [ "$(id -u)" != 0 ]; then
+		if [ "${CI:-}" = true ]; then
+			echo "not ok 1 - needs root, and CI=true forbids skipping"
+			echo "1..1"
+			exit 1
+		fi
+		echo "1..0 # SKIP needs root"
+		exit 0
+	fi
+}
+
+in_sandbox() {
+	needs_root
+	if [ "${PN_SANDBOX:-}" != 1 ]; then
+		exec "$TESTS_DIR/sandbox.sh" "$0" "$@"
+	fi
+}
+
+_result() {	# _result RC NAME
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# ok NAME CMD...: passes when CMD exits 0
+ok() {
+	local name=$1 rc=0
+	shift
+	"$@" >/dev/null 2>&1 || rc=$?
+	_result $rc "$name"
+}
+
+# fails NAME CMD...: passes when CMD exits non-zero
+fails() {
+	local name=$1 rc=0
+	shift
+	"$@" >/dev/null 2>&1 || rc=$?
+	[ $rc -ne 0 ] && _result 0 "$name" || _result 1 "$name"
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		_result 0 "$3"
+	else
+		_result 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+like() {	# like TEXT REGEX NAME
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		_result 0 "$3"
+	else
+		_result 1 "$3"
+		printf '#   text: %.300s\n#   does not match: %s\n' "$1" "$2"
+	fi
+}
+
+track() {
+	echo "$1" >> "$PN_SANDBOX_DIR/pids"
+}
+
+# Every namespace, link, nft table and record of pam_netns is gone.
+sandbox_clean() {
+	local l
+	l=$(ls -A /run/netns | grep -vx wan || true)
+	l+=$(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 |
+	     grep -vx -e lo -e uplink0 || true)
+	l+=$(nft list tables 2>/dev/null || true)
+	l+=$(ls -A /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases 2>/dev/null || true)
+	l+=$(ls -A /etc/netns)
+	is "$l" "" "${1:-nothing left behind}"
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ $_tap_failed = 0 ]
+}
+
+# kv KEY TEXT: the value of KEY in key=value TEXT
+kv() {
+	printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n1
+}
+
+# policy TEXT: write TEXT as a root-owned 0644 policy file in the sandbox
+# and export POLICY=path. Every test writes its own policy.
+policy() {
+	POLICY=$PN_SANDBOX_DIR/pam_netns.conf
+	printf '%s\n' "$1" > "$POLICY"
+	chmod 0644 "$POLICY"
+	export POLICY
+}
+
+# helper ARGS...: the built helper with the test policy
+helper() {
+	"$HELPER" --config "$POLICY" "$@"
+}
+
+# peerd NS ADDR PORT [-u]: start a test server in namespace NS ("-" = the
+# sandbox itself), tracked for cleanup
+peerd() {
+	local ns=$1 pid
+	shift
+	if [ "$ns" = - ]; then
+		pid=$("$B/tests/tools/peerd" -d -l 600 "$@")
+	else
+		pid=$(ip netns exec "$ns" "$B/tests/tools/peerd" -d -l 600 "$@")
+	fi
+	track "$pid"
+}
+
+# probe NS ADDR PORT: what a client in NS gets from ADDR PORT
+probe() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$B/tests/tools/probe" -t 700 "$@" 2>&1
+}

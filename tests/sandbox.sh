@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# sandbox.sh CMD [ARGS...] - run CMD inside a throwaway sandbox and fail if
+# anything CMD made outlives it.
+#
+# The sandbox is a new network and mount namespace (private propagation),
+# so nothing made inside touches the host:
+#   - tmpfs on /run/netns, /run/pam_netns and /etc/netns;
+#   - the sandbox plays "the host": loopback, a host-only address
+#     192.0.2.10/32 on lo, and an uplink "uplink0" 198.51.100.2/24 and
+#     2001:db8:100::2/64 towards
+#   - a "wan" namespace (/run/netns/wan, wan0 198.51.100.1/24,
+#     2001:db8:100::1/64, and 203.0.113.1/32 on its lo as a far server)
+#     that is the sandbox's default route.
+# Test servers run in the sandbox or in wan, on documentation addresses
+# only, and are killed by pid (register them with sandbox_track PID).
+#
+# Environment inside: PN_SANDBOX=1, PN_SANDBOX_DIR=/mnt (a private tmpfs,
+# root-owned 0755, for policy files, keys and pid files).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+dirs="/run/netns /run/pam_netns /etc/netns"
+
+outer() {
+	local made=() rc=0 d
+	for d in $dirs; do
+		if [ ! -e "$d" ]; then mkdir -p "$d"; made+=("$d"); fi
+	done
+	PN_SANDBOX=1 unshare --net --mount --propagation private -- \
+		"$here/sandbox.sh" "$@" || rc=$?
+	# mount points this script had to create on the host go again
+	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null || true; done
+	return $rc
+}
+
+setup() {
+	local d
+	for d in $dirs; do mount -t tmpfs -o mode=0755 pn-sandbox "$d"; done
+	chmod 0700 /run/pam_netns
+	# A private root-owned 0755 scratch dir (policy files need parents
+	# that only root can write, which rules out /tmp): a tmpfs over /mnt,
+	# the traditional spare mount point, visible in this sandbox only.
+	mount -t tmpfs -o mode=0755 pn-sandbox /mnt
+	PN_SANDBOX_DIR=/mnt
+	export PN_SANDBOX_DIR
+
+	ip link set lo up
+	ip addr add 192.0.2.10/32 dev lo
+	ip netns add wan
+	ip link add uplink0 type veth peer name wan0 netns wan
+	ip addr add 198.51.100.2/24 dev uplink0
+	ip -6 addr add 2001:db8:100::2/64 dev uplink0 nodad
+	ip link set uplink0 up
+	ip -n wan link set lo up
+	ip -n wan addr add 198.51.100.1/24 dev wan0
+	ip -n wan -6 addr add 2001:db8:100::1/64 dev wan0 nodad
+	ip -n wan addr add 203.0.113.1/32 dev lo
+	ip -n wan link set wan0 up
+	ip route add default via 198.51.100.1
+	ip -6 route add default via 2001:db8:100::1
+	# wan answers the sandbox's masqueraded traffic; it needs no route
+	# back into the sessions, by design.
+}
+
+# What must be empty again when CMD is done.
+leaks() {
+	local l
+	l=$(ls -A /run/netns | grep -vx wan || true)
+	[ -z "$l" ] || echo "namespaces left in /run/netns: $l"
+	l=$(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 |
+	    grep -vx -e lo -e uplink0 || true)
+	[ -z "$l" ] || echo "links left in the sandbox: $(echo $l)"
+	l=$(nft list tables 2>/dev/null || true)
+	[ -z "$l" ] || echo "nftables tables left: $l"
+	l=$(cd /run/pam_netns && find . -mindepth 1 \
+		! -path ./lock ! -path ./seq ! -path ./ns ! -path ./sessions \
+		! -path ./members ! -path ./leases 2>/dev/null || true)
+	[ -z "$l" ] || echo "state left in /run/pam_netns: $(echo $l)"
+	l=$(ls -A /etc/netns)
+	[ -z "$l" ] || echo "files left in /etc/netns: $l"
+	l=$(grep -E ' /run/netns/' /proc/self/mountinfo | grep -v ' /run/netns/wan ' || true)
+	[ -z "$l" ] || echo "namespace mounts left: $(echo "$l" | wc -l)"
+	l=$(sysctl -n net.ipv4.ip_forward)
+	[ "$l" = 0 ] || echo "net.ipv4.ip_forward left at $l"
+	return 0
+}
+
+kill_tracked() {
+	local pid
+	[ -f "$PN_SANDBOX_DIR/pids" ] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null || true
+	done < "$PN_SANDBOX_DIR/pids"
+	sleep 0.1
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null || true
+	done < "$PN_SANDBOX_DIR/pids"
+}
+
+inner() {
+	local rc=0 l
+	setup
+	export PN_SANDBOX=1
+	"$@" || rc=$?
+	kill_tracked
+	l=$(leaks)
+	if [ -n "$l" ]; then
+		echo "# sandbox: not clean after '$*':" >&2
+		echo "$l" | sed 's/^/#   /' >&2
+		[ $rc -ne 0 ] || rc=99
+	fi
+	return $rc
+}
+
+[ $# -gt 0 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
+if [ "$(id -u)" != 0 ]; then
+	echo "sandbox.sh: needs root" >&2
+	exit 77
+fi
+if [ "${PN_SANDBOX:-}" = 1 ] && [ -z "${PN_SANDBOX_DIR:-}" ]; then
+	inner "$@"
+else
+	outer "$@"
+fi
