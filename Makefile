@@ -52,9 +52,9 @@ endif
 
 B := build
 HELPER_SRCS := $(filter-out netns-helper/main.c,$(wildcard netns-helper/*.c))
-HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/obj/%.o)
 MODULE_SRCS := $(wildcard pam_netns/*.c)
-MODULE_OBJS := $(MODULE_SRCS:%.c=$(B)/%.o) $(B)/pam_netns/names.o
+MODULE_OBJS := $(MODULE_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/pam_netns/names.o
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
@@ -62,10 +62,20 @@ TOOL_BINS   := $(TOOL_SRCS:%.c=$(B)/%)
 
 MAN_IN      := $(wildcard man/*.in)
 MANS        := $(MAN_IN:man/%.in=$(B)/man/%)
+UNIT_IN     := $(wildcard etc/systemd/*.in)
+UNITS       := $(UNIT_IN:etc/systemd/%.in=$(B)/systemd/%) $(B)/systemd/netns-helper-gc.timer
 
-all: $(B)/netns-helper $(B)/pam_netns.so $(MANS)
+all: $(B)/netns-helper $(B)/pam_netns.so $(MANS) $(UNITS)
 
-# Man pages name the paths this build uses, as iproute2's do.
+$(B)/systemd/%.timer: etc/systemd/%.timer
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# Man pages and units name the paths this build uses, as iproute2's do.
+$(B)/systemd/%: etc/systemd/%.in Makefile
+	@mkdir -p $(@D)
+	$(call quiet,SED,$@)sed -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' $< > $@
+
 $(B)/man/%: man/%.in Makefile
 	@mkdir -p $(@D)
 	$(call quiet,SED,$@)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@CONF_PATH@|$(CONF_PATH)|g' \
@@ -73,19 +83,19 @@ $(B)/man/%: man/%.in Makefile
 		-e 's|@STATE_DIR@|$(STATE_DIR)|g' -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' \
 		-e 's|@SECUREDIR@|$(SECUREDIR)|g' $< > $@
 
-$(B)/%.o: %.c
+$(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -c -o $@ $<
 
 # The module carries its own copy of the pure name checks.
-$(B)/pam_netns/names.o: netns-helper/names.c
+$(B)/obj/pam_netns/names.o: netns-helper/names.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) -Inetns-helper -c -o $@ $<
 
 $(B)/libhelper.a: $(HELPER_OBJS)
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/netns-helper: $(B)/netns-helper/main.o $(B)/libhelper.a
+$(B)/netns-helper: $(B)/obj/netns-helper/main.o $(B)/libhelper.a
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 $(B)/pam_netns.so: $(MODULE_OBJS) pam_netns/pam_netns.map
@@ -122,6 +132,31 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)B=$(abspath $(B)) sh bench/run.sh
+
+EXAMPLEDIR ?= $(DATADIR)/doc/pam_netns/examples
+
+# The policy file is never overwritten: an existing one is the admin's.
+install: all
+	install -D -m 0644 $(B)/pam_netns.so $(DESTDIR)$(SECUREDIR)/pam_netns.so
+	install -D -m 0755 $(B)/netns-helper $(DESTDIR)$(SBINDIR)/netns-helper
+	[ -e $(DESTDIR)$(CONF_PATH) ] || install -D -m 0644 etc/pam_netns.conf $(DESTDIR)$(CONF_PATH)
+	install -D -m 0644 $(B)/man/netns-helper.8 $(DESTDIR)$(MANDIR)/man8/netns-helper.8
+	install -D -m 0644 $(B)/man/pam_netns.8 $(DESTDIR)$(MANDIR)/man8/pam_netns.8
+	install -D -m 0644 $(B)/man/pam_netns.conf.5 $(DESTDIR)$(MANDIR)/man5/pam_netns.conf.5
+	install -D -m 0644 etc/pam-configs/netns $(DESTDIR)$(DATADIR)/pam-configs/netns
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXAMPLEDIR)/pam.d
+	install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+	install -m 0644 etc/pam.d/* $(DESTDIR)$(EXAMPLEDIR)/pam.d/
+	install -m 0644 etc/pam_netns.conf $(DESTDIR)$(EXAMPLEDIR)/pam_netns.conf
+
+# Leaves the policy file: it holds the admin's decisions.
+uninstall:
+	rm -f $(DESTDIR)$(SECUREDIR)/pam_netns.so $(DESTDIR)$(SBINDIR)/netns-helper \
+	      $(DESTDIR)$(MANDIR)/man8/netns-helper.8 $(DESTDIR)$(MANDIR)/man8/pam_netns.8 \
+	      $(DESTDIR)$(MANDIR)/man5/pam_netns.conf.5 $(DESTDIR)$(DATADIR)/pam-configs/netns \
+	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
+	rm -rf $(DESTDIR)$(EXAMPLEDIR)
+	-rmdir $(DESTDIR)$(DATADIR)/doc/pam_netns 2>/dev/null
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

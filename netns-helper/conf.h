@@ -77,7 +77,7 @@ struct network {
 	char interface[IFNAMSIZ];	/* adopt this existing device */
 	struct cidr_list address;	/* vpn (interface), macvlan, physical */
 	struct cidr_list routes;	/* vpn (interface); default 0/0 and ::/0 */
-	int timeout;			/* vpn (interface): seconds to wait, default 10 */
+	int timeout;			/* vpn: seconds to wait for the tunnel, default 10 */
 
 	/* macvlan */
 	char parent[IFNAMSIZ];
@@ -130,7 +130,7 @@ struct conf {
  * could have written: not a regular file, a symlink, not owned by root,
  * group/world writable, a parent directory writable by others or not owned
  * by root, or larger than @max_size bytes.
- * @path:	absolute path
+ * @path:	the file; a relative path is checked from the current directory
  * @max_size:	size cap
  * @ret_fd:	an O_RDONLY|O_NOFOLLOW fd to the checked file, or NULL
  * @err:	"PATH: REASON" on failure

@@ -6,7 +6,8 @@
 #
 # The sandbox is a new network and mount namespace (private propagation),
 # so nothing made inside touches the host:
-#   - tmpfs on /run/netns, /run/pam_netns and /etc/netns;
+#   - tmpfs on /run/netns, /run/pam_netns, /etc/netns and /run/wireguard
+#     (wireguard-go's UAPI sockets);
 #   - the sandbox plays "the host": loopback, a host-only address
 #     192.0.2.10/32 on lo, and an uplink "uplink0" 198.51.100.2/24 and
 #     2001:db8:100::2/64 towards
@@ -21,7 +22,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-dirs="/run/netns /run/pam_netns /etc/netns"
+dirs="/run/netns /run/pam_netns /etc/netns /run/wireguard"
 
 outer() {
 	local made=() rc=0 d

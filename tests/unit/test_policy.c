@@ -108,8 +108,10 @@ static void with_test_users(void)
 	int r;
 
 	expect("root", "sshd", NULL, VERDICT_HOST, 7, NULL);
-	expect("bob", "sshd", NULL, VERDICT_NETWORK, 9, "offline");
-	expect("bob", "login", "192.0.2.7", VERDICT_NETWORK, 9, "offline");
+	expect("bob", "sshd", NULL, VERDICT_NETWORK, 9, "offline.bob");
+	expect("bob", "login", "192.0.2.7", VERDICT_NETWORK, 9, "offline.bob");
+	ok(decide("bob", "sshd", NULL, &r).scope == SCOPE_USER,
+	   "scope defaults to user");
 	/* alice: students only for sshd, first match wins over later rules */
 	expect("alice", "sshd", NULL, VERDICT_NETWORK, 10, "lab.alice");
 	ok(decide("alice", "sshd", NULL, &r).scope == SCOPE_SESSION,

@@ -1,0 +1,1436 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conf.c - the policy file: the checks that keep a file any non-root user
+ * could have written from being trusted, the libconfig parse, and the
+ * validation that turns settings into struct conf.
+ *
+ * Everything a login's confinement depends on is validated here, once, so
+ * that the code that builds namespaces can trust struct conf: names are
+ * valid, addresses parse, pools do not overlap, every rule names a network
+ * that exists. Every error names the file, the line and what is wrong.
+ *
+ * conf_parse() is pure (no I/O, no logging) so that it can be unit-tested
+ * and fuzzed; conf_check_file() and conf_load() add the file system.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define TIMEOUT_DEFAULT	10
+#define TIMEOUT_MAX	300
+
+struct parser {
+	const char *name;	/* the file, as messages call it */
+	struct conf *c;
+	char *err;
+	size_t errlen;
+	char what[64];		/* "network 'lab': ", "rule: " or "" */
+};
+
+/* ---- errors --------------------------------------------------------- */
+
+/* Store "NAME:LINE: WHAT MESSAGE" (or "NAME: ..." without a line). */
+__attribute__((format(printf, 3, 4)))
+static int fail_at(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!p->errlen)
+		return -EINVAL;
+	if (line > 0)
+		n = snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line,
+			     p->what);
+	else
+		n = snprintf(p->err, p->errlen, "%s: %s", p->name, p->what);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The line of @s; array elements and the root may have none of their own. */
+static int line_of(const config_setting_t *s)
+{
+	for (; s; s = config_setting_parent(s))
+		if (config_setting_source_line(s))
+			return (int)config_setting_source_line(s);
+	return 0;
+}
+
+#define fail(p, s, ...) fail_at((p), line_of(s), __VA_ARGS__)
+
+static config_setting_t *member(const config_setting_t *s, const char *key)
+{
+	return config_setting_get_member(s, key);
+}
+
+static config_setting_t *elem(const config_setting_t *s, int i)
+{
+	return config_setting_get_elem(s, (unsigned)i);
+}
+
+/* The key a value belongs to: its own name, or its list's. */
+static const char *key_of(const config_setting_t *s)
+{
+	for (; s; s = config_setting_parent(s))
+		if (config_setting_name(s))
+			return config_setting_name(s);
+	return "?";
+}
+
+/* ---- raw text checks ------------------------------------------------ */
+
+enum scan_state { SCAN_CODE, SCAN_STRING, SCAN_LINE_COMMENT, SCAN_COMMENT };
+
+/* Whether all @n bytes at @s are in @set (@s need not be NUL-terminated). */
+static bool all_in(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!s[i] || !strchr(set, s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * libconfig 1.5 stores a decimal or hex literal in an int without a range
+ * check: "port = 4294967376" would read as 80. Refuse what does not fit
+ * (64-bit literals carry an 'L' and are read correctly).
+ */
+static int check_integer(struct parser *p, int line, const char *w, size_t n)
+{
+	char buf[32];
+	size_t sign = (w[0] == '-' || w[0] == '+');
+	bool hex = n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X');
+	long long v;
+
+	if (hex ? !all_in(w + 2, n - 2, "0123456789abcdefABCDEF") :
+		  (sign == n || !all_in(w + sign, n - sign, "0123456789")))
+		return 0;
+	if (n >= sizeof(buf))
+		goto range;
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoll(buf, NULL, hex ? 16 : 10);
+	if (!errno && v >= INT_MIN && v <= INT_MAX)
+		return 0;
+range:
+	return fail_at(p, line, "integer %.*s is out of range",
+		       (int)(n > 24 ? 24 : n), w);
+}
+
+/* Length of the run of characters at @s that libconfig reads as one token. */
+static size_t word_len(const char *s, size_t len)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_*.+-";
+	size_t i = 0;
+
+	while (i < len && s[i] && strchr(word, s[i]))
+		i++;
+	return i;
+}
+
+struct scanner {
+	enum scan_state state;
+	int line;
+	char last;		/* first byte of the last token of code */
+	char *comma;		/* a ',' that may end a list, or NULL */
+};
+
+/*
+ * A ',' right before ')' or ']' ends a list with a comma after its last
+ * entry, as the documented examples write lists; libconfig 1.5 refuses
+ * it, so it is blanked (the line numbers stay). "( , )" is left alone
+ * for libconfig to refuse.
+ */
+static void scan_punct(struct scanner *sc, char *s)
+{
+	if (*s == ',' && !strchr("([,", sc->last))
+		sc->comma = s;
+	else if ((*s == ')' || *s == ']') && sc->comma)
+		*sc->comma = ' ';
+	if (*s != ',')
+		sc->comma = NULL;
+	sc->last = *s;
+}
+
+/* A token of code (outside strings and comments): @used bytes of it. */
+static int scan_code(struct parser *p, struct scanner *sc, char *s,
+		     size_t len, size_t *used)
+{
+	size_t n = word_len(s, len);
+
+	*used = 1;
+	if (strchr(" \t\n\r\f\v", s[0]))
+		return 0;
+	if (s[0] == '@')
+		return fail_at(p, sc->line, "@include is not allowed");
+	if (s[0] == '#' || (len > 1 && s[0] == '/' && s[1] == '/')) {
+		sc->state = SCAN_LINE_COMMENT;
+		return 0;
+	}
+	if (len > 1 && s[0] == '/' && s[1] == '*') {
+		sc->state = SCAN_COMMENT;
+		*used = 2;
+		return 0;
+	}
+	scan_punct(sc, s);
+	if (s[0] == '"')
+		sc->state = SCAN_STRING;
+	if (!n)
+		return 0;
+	*used = n;
+	return check_integer(p, sc->line, s, n);
+}
+
+/* One step inside a string or a comment: @used bytes, maybe its end. */
+static void scan_skip(struct scanner *sc, const char *s, size_t len,
+		      size_t *used)
+{
+	bool two = len > 1 && s[1] != '\0';
+
+	*used = 1;
+	if (sc->state == SCAN_STRING && s[0] == '\\' && two) {
+		*used = 2;	/* an escaped quote does not end the string */
+	} else if ((sc->state == SCAN_STRING && s[0] == '"') ||
+		   (sc->state == SCAN_LINE_COMMENT && s[0] == '\n')) {
+		sc->state = SCAN_CODE;
+	} else if (sc->state == SCAN_COMMENT && s[0] == '*' && two &&
+		   s[1] == '/') {
+		sc->state = SCAN_CODE;
+		*used = 2;
+	}
+}
+
+/*
+ * Refuse what libconfig must never see: NUL bytes (it would stop reading
+ * there), "@include" (it would read any file; any '@' outside a string
+ * or comment is refused, as libconfig has no other use for it) and
+ * integers it would silently truncate; blank commas after the last entry
+ * of a list. The scanner follows libconfig's lexer: "..." strings with
+ * backslash escapes, #, // and slash-star comments.
+ */
+static int prescan(struct parser *p, char *s, size_t len)
+{
+	struct scanner sc = { .state = SCAN_CODE, .line = 1, .last = '(' };
+	size_t used;
+
+	for (size_t i = 0; i < len; i += used) {
+		int r = 0;
+
+		if (s[i] == '\0')
+			return fail_at(p, sc.line, "contains a NUL byte");
+		if (sc.state == SCAN_CODE)
+			r = scan_code(p, &sc, s + i, len - i, &used);
+		else
+			scan_skip(&sc, s + i, len - i, &used);
+		if (r)
+			return r;
+		for (size_t k = 0; k < used; k++)
+			sc.line += s[i + k] == '\n';
+	}
+	return 0;
+}
+
+/* ---- typed values --------------------------------------------------- */
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* Refuse members of group @s whose names are not in @keys. */
+static int check_keys(struct parser *p, const config_setting_t *s,
+		      const char *const *keys, const char *type)
+{
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *m = elem(s, i);
+		const char *k = config_setting_name(m);
+
+		if (in_list(k, keys))
+			continue;
+		if (type)
+			return fail(p, m, "unknown key '%s' for type '%s'", k,
+				    type);
+		return fail(p, m, "unknown key '%s'", k);
+	}
+	return 0;
+}
+
+static int get_string(struct parser *p, const config_setting_t *s,
+		      const char **ret)
+{
+	*ret = "";
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(p, s, "'%s' must be a string", key_of(s));
+	*ret = config_setting_get_string(s);
+	return 0;
+}
+
+static int get_bool(struct parser *p, const config_setting_t *s, bool *ret)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(p, s, "'%s' must be true or false", key_of(s));
+	*ret = config_setting_get_bool(s);
+	return 0;
+}
+
+static int get_int(struct parser *p, const config_setting_t *s, int min,
+		   int max, int *ret)
+{
+	long long v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
+		return fail(p, s, "'%s' must be an integer", key_of(s));
+	v = config_setting_get_int64(s);
+	if (v < min || v > max)
+		return fail(p, s, "%s %lld out of range %d-%d", key_of(s), v,
+			    min, max);
+	*ret = (int)v;
+	return 0;
+}
+
+typedef int (*string_fn)(struct parser *p, const config_setting_t *s,
+			 const char *v, void *data);
+
+/*
+ * Call @fn for each string of @s: a list or array of strings, or a
+ * single string standing for a list of one.
+ */
+static int each_string(struct parser *p, const config_setting_t *s,
+		       size_t max, string_fn fn, void *data)
+{
+	int type = config_setting_type(s);
+	int n = config_setting_length(s);
+
+	if (type == CONFIG_TYPE_STRING)
+		return fn(p, s, config_setting_get_string(s), data);
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return fail(p, s, "'%s' must be a list of strings", key_of(s));
+	if ((size_t)n > max)
+		return fail(p, s, "'%s' has more than %zu entries", key_of(s),
+			    max);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = elem(s, i);
+		int r;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return fail(p, e, "'%s' must be a list of strings",
+				    key_of(s));
+		r = fn(p, e, config_setting_get_string(e), data);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- addresses ------------------------------------------------------ */
+
+enum addr_kind {
+	ADDR_HOST,	/* "A": dns, gateway */
+	ADDR_IFADDR,	/* "A/P", host bits allowed: address */
+	ADDR_NET,	/* "A" or "A/P", no host bits: allow, deny, routes */
+};
+
+static int parse_addr(struct parser *p, const config_setting_t *s,
+		      const char *v, enum addr_kind kind, struct cidr *ret)
+{
+	const char *key = key_of(s);
+
+	if (kind == ADDR_HOST) {
+		if (strchr(v, '/') || cidr_parse(v, false, ret))
+			return fail(p, s, "'%s' '%s': not an address", key, v);
+		return 0;
+	}
+	if (cidr_parse(v, kind == ADDR_IFADDR, ret))
+		return fail(p, s, "'%s' '%s': not an address/prefix", key, v);
+	if (kind == ADDR_NET && !cidr_is_network(ret))
+		return fail(p, s, "'%s' '%s': host bits set", key, v);
+	return 0;
+}
+
+struct list_ctx {
+	struct cidr_list *list;
+	enum addr_kind kind;
+};
+
+static int add_addr(struct parser *p, const config_setting_t *s,
+		    const char *v, void *data)
+{
+	struct list_ctx *l = data;
+
+	return parse_addr(p, s, v, l->kind, &l->list->v[l->list->n++]);
+}
+
+/* An optional list of addresses; absent leaves @ret empty. */
+static int opt_addrs(struct parser *p, const config_setting_t *net,
+		     const char *key, enum addr_kind kind,
+		     struct cidr_list *ret)
+{
+	const config_setting_t *s = member(net, key);
+	struct list_ctx l = { ret, kind };
+
+	ret->n = 0;
+	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
+}
+
+/* A network range with a prefix length between @min and @max. */
+static int parse_range(struct parser *p, const config_setting_t *s,
+		       int family, unsigned min, unsigned max,
+		       struct cidr *ret)
+{
+	const char *key = key_of(s), *v;
+	int r = get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (cidr_parse(v, true, ret))
+		return fail(p, s, "'%s' '%s': not an address/prefix", key, v);
+	if (ret->family != family)
+		return fail(p, s, "'%s' '%s': must be %s", key, v,
+			    family == AF_INET ? "IPv4" : "IPv6");
+	if (ret->prefix < min || ret->prefix > max)
+		return fail(p, s, "'%s' '%s': prefix must be between %u and %u",
+			    key, v, min, max);
+	if (!cidr_is_network(ret))
+		return fail(p, s, "'%s' '%s': host bits set", key, v);
+	return 0;
+}
+
+/* ---- network keys --------------------------------------------------- */
+
+static const char *const type_names[] = {
+	[NET_ISOLATED] = "isolated", [NET_NAT] = "nat", [NET_VPN] = "vpn",
+	[NET_MACVLAN] = "macvlan", [NET_PHYSICAL] = "physical",
+	[NET_BRIDGE] = "bridge",
+};
+
+/* The key @key of network @net, or a "type 'T' needs 'KEY'" error. */
+static int need(struct parser *p, const config_setting_t *net,
+		const struct network *n, const char *key,
+		const config_setting_t **ret)
+{
+	*ret = member(net, key);
+	if (!*ret)
+		return fail(p, net, "type '%s' needs '%s'", type_names[n->type],
+			    key);
+	return 0;
+}
+
+static int parse_ifname(struct parser *p, const config_setting_t *s,
+			char ret[IFNAMSIZ])
+{
+	const char *v;
+	enum name_err e;
+	int r = get_string(p, s, &v);
+
+	if (r)
+		return r;
+	e = name_check_ifname(v);
+	if (e)
+		return fail(p, s, "'%s' '%s': %s", key_of(s), v,
+			    name_err_str(e, IFNAME_MAX));
+	return strlcpy_checked(ret, v, IFNAMSIZ);
+}
+
+static int opt_ifname(struct parser *p, const config_setting_t *net,
+		      const char *key, char ret[IFNAMSIZ])
+{
+	const config_setting_t *s = member(net, key);
+
+	return s ? parse_ifname(p, s, ret) : 0;
+}
+
+static int need_ifname(struct parser *p, const config_setting_t *net,
+		       const struct network *n, const char *key,
+		       char ret[IFNAMSIZ])
+{
+	const config_setting_t *s;
+
+	return need(p, net, n, key, &s) ?: parse_ifname(p, s, ret);
+}
+
+/* ---- port forwards -------------------------------------------------- */
+
+static const char *proto_str(uint8_t proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+/* A (proto, port) may be forwarded to one namespace only. */
+static int check_forward_dup(struct parser *p, const config_setting_t *s,
+			     const struct network *n,
+			     const struct port_forward *f)
+{
+	const struct conf *c = p->c;
+
+	for (size_t i = 0; i <= c->n_nets; i++) {
+		const struct network *o = i < c->n_nets ? &c->nets[i] : n;
+
+		for (size_t k = 0; k < o->n_forward; k++) {
+			const struct port_forward *x = &o->forward[k];
+
+			if (x->proto != f->proto || x->port != f->port)
+				continue;
+			return fail(p, s, "%s port %u is already forwarded by "
+				    "network '%s' (line %d)",
+				    proto_str(f->proto), f->port, o->name,
+				    x->line);
+		}
+	}
+	return 0;
+}
+
+static int parse_proto(struct parser *p, const config_setting_t *s,
+		       uint8_t *ret)
+{
+	const char *v;
+	int r = get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (!strcmp(v, "tcp") || !strcmp(v, "udp")) {
+		*ret = v[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+		return 0;
+	}
+	return fail(p, s, "unknown proto '%s' (expected tcp or udp)", v);
+}
+
+static int parse_forward(struct parser *p, const config_setting_t *s,
+			 struct network *n)
+{
+	static const char *const keys[] = { "proto", "port", "to", NULL };
+	struct port_forward *f = &n->forward[n->n_forward];
+	const config_setting_t *proto, *port, *to;
+	int v, r;
+
+	if (!config_setting_is_group(s))
+		return fail(p, s, "must be a group");
+	r = check_keys(p, s, keys, NULL);
+	proto = member(s, "proto");
+	port = member(s, "port");
+	to = member(s, "to");
+	if (!r && !proto)
+		r = fail(p, s, "missing 'proto'");
+	if (!r && !port)
+		r = fail(p, s, "missing 'port'");
+	r = r ?: parse_proto(p, proto, &f->proto);
+	r = r ?: get_int(p, port, 1, 65535, &v);
+	if (r)
+		return r;
+	f->port = (uint16_t)v;
+	f->to = f->port;
+	if (to && get_int(p, to, 1, 65535, &v))
+		return -EINVAL;
+	if (to)
+		f->to = (uint16_t)v;
+	f->line = line_of(s);
+	r = check_forward_dup(p, s, n, f);
+	if (!r)
+		n->n_forward++;
+	return r;
+}
+
+static int opt_forwards(struct parser *p, const config_setting_t *net,
+			struct network *n)
+{
+	const config_setting_t *s = member(net, "forward");
+	int len, r = 0;
+
+	if (!s)
+		return 0;
+	/* A single group stands for a list of one, as a string does. */
+	if (!config_setting_is_list(s) && !config_setting_is_group(s) &&
+	    !config_setting_is_array(s))
+		return fail(p, s, "'forward' must be a list of groups");
+	len = config_setting_is_group(s) ? 1 : config_setting_length(s);
+	if (len > CONF_MAX_LIST)
+		return fail(p, s, "'forward' has more than %d entries",
+			    CONF_MAX_LIST);
+	snprintf(p->what, sizeof(p->what), "network '%s': forward: ", n->name);
+	for (int i = 0; !r && i < len; i++) {
+		const config_setting_t *f = config_setting_is_group(s) ? s :
+					    elem(s, i);
+
+		r = parse_forward(p, f, n);
+	}
+	snprintf(p->what, sizeof(p->what), "network '%s': ", n->name);
+	return r;
+}
+
+/* ---- network types -------------------------------------------------- */
+
+static int parse_nat(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *pool, *v6 = member(s, "pool6");
+
+	return opt_ifname(p, s, "uplink", n->uplink) ?:
+	       need(p, s, n, "pool", &pool) ?:
+	       parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
+	       (v6 ? parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0) ?:
+	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	       opt_addrs(p, s, "allow", ADDR_NET, &n->allow) ?:
+	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
+	       opt_forwards(p, s, n);
+}
+
+/* Without "routes", an adopted interface carries everything. */
+static void default_routes(struct cidr_list *l)
+{
+	l->n = 2;
+	memset(l->v, 0, 2 * sizeof(l->v[0]));
+	l->v[0].family = AF_INET;
+	l->v[1].family = AF_INET6;
+}
+
+static int parse_wireguard(struct parser *p, const config_setting_t *s,
+			   struct network *n)
+{
+	const char *v;
+	int r = get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (v[0] != '/')
+		return fail(p, s, "'wireguard' must be an absolute path");
+	if (strlcpy_checked(n->wireguard, v, sizeof(n->wireguard)))
+		return fail(p, s, "'wireguard' is longer than %d bytes",
+			    PATH_MAX - 1);
+	return 0;
+}
+
+/* address and routes configure an adopted interface, not wg-quick's. */
+static int check_vpn_keys(struct parser *p, const config_setting_t *s)
+{
+	static const char *const only[] = { "address", "routes" };
+	const config_setting_t *wg = member(s, "wireguard");
+	const config_setting_t *ifc = member(s, "interface");
+
+	if (wg && ifc)
+		return fail(p, ifc, "'wireguard' and 'interface' exclude "
+			    "each other");
+	if (!wg && !ifc)
+		return fail(p, s, "type 'vpn' needs 'wireguard' or "
+			    "'interface'");
+	for (size_t i = 0; wg && i < ARRAY_SIZE(only); i++) {
+		const config_setting_t *m = member(s, only[i]);
+
+		if (m)
+			return fail(p, m, "'%s' needs 'interface'", only[i]);
+	}
+	return 0;
+}
+
+static int parse_vpn(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *wg = member(s, "wireguard");
+	const config_setting_t *ifc = member(s, "interface");
+	const config_setting_t *t = member(s, "timeout");
+	int r = check_vpn_keys(p, s);
+
+	if (r)
+		return r;
+	n->timeout = TIMEOUT_DEFAULT;
+	r = (wg ? parse_wireguard(p, wg, n) :
+		  parse_ifname(p, ifc, n->interface)) ?:
+	    opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	    opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
+	    opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	    (t ? get_int(p, t, 1, TIMEOUT_MAX, &n->timeout) : 0);
+	if (!r && ifc && !member(s, "routes"))
+		default_routes(&n->routes);
+	return r;
+}
+
+/*
+ * A gateway is reachable only through an address of its own subnet; an
+ * IPv6 link-local gateway (fe80::/10) is on every link.
+ */
+static bool on_link(const struct network *n, const struct cidr *gw)
+{
+	if (gw->family == AF_INET6 && gw->addr[0] == 0xfe &&
+	    (gw->addr[1] & 0xc0) == 0x80)
+		return true;
+	for (size_t i = 0; i < n->address.n; i++)
+		if (cidr_contains(&n->address.v[i], gw))
+			return true;
+	return false;
+}
+
+static int add_gateway(struct parser *p, const config_setting_t *s,
+		       const char *v, void *data)
+{
+	struct network *n = data;
+	struct cidr gw;
+	struct cidr *slot;
+	int r = parse_addr(p, s, v, ADDR_HOST, &gw);
+
+	if (r)
+		return r;
+	slot = gw.family == AF_INET ? &n->gateway : &n->gateway6;
+	if (slot->family)
+		return fail(p, s, "'gateway' has more than one %s address",
+			    gw.family == AF_INET ? "IPv4" : "IPv6");
+	if (!on_link(n, &gw))
+		return fail(p, s, "'gateway' %s is not inside any 'address'",
+			    v);
+	*slot = gw;
+	return 0;
+}
+
+/* "gateway": one address per family, inside one of the static addresses. */
+static int opt_gateway(struct parser *p, const config_setting_t *net,
+		       struct network *n)
+{
+	const config_setting_t *s = member(net, "gateway");
+
+	if (!s)
+		return 0;
+	if (n->dhcp)
+		return fail(p, s, "'gateway' is not allowed with address "
+			    "\"dhcp\"");
+	return each_string(p, s, 2, add_gateway, n);
+}
+
+static int parse_mode(struct parser *p, const config_setting_t *s,
+		      struct network *n)
+{
+	static const char *const modes[] = {
+		[MVL_BRIDGE] = "bridge", [MVL_PRIVATE] = "private",
+		[MVL_VEPA] = "vepa",
+	};
+	const char *v;
+	int r;
+
+	n->mode = MVL_BRIDGE;
+	if (!s)
+		return 0;
+	r = get_string(p, s, &v);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(v, modes[i])) {
+			n->mode = (enum mvl_mode)i;
+			return 0;
+		}
+	return r ?: fail(p, s, "unknown mode '%s' (expected bridge, private "
+			 "or vepa)", v);
+}
+
+static int parse_macvlan(struct parser *p, const config_setting_t *s,
+			 struct network *n)
+{
+	const config_setting_t *a;
+	int r = need_ifname(p, s, n, "parent", n->parent) ?:
+		parse_mode(p, member(s, "mode"), n) ?:
+		need(p, s, n, "address", &a);
+
+	if (r)
+		return r;
+	if (config_setting_type(a) == CONFIG_TYPE_STRING &&
+	    !strcmp(config_setting_get_string(a), "dhcp"))
+		n->dhcp = true;
+	else
+		r = opt_addrs(p, s, "address", ADDR_IFADDR, &n->address);
+	if (!r && !n->dhcp && !n->address.n)
+		r = fail(p, s, "type 'macvlan' needs 'address'");
+	return r ?: opt_gateway(p, s, n) ?:
+	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
+}
+
+static int parse_physical(struct parser *p, const config_setting_t *s,
+			  struct network *n)
+{
+	return need_ifname(p, s, n, "device", n->device) ?:
+	       opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	       opt_gateway(p, s, n) ?:
+	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
+}
+
+static int parse_bridge(struct parser *p, const config_setting_t *s,
+			struct network *n)
+{
+	const config_setting_t *sub, *nat = member(s, "nat");
+
+	return need_ifname(p, s, n, "bridge", n->bridge) ?:
+	       need(p, s, n, "subnet", &sub) ?:
+	       parse_range(p, sub, AF_INET, 8, 30, &n->subnet) ?:
+	       (nat ? get_bool(p, nat, &n->nat) : 0) ?:
+	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	       opt_addrs(p, s, "allow", ADDR_NET, &n->allow) ?:
+	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny);
+}
+
+static int parse_isolated(struct parser *p, const config_setting_t *s,
+			  struct network *n)
+{
+	return 0;
+}
+
+struct net_kind {
+	const char *keys[10];
+	int (*parse)(struct parser *p, const config_setting_t *s,
+		     struct network *n);
+};
+
+static const struct net_kind kinds[] = {
+	[NET_ISOLATED] = { { "type", NULL }, parse_isolated },
+	[NET_NAT] = { { "type", "uplink", "pool", "pool6", "dns", "allow",
+			"deny", "forward", NULL }, parse_nat },
+	[NET_VPN] = { { "type", "wireguard", "interface", "address", "routes",
+			"dns", "timeout", NULL }, parse_vpn },
+	[NET_MACVLAN] = { { "type", "parent", "mode", "address", "gateway",
+			    "dns", NULL }, parse_macvlan },
+	[NET_PHYSICAL] = { { "type", "device", "address", "gateway", "dns",
+			     NULL }, parse_physical },
+	[NET_BRIDGE] = { { "type", "bridge", "subnet", "nat", "dns", "allow",
+			   "deny", NULL }, parse_bridge },
+};
+
+/* ---- networks ------------------------------------------------------- */
+
+static int parse_type(struct parser *p, const config_setting_t *s,
+		      struct network *n)
+{
+	const config_setting_t *t = member(s, "type");
+	const char *v;
+	int r;
+
+	if (!t)
+		return fail(p, s, "missing 'type'");
+	r = get_string(p, t, &v);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(type_names); i++)
+		if (!strcmp(v, type_names[i])) {
+			n->type = (enum net_type)i;
+			return 0;
+		}
+	return r ?: fail(p, t, "unknown type '%s' (expected isolated, nat, "
+			 "vpn, macvlan, physical or bridge)", v);
+}
+
+static const char *const range_keys[] = { "pool", "pool6", "subnet" };
+
+static const struct cidr *range_of(const struct network *n, size_t i)
+{
+	const struct cidr *r[] = { &n->pool, &n->pool6, &n->subnet };
+
+	return r[i];
+}
+
+/* The earlier network whose pool, pool6 or subnet overlaps @range. */
+static const struct network *overlapping(const struct conf *c,
+					 const struct cidr *range)
+{
+	for (size_t k = 0; k < c->n_nets; k++)
+		for (size_t j = 0; j < ARRAY_SIZE(range_keys); j++)
+			if (cidr_overlap(range, range_of(&c->nets[k], j)))
+				return &c->nets[k];
+	return NULL;
+}
+
+/* Address ranges that networks hand out must not overlap each other. */
+static int check_overlap(struct parser *p, const config_setting_t *s,
+			 const struct network *n)
+{
+	char buf[CIDR_STRLEN];
+
+	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++) {
+		const struct cidr *mine = range_of(n, i);
+		const struct network *o;
+
+		if (!mine->family || !(o = overlapping(p->c, mine)))
+			continue;
+		return fail(p, member(s, range_keys[i]),
+			    "'%s' %s overlaps network '%s' (line %d)",
+			    range_keys[i],
+			    cidr_format(mine, true, buf, sizeof(buf)),
+			    o->name, o->line);
+	}
+	return 0;
+}
+
+static int parse_network(struct parser *p, const config_setting_t *s,
+			 struct network *n)
+{
+	const char *name = config_setting_name(s);
+	enum name_err e = name_check_network(name);
+
+	if (e)
+		return fail(p, s, "network name '%s': %s", name,
+			    name_err_str(e, NET_NAME_MAX));
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	snprintf(p->what, sizeof(p->what), "network '%s': ", name);
+	n->line = line_of(s);
+	if (!config_setting_is_group(s))
+		return fail(p, s, "must be a group");
+	return parse_type(p, s, n) ?:
+	       check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
+	       kinds[n->type].parse(p, s, n) ?:
+	       check_overlap(p, s, n);
+}
+
+static int parse_networks(struct parser *p, const config_setting_t *s)
+{
+	struct conf *c = p->c;
+	int len, r = 0;
+
+	if (!s)
+		return 0;
+	if (!config_setting_is_group(s))
+		return fail(p, s, "'networks' must be a group");
+	len = config_setting_length(s);
+	if (len > CONF_MAX_NETS)
+		return fail(p, s, "'networks' has more than %d entries",
+			    CONF_MAX_NETS);
+	if (!len)
+		return 0;
+	c->nets = calloc((size_t)len, sizeof(*c->nets));
+	if (!c->nets)
+		return -ENOMEM;
+	for (int i = 0; !r && i < len; i++) {
+		r = parse_network(p, elem(s, i), &c->nets[i]);
+		if (!r)
+			c->n_nets++;
+	}
+	p->what[0] = '\0';
+	return r;
+}
+
+/* ---- rules ---------------------------------------------------------- */
+
+static bool bad_byte(unsigned char c, bool path_chars)
+{
+	return c <= ' ' || c == 0x7f || (path_chars && (c == ':' || c == '/'));
+}
+
+/* user, group (@strict: no ':' or '/'), service and rhost strings. */
+static int check_match_string(struct parser *p, const config_setting_t *s,
+			      const char *v, bool strict)
+{
+	size_t len = strnlen(v, CONF_STR_MAX);
+
+	if (!len)
+		return fail(p, s, "'%s' is empty", key_of(s));
+	if (len >= CONF_STR_MAX)
+		return fail(p, s, "'%s' is longer than %d bytes", key_of(s),
+			    CONF_STR_MAX - 1);
+	for (size_t i = 0; i < len; i++)
+		if (bad_byte((unsigned char)v[i], strict))
+			return fail(p, s, "'%s' '%s': contains whitespace%s "
+				    "or a control character", key_of(s), v,
+				    strict ? ", ':', '/'" : "");
+	return 0;
+}
+
+static int opt_name(struct parser *p, const config_setting_t *rule,
+		    const char *key, char ret[CONF_STR_MAX])
+{
+	const config_setting_t *s = member(rule, key);
+	const char *v;
+
+	if (!s)
+		return 0;
+	return get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
+	       strlcpy_checked(ret, v, CONF_STR_MAX);
+}
+
+struct match_ctx {
+	char (*v)[CONF_STR_MAX];
+	size_t *n;
+};
+
+static int add_match(struct parser *p, const config_setting_t *s,
+		     const char *v, void *data)
+{
+	struct match_ctx *m = data;
+
+	return check_match_string(p, s, v, false) ?:
+	       strlcpy_checked(m->v[(*m->n)++], v, CONF_STR_MAX);
+}
+
+static int opt_match(struct parser *p, const config_setting_t *rule,
+		     const char *key, char (*ret)[CONF_STR_MAX], size_t *n)
+{
+	const config_setting_t *s = member(rule, key);
+	struct match_ctx m = { ret, n };
+
+	return s ? each_string(p, s, CONF_MAX_MATCH, add_match, &m) : 0;
+}
+
+/* "network": a verdict, or a network defined above. */
+static int parse_rule_network(struct parser *p, const config_setting_t *rule,
+			      struct rule *r)
+{
+	const config_setting_t *s = member(rule, "network");
+	const char *v;
+	int ret;
+
+	if (!s)
+		return fail(p, rule, "missing 'network'");
+	ret = get_string(p, s, &v);
+	if (ret)
+		return ret;
+	if (!strcmp(v, "host") || !strcmp(v, "deny")) {
+		r->verdict = v[0] == 'h' ? VERDICT_HOST : VERDICT_DENY;
+		return 0;
+	}
+	r->verdict = VERDICT_NETWORK;
+	r->net = conf_network(p->c, v);
+	if (!r->net)
+		return fail(p, s, "network '%s' is not defined", v);
+	return strlcpy_checked(r->network, v, sizeof(r->network));
+}
+
+static int parse_scope(struct parser *p, const config_setting_t *s,
+		       struct rule *r)
+{
+	static const char *const scopes[] = {
+		[SCOPE_SHARED] = "shared", [SCOPE_USER] = "user",
+		[SCOPE_SESSION] = "session",
+	};
+	const char *v;
+	int ret = get_string(p, s, &v);
+
+	for (size_t i = 0; !ret && i < ARRAY_SIZE(scopes); i++)
+		if (!strcmp(v, scopes[i])) {
+			r->scope = (enum net_scope)i;
+			return 0;
+		}
+	return ret ?: fail(p, s, "unknown scope '%s' (expected shared, user "
+			   "or session)", v);
+}
+
+/* scope and systemd_user, which only mean something for a network. */
+static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
+			    struct rule *r)
+{
+	const config_setting_t *scope = member(rule, "scope");
+	const config_setting_t *sd = member(rule, "systemd_user");
+	int ret;
+
+	r->scope = SCOPE_USER;
+	if (r->verdict != VERDICT_NETWORK && (scope || sd))
+		return fail(p, scope ?: sd, "'%s' needs a network",
+			    scope ? "scope" : "systemd_user");
+	ret = (scope ? parse_scope(p, scope, r) : 0) ?:
+	      (sd ? get_bool(p, sd, &r->systemd_user) : 0);
+	if (ret)
+		return ret;
+	/* A device can be moved into one namespace only. */
+	if (r->net && r->net->type == NET_PHYSICAL && r->scope != SCOPE_SHARED)
+		return fail(p, scope ?: rule, "network '%s' is physical: only "
+			    "scope 'shared' is possible", r->network);
+	return 0;
+}
+
+static int parse_rule(struct parser *p, const config_setting_t *s,
+		      struct rule *r)
+{
+	static const char *const keys[] = {
+		"user", "group", "service", "rhost", "network", "scope",
+		"systemd_user", NULL,
+	};
+
+	if (!config_setting_is_group(s))
+		return fail(p, s, "must be a group");
+	r->line = line_of(s);
+	return check_keys(p, s, keys, NULL) ?:
+	       opt_name(p, s, "user", r->user) ?:
+	       opt_name(p, s, "group", r->group) ?:
+	       opt_match(p, s, "service", r->service, &r->n_service) ?:
+	       opt_match(p, s, "rhost", r->rhost, &r->n_rhost) ?:
+	       parse_rule_network(p, s, r) ?:
+	       parse_rule_scope(p, s, r);
+}
+
+static int parse_rules(struct parser *p, const config_setting_t *s)
+{
+	struct conf *c = p->c;
+	int len, r = 0;
+
+	if (!s)
+		return 0;
+	if (!config_setting_is_list(s) && !config_setting_is_array(s))
+		return fail(p, s, "'rules' must be a list of groups");
+	len = config_setting_length(s);
+	if (len > CONF_MAX_RULES)
+		return fail(p, s, "'rules' has more than %d entries",
+			    CONF_MAX_RULES);
+	if (!len)
+		return 0;
+	c->rules = calloc((size_t)len, sizeof(*c->rules));
+	if (!c->rules)
+		return -ENOMEM;
+	snprintf(p->what, sizeof(p->what), "rule: ");
+	for (int i = 0; !r && i < len; i++) {
+		r = parse_rule(p, elem(s, i), &c->rules[i]);
+		if (!r)
+			c->n_rules++;
+	}
+	p->what[0] = '\0';
+	return r;
+}
+
+/* ---- top level ------------------------------------------------------ */
+
+static int parse_default(struct parser *p, const config_setting_t *s)
+{
+	const char *v = s ? config_setting_get_string(s) : "host";
+
+	if (!v || (strcmp(v, "host") && strcmp(v, "deny")))
+		return fail(p, s, "default must be \"host\" or \"deny\"");
+	p->c->def = v[0] == 'h' ? VERDICT_HOST : VERDICT_DENY;
+	p->c->default_line = s ? line_of(s) : 0;
+	return 0;
+}
+
+static int parse_root(struct parser *p, const config_setting_t *root)
+{
+	static const char *const keys[] = {
+		"networks", "rules", "default", NULL,
+	};
+
+	return check_keys(p, root, keys, NULL) ?:
+	       parse_networks(p, member(root, "networks")) ?:
+	       parse_rules(p, member(root, "rules")) ?:
+	       parse_default(p, member(root, "default"));
+}
+
+static void config_destroyp(config_t *cfg)
+{
+	config_destroy(cfg);
+}
+
+static void conf_freep(struct conf **c)
+{
+	conf_free(*c);
+}
+
+/* libconfig's own messages are "syntax error", "duplicate setting name"... */
+static int syntax_error(struct parser *p, const config_t *cfg)
+{
+	const char *text = config_error_text(cfg) ?: "unknown error";
+
+	if (!strcmp(text, "syntax error"))
+		return fail_at(p, config_error_line(cfg), "syntax error");
+	return fail_at(p, config_error_line(cfg), "syntax error: %s", text);
+}
+
+/**
+ * conf_parse() - parse and validate policy text
+ * @text:	the policy, not necessarily NUL-terminated
+ * @len:	its length in bytes
+ * @name:	the file it came from, for messages and conf->path
+ * @ret:	the policy on success (free with conf_free()), else NULL
+ * @err:	"NAME:LINE: MESSAGE" on failure
+ * @errlen:	size of @err (CONF_ERR_MAX is enough)
+ *
+ * Does no file checks: conf_load() does those.
+ *
+ * Return: 0, -EINVAL for an invalid policy, -ENOMEM
+ */
+int conf_parse(const char *text, size_t len, const char *name,
+	       struct conf **ret, char *err, size_t errlen)
+{
+	struct parser p = { .name = name, .err = err, .errlen = errlen };
+	__attribute__((cleanup(conf_freep))) struct conf *c = NULL;
+	__attribute__((cleanup(config_destroyp))) config_t cfg;
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	*ret = NULL;
+	config_init(&cfg);
+	buf = malloc(len + 2);
+	c = calloc(1, sizeof(*c));
+	if (!buf || !c) {
+		fail_at(&p, 0, "out of memory");
+		return -ENOMEM;
+	}
+	/* libconfig 1.5 refuses a comment on the last line without a '\n'. */
+	memcpy(buf, text, len);
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	r = prescan(&p, buf, len);
+	if (r)
+		return r;
+	(void)strlcpy_checked(c->path, name, sizeof(c->path));
+	p.c = c;
+	if (!config_read_string(&cfg, buf))
+		return syntax_error(&p, &cfg);
+	r = parse_root(&p, config_root_setting(&cfg));
+	if (r == -ENOMEM)
+		fail_at(&p, 0, "out of memory");
+	if (r)
+		return r;
+	*ret = steal_pointer(&c);
+	return 0;
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+__attribute__((format(printf, 4, 5)))
+static int file_fail(int r, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static int check_dir(const char *path, const char *dir, char *err,
+		     size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(dir, &st))
+		return file_fail(-errno, err, errlen, "%s: parent directory "
+				 "%s: %s", path, dir, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return file_fail(-ELOOP, err, errlen, "%s: parent directory %s "
+				 "is a symbolic link", path, dir);
+	if (!S_ISDIR(st.st_mode))
+		return file_fail(-ENOTDIR, err, errlen, "%s: parent "
+				 "directory %s is not a directory", path, dir);
+	if (st.st_uid != 0)
+		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
+				 "is not owned by root", path, dir);
+	/* Sticky does not help: the owner of a planted file may replace it. */
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
+				 "is writable by group or others", path, dir);
+	return 0;
+}
+
+/*
+ * Every directory the kernel walked to reach @path, from "/" down: a
+ * non-root user who can write to any of them could have swapped the file.
+ * Checked top-down so that a symlinked component is reported before the
+ * directories found through it.
+ */
+static int check_parents(const char *path, char *err, size_t errlen)
+{
+	char abs[PATH_MAX], cwd[PATH_MAX];
+	int n, r;
+
+	if (path[0] == '/')
+		n = snprintf(abs, sizeof(abs), "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		n = snprintf(abs, sizeof(abs), "%s/%s",
+			     strcmp(cwd, "/") ? cwd : "", path);
+	else
+		return file_fail(-errno, err, errlen, "%s: cannot find "
+				 "the current directory: %s", path,
+				 strerror(errno));
+	if (n < 0 || (size_t)n >= sizeof(abs))
+		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
+				 strerror(ENAMETOOLONG));
+	r = check_dir(path, "/", err, errlen);
+	for (char *s = strchr(abs + 1, '/'); !r && s; s = strchr(s + 1, '/')) {
+		if (s[-1] == '/')
+			continue;	/* "//" adds no directory */
+		*s = '\0';
+		r = check_dir(path, abs, err, errlen);
+		*s = '/';
+	}
+	return r;
+}
+
+static int check_fd(const char *path, int fd, size_t max, char *err,
+		    size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
+				 path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return file_fail(-EINVAL, err, errlen, "%s: is not a regular "
+				 "file", path);
+	if (st.st_uid != 0)
+		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
+				 "root", path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return file_fail(-EPERM, err, errlen, "%s: is writable by "
+				 "group or others", path);
+	if ((unsigned long long)st.st_size > max)
+		return file_fail(-EFBIG, err, errlen, "%s: is larger than %zu "
+				 "bytes", path, max);
+	return 0;
+}
+
+/**
+ * conf_check_file() - refuse a file that a non-root user could have written
+ * @path:	the file (relative paths are checked from the current directory)
+ * @max_size:	size cap in bytes
+ * @ret_fd:	on success, an O_RDONLY fd to the checked file, or NULL
+ * @err:	"PATH: REASON" on failure
+ * @errlen:	size of @err
+ *
+ * The file is opened first, without following a symlink and without
+ * blocking on a FIFO, and the checks are made on what was opened.
+ *
+ * Return: 0, or -errno
+ */
+int conf_check_file(const char *path, size_t max_size, int *ret_fd,
+		    char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return file_fail(-ELOOP, err, errlen, "%s: is a symbolic link",
+				 path);
+	if (fd < 0)
+		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
+				 path, strerror(errno));
+	r = check_fd(path, fd, max_size, err, errlen) ?:
+	    check_parents(path, err, errlen);
+	if (r)
+		return r;
+	if (ret_fd)
+		*ret_fd = steal_fd(&fd);
+	return 0;
+}
+
+/* Read all of @fd, refusing more than @max bytes (the file may grow). */
+static int read_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *buf = malloc(max + 1);
+	size_t len = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (len <= max) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max)
+		return -EFBIG;
+	*ret = steal_pointer(&buf);
+	*ret_len = len;
+	return 0;
+}
+
+/**
+ * conf_load() - conf_check_file() then conf_parse() of the file's text
+ * @path:	the policy file
+ * @ret:	the policy on success (free with conf_free())
+ * @err:	"PATH: REASON" or "PATH:LINE: MESSAGE" on failure
+ * @errlen:	size of @err
+ *
+ * Return: 0, or -errno
+ */
+int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	*ret = NULL;
+	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
+	if (r)
+		return r;
+	r = read_all(fd, CONF_MAX_SIZE, &text, &len);
+	if (r == -EFBIG)
+		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
+				 path, CONF_MAX_SIZE);
+	if (r)
+		return file_fail(r, err, errlen, "%s: cannot read: %s", path,
+				 strerror(-r));
+	return conf_parse(text, len, path, ret, err, errlen);
+}
+
+/**
+ * conf_free() - free a policy from conf_parse() or conf_load()
+ * @c:		the policy, or NULL
+ */
+void conf_free(struct conf *c)
+{
+	if (!c)
+		return;
+	free(c->nets);
+	free(c->rules);
+	free(c);
+}
+
+/**
+ * conf_network() - look a network up by name
+ * @c:		the policy
+ * @name:	network name
+ *
+ * Return: the network, or NULL
+ */
+const struct network *conf_network(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_nets; i++)
+		if (!strcmp(c->nets[i].name, name))
+			return &c->nets[i];
+	return NULL;
+}
+
+/**
+ * net_type_str() - the policy file's word for a network type
+ * @t:		type
+ *
+ * Return: "isolated", "nat", ...
+ */
+const char *net_type_str(enum net_type t)
+{
+	if ((size_t)t < ARRAY_SIZE(type_names))
+		return type_names[t];
+	return "?";
+}
+
+/**
+ * net_scope_str() - the policy file's word for a scope
+ * @s:		scope
+ *
+ * Return: "shared", "user" or "session"
+ */
+const char *net_scope_str(enum net_scope s)
+{
+	switch (s) {
+	case SCOPE_SHARED:
+		return "shared";
+	case SCOPE_USER:
+		return "user";
+	case SCOPE_SESSION:
+		return "session";
+	}
+	return "?";
+}
