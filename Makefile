@@ -32,7 +32,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	   -fno-strict-aliasing -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	   -fPIC -MMD -MP
+	   -fPIC -MMD -MP -D_GNU_SOURCE
 DEFS    := -DVERSION='"$(VERSION)"' -DHELPER_PATH='"$(HELPER_PATH)"' \
 	   -DCONF_PATH='"$(CONF_PATH)"' -DSTATE_DIR='"$(STATE_DIR)"' \
 	   -DNETNS_RUN_DIR='"$(NETNS_RUN_DIR)"' -DNETNS_ETC_DIR='"$(NETNS_ETC_DIR)"'

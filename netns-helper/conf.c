@@ -12,7 +12,6 @@
  * conf_parse() is pure (no I/O, no logging) so that it can be unit-tested
  * and fuzzed; conf_check_file() and conf_load() add the file system.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

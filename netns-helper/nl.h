@@ -92,6 +92,13 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct cidr *a);
 int nl_route_add(struct nl *nl, const struct cidr *dst, const struct cidr *gw,
 		 int ifindex, uint8_t type);
 
+/* nl_route_add_metric() - the same with a metric (RTA_PRIORITY); a high
+ * metric makes a fallback route, e.g. an unreachable default that only
+ * applies once the real default route went away with its device. */
+int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
+			const struct cidr *gw, int ifindex, uint8_t type,
+			uint32_t metric);
+
 /* nl_route_oif() - ifindex (> 0) of the device the kernel would use to
  * reach @dst (RTM_GETROUTE), or -errno (-ENETUNREACH when there is none). */
 int nl_route_oif(struct nl *nl, const struct cidr *dst);

@@ -133,6 +133,12 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	r = first_record(&ctx, scope, user);
 	if (!r)
 		r = build(&ctx, ops);
+	if (r == -EEXIST && !ctx.inner && ctx.nsfd < 0) {
+		/* The name belongs to a namespace someone else made: drop
+		 * our record and leave theirs alone. */
+		(void)rec_remove("ns", name);
+		return r;
+	}
 	if (!r)
 		r = rec_set(&rec, "ino", "%llu", netns_inode(ctx.nsfd)) ?:
 		    rec_set(&rec, "state", "ready") ?: ns_save(&ctx);

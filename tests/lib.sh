@@ -92,7 +92,10 @@ sandbox_clean() {
 	l+=$(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 |
 	     grep -vx -e lo -e uplink0 || true)
 	l+=$(nft list tables 2>/dev/null || true)
-	l+=$(ls -A /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases 2>/dev/null || true)
+	l+=$(find /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases \
+		/run/pam_netns/members -mindepth 1 2>/dev/null || true)
+	l+=$(ls -A /run/pam_netns | grep -vx -e lock -e seq -e ns -e sessions \
+		-e members -e leases || true)
 	l+=$(ls -A /etc/netns)
 	is "$l" "" "${1:-nothing left behind}"
 }

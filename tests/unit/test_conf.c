@@ -11,7 +11,6 @@
  * made under a private directory in /run); without root they are
  * skipped, except under CI=true where that is a failure.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -9,7 +9,6 @@
  * over the real ones (the host's files are never touched). Without root,
  * only the cases that need no test users run.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>

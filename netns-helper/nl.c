@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nl.c - rtnetlink over libmnl (see nl.h): one function per kernel
+ * operation, each building one message the way libmnl's rtnl examples do.
+ *
+ * Every request asks for an ACK, and the ACK's error is turned into
+ * -errno here (as mnl_cb_error does); with NETLINK_EXT_ACK on, the kernel's
+ * reason text is kept for nl_errmsg(), so a failure says *why* ("File
+ * exists", and which attribute) rather than leaving a stale errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nl.h"
+#include "util.h"
+
+#define NL_BUF 32768
+
+static char errmsg[256];
+
+const char *nl_errmsg(void)
+{
+	return errmsg;
+}
+
+int nl_open(struct nl *nl)
+{
+	int one = 1;
+
+	nl->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sk)
+		return -errno;
+	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int r = -errno;
+
+		nl_close(nl);
+		return r;
+	}
+	/* Both are best effort: older kernels lack them, and the only loss
+	 * is a less precise message. */
+	(void)mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	nl->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+int nl_open_in(struct nl *nl, int netns_fd)
+{
+	_cleanup_close_ int saved = open("/proc/self/ns/net",
+					 O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (saved < 0)
+		return -errno;
+	if (setns(netns_fd, CLONE_NEWNET))
+		return -errno;
+	r = nl_open(nl);
+	/* A helper left in the wrong namespace must not go on. */
+	if (setns(saved, CLONE_NEWNET))
+		abort();
+	return r;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	nl->sk = NULL;
+}
+
+static int ext_ack_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		snprintf(errmsg, sizeof(errmsg), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+/* The error of an NLMSG_ERROR (0 for an ACK), keeping the ext-ack text. */
+static int ack_error(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+	size_t off = sizeof(*e);
+
+	if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return -EBADMSG;
+	if (e->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+		if (!(h->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (mnl_nlmsg_size(off) < h->nlmsg_len)
+			(void)mnl_attr_parse_payload((const char *)e + off,
+						     h->nlmsg_len -
+						     mnl_nlmsg_size(off),
+						     ext_ack_attr, NULL);
+	}
+	return e->error;
+}
+
+/*
+ * Send @nlh and read until its ACK (or NLMSG_DONE for a dump), passing
+ * data messages to @cb. Return: 0 or -errno.
+ */
+static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		    void *data)
+{
+	_cleanup_free_ char *buf = malloc(NL_BUF);
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+
+	if (!buf)
+		return -ENOMEM;
+	errmsg[0] = '\0';
+	nlh->nlmsg_seq = ++nl->seq;
+	if (!dump)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t got = mnl_socket_recvfrom(nl->sk, buf, NL_BUF);
+		int len = (int)got;
+
+		if (got < 0)
+			return -errno;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		     mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			if (h->nlmsg_seq != nl->seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ack_error(h);
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (cb && cb(h, data) == MNL_CB_ERROR)
+				return errno ? -errno : -EIO;
+		}
+	}
+}
+
+static struct nlmsghdr *msg(char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
+static struct ifinfomsg *link_hdr(struct nlmsghdr *nlh, int ifindex)
+{
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return ifi;
+}
+
+static int index_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+
+	if (h->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ifi->ifi_index;
+	return MNL_CB_OK;
+}
+
+int nl_link_index(struct nl *nl, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, 0);
+	int idx = 0, r;
+
+	link_hdr(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = transact(nl, nlh, index_cb, &idx);
+	if (r == -ENODEV || (!r && idx <= 0))
+		return -ENODEV;
+	return r ? r : idx;
+}
+
+int nl_link_up(struct nl *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = link_hdr(nlh, ifindex);
+
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_link_del(struct nl *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_DELLINK, 0);
+
+	link_hdr(nlh, ifindex);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+/* RTM_NEWLINK creating @name of @kind; the caller adds more before send. */
+static struct nlmsghdr *new_link(char *buf, const char *name)
+{
+	struct nlmsghdr *nlh = msg(buf, RTM_NEWLINK,
+				   NLM_F_CREATE | NLM_F_EXCL);
+
+	link_hdr(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+static int created_index(struct nl *nl, struct nlmsghdr *nlh,
+			 const char *name)
+{
+	int r = transact(nl, nlh, NULL, NULL);
+
+	return r ? r : nl_link_index(nl, name);
+}
+
+int nl_veth_add(struct nl *nl, const char *host_name, const char *peer_name,
+		int peer_netns_fd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_link(buf, host_name);
+	struct nlattr *info, *data, *peer;
+
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* The peer is a link message of its own, nested (ip/link_veth.c). */
+	link_hdr(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return created_index(nl, nlh, host_name);
+}
+
+int nl_macvlan_add(struct nl *nl, const char *name, int parent_ifindex,
+		   uint32_t mode, int netns_fd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_link(buf, name);
+	struct nlattr *info, *data;
+
+	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, mode);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	/* born in another namespace: its index here means nothing */
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_bridge_add(struct nl *nl, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_link(buf, name);
+	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return created_index(nl, nlh, name);
+}
+
+/* RTM_NEWLINK on an existing link with one u32 attribute. */
+static int link_set_u32(struct nl *nl, int ifindex, uint16_t type,
+			uint32_t v, const char *new_name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_NEWLINK, 0);
+
+	link_hdr(nlh, ifindex);
+	mnl_attr_put_u32(nlh, type, v);
+	if (new_name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_link_set_master(struct nl *nl, int ifindex, int master)
+{
+	return link_set_u32(nl, ifindex, IFLA_MASTER, (uint32_t)master, NULL);
+}
+
+int nl_link_move(struct nl *nl, int ifindex, int netns_fd,
+		 const char *new_name)
+{
+	return link_set_u32(nl, ifindex, IFLA_NET_NS_FD, (uint32_t)netns_fd,
+			    new_name);
+}
+
+int nl_link_set_mtu(struct nl *nl, int ifindex, unsigned mtu)
+{
+	return link_set_u32(nl, ifindex, IFLA_MTU, mtu, NULL);
+}
+
+static size_t addr_len(const struct cidr *a)
+{
+	return a->family == AF_INET ? 4 : 16;
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, const struct cidr *a)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = (uint8_t)a->family;
+	ifa->ifa_prefixlen = a->prefix;
+	ifa->ifa_index = (uint32_t)ifindex;
+	if (a->family == AF_INET)
+		mnl_attr_put(nlh, IFA_LOCAL, 4, a->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a), a->addr);
+	/* usable at once: the link has no one else to collide with */
+	if (a->family == AF_INET6)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
+			const struct cidr *gw, int ifindex, uint8_t type,
+			uint32_t metric)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = (uint8_t)dst->family;
+	rtm->rtm_dst_len = dst->prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_type = type;
+	rtm->rtm_scope = (type == RTN_UNICAST && !gw) ? RT_SCOPE_LINK :
+							RT_SCOPE_UNIVERSE;
+	if (dst->prefix)
+		mnl_attr_put(nlh, RTA_DST, addr_len(dst), dst->addr);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(gw), gw->addr);
+	if (ifindex > 0)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_route_add(struct nl *nl, const struct cidr *dst, const struct cidr *gw,
+		 int ifindex, uint8_t type)
+{
+	return nl_route_add_metric(nl, dst, gw, ifindex, type, 0);
+}
+
+struct route {
+	struct cidr dst;
+	int oif;
+	uint8_t type;
+	uint32_t table;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	struct route *rt = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case RTA_DST:
+		if (mnl_attr_get_payload_len(a) == addr_len(&rt->dst))
+			memcpy(rt->dst.addr, mnl_attr_get_payload(a),
+			       addr_len(&rt->dst));
+		break;
+	case RTA_OIF:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			rt->oif = (int)mnl_attr_get_u32(a);
+		break;
+	case RTA_TABLE:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			rt->table = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void parse_route(const struct nlmsghdr *h, struct route *rt)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
+
+	memset(rt, 0, sizeof(*rt));
+	rt->dst.family = rtm->rtm_family;
+	rt->dst.prefix = rtm->rtm_dst_len;
+	rt->type = rtm->rtm_type;
+	rt->table = rtm->rtm_table;
+	(void)mnl_attr_parse(h, sizeof(*rtm), route_attr, rt);
+}
+
+static int oif_cb(const struct nlmsghdr *h, void *data)
+{
+	struct route rt;
+
+	parse_route(h, &rt);
+	*(int *)data = rt.type == RTN_UNICAST ? rt.oif : -ENETUNREACH;
+	return MNL_CB_OK;
+}
+
+int nl_route_oif(struct nl *nl, const struct cidr *dst)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	int oif = -ENETUNREACH, r;
+
+	rtm->rtm_family = (uint8_t)dst->family;
+	rtm->rtm_dst_len = (uint8_t)(addr_len(dst) * 8);
+	mnl_attr_put(nlh, RTA_DST, addr_len(dst), dst->addr);
+	r = transact(nl, nlh, oif_cb, &oif);
+	if (r == -ENETUNREACH || r == -EHOSTUNREACH)
+		return -ENETUNREACH;
+	return r ? r : (oif > 0 ? oif : -ENETUNREACH);
+}
+
+struct overlap {
+	const struct cidr *net;
+	int found;
+};
+
+static int overlap_cb(const struct nlmsghdr *h, void *data)
+{
+	struct overlap *o = data;
+	struct route rt;
+
+	parse_route(h, &rt);
+	if (rt.table == RT_TABLE_MAIN && rt.dst.prefix &&
+	    rt.dst.family == o->net->family && cidr_overlap(&rt.dst, o->net))
+		o->found = 1;
+	return MNL_CB_OK;
+}
+
+int nl_route_overlaps(struct nl *nl, const struct cidr *net)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct overlap o = { .net = net };
+	int r;
+
+	rtm->rtm_family = (uint8_t)net->family;
+	r = transact(nl, nlh, overlap_cb, &o);
+	return r ? r : o.found;
+}
+
+static int linkinfo_attr(const struct nlattr *a, void *data)
+{
+	struct nl_link *l = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+	    !mnl_attr_validate(a, MNL_TYPE_STRING))
+		snprintf(l->kind, sizeof(l->kind), "%.*s",
+			 (int)strnlen(mnl_attr_get_str(a),
+				      mnl_attr_get_payload_len(a)),
+			 mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+static int link_attr(const struct nlattr *a, void *data)
+{
+	struct nl_link *l = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case IFLA_IFNAME:
+		if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			snprintf(l->name, sizeof(l->name), "%s",
+				 mnl_attr_get_str(a));
+		break;
+	case IFLA_MASTER:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			l->master = (int)mnl_attr_get_u32(a);
+		break;
+	case IFLA_LINKINFO:
+		(void)mnl_attr_parse_nested(a, linkinfo_attr, l);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+struct link_walk {
+	int (*cb)(const struct nl_link *, void *);
+	void *data;
+	int ret;
+};
+
+static int link_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(h);
+	struct link_walk *w = data;
+	struct nl_link l = { .ifindex = ifi->ifi_index,
+			     .up = ifi->ifi_flags & IFF_UP };
+
+	if (w->ret)
+		return MNL_CB_OK;	/* drain the dump after a stop */
+	(void)mnl_attr_parse(h, sizeof(*ifi), link_attr, &l);
+	w->ret = w->cb(&l, w->data);
+	return MNL_CB_OK;
+}
+
+int nl_link_list(struct nl *nl, int (*cb)(const struct nl_link *, void *),
+		 void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETLINK, NLM_F_DUMP);
+	struct link_walk w = { cb, data, 0 };
+	int r;
+
+	link_hdr(nlh, 0);
+	r = transact(nl, nlh, link_cb, &w);
+	return r ? r : w.ret;
+}
+
+struct addr_walk {
+	int ifindex;
+	int (*cb)(int ifindex, const struct cidr *, void *);
+	void *data;
+	int ret;
+	struct cidr a;
+	bool have_local;
+};
+
+static int addr_attr(const struct nlattr *a, void *data)
+{
+	struct addr_walk *w = data;
+	uint16_t t = mnl_attr_get_type(a);
+
+	/* IPv4 keeps the address in IFA_LOCAL (IFA_ADDRESS is the peer). */
+	if ((t == IFA_LOCAL || (t == IFA_ADDRESS && !w->have_local)) &&
+	    mnl_attr_get_payload_len(a) == addr_len(&w->a)) {
+		memcpy(w->a.addr, mnl_attr_get_payload(a), addr_len(&w->a));
+		w->have_local |= t == IFA_LOCAL;
+	}
+	return MNL_CB_OK;
+}
+
+static int addr_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+	struct addr_walk *w = data;
+
+	if (w->ret || (w->ifindex && (int)ifa->ifa_index != w->ifindex))
+		return MNL_CB_OK;
+	memset(&w->a, 0, sizeof(w->a));
+	w->a.family = ifa->ifa_family;
+	w->a.prefix = ifa->ifa_prefixlen;
+	w->have_local = false;
+	(void)mnl_attr_parse(h, sizeof(*ifa), addr_attr, w);
+	w->ret = w->cb((int)ifa->ifa_index, &w->a, w->data);
+	return MNL_CB_OK;
+}
+
+int nl_addr_list(struct nl *nl, int family, int ifindex,
+		 int (*cb)(int ifindex, const struct cidr *, void *),
+		 void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_walk w = { .ifindex = ifindex, .cb = cb, .data = data };
+	int r;
+
+	ifa->ifa_family = (uint8_t)family;
+	r = transact(nl, nlh, addr_cb, &w);
+	return r ? r : w.ret;
+}
