@@ -154,14 +154,21 @@ static int open_session(const struct open_args *a, const struct decision *d)
 	}
 	*e = '\0';
 	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
+	/*
+	 * A failed ns_create() has rolled back what it made already, and
+	 * on -EEXIST the name is someone else's namespace: only a namespace
+	 * made here and then left without a session is ours to destroy.
+	 */
 	if (!r)
 		r = get_namespace(&host, name, d, a->login.user, &created, e,
 				  sizeof(e));
-	if (!r && (r = session_add(name, &si, token, sizeof(token))) == 0 &&
-	    (r = answer(name, d, token)) != 0)
-		(void)session_end(&host, token);
-	else if (r && created)
-		(void)ns_destroy(&host, name);
+	if (!r) {
+		r = session_add(name, &si, token, sizeof(token));
+		if (r && created)
+			(void)ns_destroy(&host, name);
+		else if (!r && (r = answer(name, d, token)) != 0)
+			(void)session_end(&host, token);
+	}
 	if (r)
 		err("session-open for '%s': %s", a->login.user,
 		    *e ? e : strerror(-r));
