@@ -146,7 +146,10 @@ bool netns_exists(const char *name)
 	return !ns_path(name, path, sizeof(path)) && !lstat(path, &st);
 }
 
-/* Remove NETNS_ETC_DIR/NAME and the files in it, following no symlink. */
+/*
+ * Remove the directory NETNS_ETC_DIR/NAME and the files in it, following
+ * no symlink; anything there that is not a directory is left alone.
+ */
 static int delete_etc(const char *name)
 {
 	_cleanup_close_ int etc = open(NETNS_ETC_DIR, O_RDONLY | O_DIRECTORY |
@@ -160,10 +163,15 @@ static int delete_etc(const char *name)
 	fd = openat(etc, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 	if (fd < 0) {
-		/* not a directory (a planted symlink or file): unlink it */
-		if (errno == ENOENT)
+		/*
+		 * ENOTDIR/ELOOP: a symlink or file someone else put there.
+		 * The helper never makes one, so it is not ours to remove
+		 * (THREATS.md 1: planted files change nothing); leaving it
+		 * makes the next dns_write() fail closed.
+		 */
+		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
 			return 0;
-		return unlinkat(etc, name, 0) && errno != ENOENT ? -errno : 0;
+		return -errno;
 	}
 	d = fdopendir(fd);
 	if (!d) {
@@ -185,7 +193,9 @@ int netns_delete(const char *name)
 
 	if (r)
 		return r;
-	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
+	/* NOFOLLOW: a symlink planted here must not unmount its target */
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) && errno != EINVAL &&
+	    errno != ENOENT)
 		r = -errno;
 	if (unlink(path) && errno != ENOENT && !r)
 		r = -errno;
