@@ -115,7 +115,8 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		    void *data)
 {
 	_cleanup_free_ char *buf = malloc(NL_BUF);
-	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	/* NLM_F_DUMP is two bits, and NLM_F_EXCL shares one of them */
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 
 	if (!buf)
 		return -ENOMEM;
