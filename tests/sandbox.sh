@@ -22,7 +22,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-dirs="/run/netns /run/pam_netns /etc/netns /run/wireguard"
+dirs="/run/netns /run/pam_netns /etc/netns /run/wireguard /run/sshd"
 
 outer() {
 	local made=() rc=0 d
@@ -51,6 +51,11 @@ setup() {
 	ip addr add 192.0.2.10/32 dev lo
 	ip netns add wan
 	ip link add uplink0 type veth peer name wan0 netns wan
+	# No DAD on the uplink's link-local addresses: while they are
+	# tentative the first IPv6 exchange with wan stalls for a second,
+	# longer than the probes' timeout.
+	sysctl -qw net.ipv6.conf.uplink0.accept_dad=0
+	ip netns exec wan sysctl -qw net.ipv6.conf.wan0.accept_dad=0
 	ip addr add 198.51.100.2/24 dev uplink0
 	ip -6 addr add 2001:db8:100::2/64 dev uplink0 nodad
 	ip link set uplink0 up

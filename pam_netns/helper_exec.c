@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * helper_exec.c - run netns-helper the way pam_mkhomedir runs its helper:
+ * an absolute path checked to be root's, an empty environment, fds 0-2
+ * set up by us and every other fd closed, default signal handling and
+ * sane resource limits, so nothing of the caller's state (a user who runs
+ * su with LD_PRELOAD, a low `ulimit -n`, SIGCHLD ignored) reaches it.
+ *
+ * The helper's stdout and stderr share one pipe: key=value lines are its
+ * answer, anything else is a message, logged through pam_syslog.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <security/pam_ext.h>
+#include <security/pam_modutil.h>
+
+#include "module.h"
+
+#define OUT_MAX		8192
+#define EXIT_DENIED	3	/* netns-helper(8) */
+
+/* Namespaces the child returns to before exec (session-close), or -1. */
+struct exec_ns {
+	int net_fd, mnt_fd;
+};
+
+/* The helper must be root's and writable by root alone. */
+static int helper_trusted(pam_handle_t *pamh, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		pam_syslog(pamh, LOG_ERR, "helper %s: %m", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !(st.st_mode & S_IXUSR)) {
+		pam_syslog(pamh, LOG_ERR, "helper %s: not a root-owned "
+			   "executable writable by root only", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Set @res's soft limit to @want, raising the hard limit too when needed;
+ * without CAP_SYS_RESOURCE settle for the hard limit the caller left.
+ */
+static void limit_to(int res, rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(res, &rl))
+		return;
+	if (rl.rlim_max != RLIM_INFINITY &&
+	    (want == RLIM_INFINITY || rl.rlim_max < want)) {
+		struct rlimit up = { want, want };
+
+		if (!setrlimit(res, &up))
+			return;
+		want = rl.rlim_max;
+	}
+	rl.rlim_cur = want;
+	(void)setrlimit(res, &rl);
+}
+
+/* A user who runs su can set any limit low: the helper gets sane ones. */
+static void reset_limits(void)
+{
+	static const int unlimited[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA,
+					 RLIMIT_AS, RLIMIT_NPROC };
+
+	for (size_t i = 0; i < sizeof(unlimited) / sizeof(*unlimited); i++)
+		limit_to(unlimited[i], RLIM_INFINITY);
+	limit_to(RLIMIT_STACK, 8 << 20);
+	limit_to(RLIMIT_NOFILE, 1024);
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		(void)signal(s, SIG_DFL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* In the child: never returns. */
+static void exec_child(pam_handle_t *pamh, int out, const struct exec_ns *ns,
+		       char *const argv[])
+{
+	static char *const envp[] = { NULL };
+
+	if (ns && (setns(ns->net_fd, CLONE_NEWNET) ||
+		   setns(ns->mnt_fd, CLONE_NEWNS)))
+		_exit(126);
+	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
+		_exit(126);
+	if (pam_modutil_sanitize_helper_fds(pamh, PAM_MODUTIL_NULL_FD,
+					    PAM_MODUTIL_IGNORE_FD,
+					    PAM_MODUTIL_IGNORE_FD) < 0)
+		_exit(126);
+	reset_signals();
+	reset_limits();
+	umask(022);
+	if (chdir("/"))
+		_exit(126);
+	execve(argv[0], argv, envp);
+	_exit(127);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Read @fd to EOF into @buf (NUL-terminated, truncated at @len - 1). */
+static int read_all(int fd, char *buf, size_t len)
+{
+	long deadline = now_ms() + PN_HELPER_TIMEOUT_MS;
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline - now_ms();
+		char sink[512];
+		ssize_t got;
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r ? -errno : -ETIMEDOUT;
+		if (n + 1 < len)
+			got = read(fd, buf + n, len - 1 - n);
+		else
+			got = read(fd, sink, sizeof(sink));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (n + 1 < len)
+			n += (size_t)got;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/*
+ * Run @argv, its output into @out. Return: the wait status, or -1 when
+ * it could not be run or timed out (logged).
+ */
+static int run(pam_handle_t *pamh, char *const argv[],
+	       const struct exec_ns *ns, char *out, size_t outlen)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	int fds[2], status = -1, r;
+	pid_t pid;
+
+	if (helper_trusted(pamh, argv[0]))
+		return -1;
+	if (pipe2(fds, O_CLOEXEC)) {
+		pam_syslog(pamh, LOG_ERR, "pipe: %m");
+		return -1;
+	}
+	/* The caller may ignore SIGCHLD; waitpid needs the default. */
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &old);
+	pid = fork();
+	if (pid == 0)
+		exec_child(pamh, fds[1], ns, argv);
+	close(fds[1]);
+	if (pid < 0) {
+		pam_syslog(pamh, LOG_ERR, "fork: %m");
+	} else {
+		r = read_all(fds[0], out, outlen);
+		if (r == -ETIMEDOUT) {
+			pam_syslog(pamh, LOG_ERR, "%s did not answer in %d s, "
+				   "killed", argv[0],
+				   PN_HELPER_TIMEOUT_MS / 1000);
+			kill(pid, SIGKILL);
+		}
+		status = wait_child(pid);
+		if (r)
+			status = -1;
+	}
+	close(fds[0]);
+	sigaction(SIGCHLD, &old, NULL);
+	return status;
+}
+
+/* Log the helper's messages (lines that are not key=value). */
+static void log_messages(pam_handle_t *pamh, const char *out, int prio)
+{
+	for (const char *l = out; *l; ) {
+		size_t n = strcspn(l, "\n"), k = strspn(l, "abcdefghijklmnopqrstuvwxyz_");
+
+		if (n && !(k && l[k] == '='))
+			pam_syslog(pamh, prio, "%.*s", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+}
+
+/* Log how the helper ended; returns its exit code or -1. */
+static int exit_code(pam_handle_t *pamh, const char *path, int status)
+{
+	if (status == -1)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		pam_syslog(pamh, LOG_ERR, "%s killed by signal %d", path,
+			   WTERMSIG(status));
+		return -1;
+	}
+	if (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)
+		pam_syslog(pamh, LOG_ERR, "%s could not be run (exit %d)",
+			   path, WEXITSTATUS(status));
+	return WEXITSTATUS(status);
+}
+
+/**
+ * pn_token_ok() - a session token as the helper makes them: [a-z0-9],
+ * bounded. Checked before it is stored or passed back.
+ */
+bool pn_token_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789");
+
+	return n && n <= PN_TOKEN_MAX && !s[n];
+}
+
+static int copy(char *dst, size_t len, const char *v, size_t n)
+{
+	if (n >= len)
+		return -1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int parse_line(struct pn_answer *a, const char *l, size_t n)
+{
+	const char *eq = memchr(l, '=', n);
+	size_t kn, vn;
+	char num[32];
+
+	if (!eq)
+		return 0;
+	kn = (size_t)(eq - l);
+	vn = n - kn - 1;
+	if (kn == 6 && !strncmp(l, "action", 6)) {
+		if (vn == 4 && !strncmp(eq + 1, "join", 4))
+			a->action = PN_JOIN;
+		else if (vn == 4 && !strncmp(eq + 1, "deny", 4))
+			a->action = PN_DENY;
+		else
+			a->action = PN_NONE;
+	} else if (kn == 5 && !strncmp(l, "netns", 5)) {
+		return copy(a->netns, sizeof(a->netns), eq + 1, vn);
+	} else if (kn == 9 && !strncmp(l, "netns_ino", 9)) {
+		if (copy(num, sizeof(num), eq + 1, vn))
+			return -1;
+		a->netns_ino = strtoull(num, NULL, 10);
+	} else if (kn == 7 && !strncmp(l, "session", 7)) {
+		return copy(a->session, sizeof(a->session), eq + 1, vn);
+	} else if (kn == 6 && !strncmp(l, "reason", 6)) {
+		(void)copy(a->reason, sizeof(a->reason), eq + 1,
+			   vn < sizeof(a->reason) ? vn : sizeof(a->reason) - 1);
+	}
+	return 0;
+}
+
+/* Parse and re-check the answer: never trust a name blindly. */
+static int parse_answer(const char *out, struct pn_answer *a)
+{
+	bool seen = false;
+
+	*a = (struct pn_answer){ .action = PN_NONE };
+	for (const char *l = out; *l; ) {
+		size_t n = strcspn(l, "\n");
+
+		if (n > 7 && !strncmp(l, "action=", 7))
+			seen = true;
+		if (parse_line(a, l, n))
+			return -1;
+		l += n + (l[n] == '\n');
+	}
+	if (!seen)
+		return -1;
+	if (a->action == PN_JOIN &&
+	    (name_check_netns(a->netns) != NAME_OK || !a->netns_ino ||
+	     !pn_token_ok(a->session)))
+		return -1;
+	return 0;
+}
+
+/**
+ * pn_helper_open() - run `session-open` for this login.
+ * Return: 0 with @ret filled (join / none / deny), or -1 on any failure
+ * (logged): the caller fails closed.
+ */
+int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
+		   const char *user, const char *service, const char *rhost,
+		   const char *tty, struct pn_answer *ret)
+{
+	char pid[24], out[OUT_MAX];
+	char *argv[16];
+	int n = 0, code;
+
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	argv[n++] = (char *)args->helper;
+	if (args->conf) {
+		argv[n++] = (char *)"--config";
+		argv[n++] = (char *)args->conf;
+	}
+	argv[n++] = (char *)"session-open";
+	argv[n++] = (char *)"--user";
+	argv[n++] = (char *)user;
+	argv[n++] = (char *)"--service";
+	argv[n++] = (char *)service;
+	if (rhost && *rhost) {
+		argv[n++] = (char *)"--rhost";
+		argv[n++] = (char *)rhost;
+	}
+	if (tty && *tty) {
+		argv[n++] = (char *)"--tty";
+		argv[n++] = (char *)tty;
+	}
+	argv[n++] = (char *)"--pid";
+	argv[n++] = pid;
+	argv[n] = NULL;
+
+	code = exit_code(pamh, args->helper, run(pamh, argv, NULL, out,
+						  sizeof(out)));
+	log_messages(pamh, out, code == 0 ? LOG_NOTICE : LOG_ERR);
+	if (code != 0 && code != EXIT_DENIED) {
+		if (code > 0)
+			pam_syslog(pamh, LOG_ERR, "%s session-open exited "
+				   "with %d", args->helper, code);
+		return -1;
+	}
+	if (parse_answer(out, ret) ||
+	    (code == EXIT_DENIED) != (ret->action == PN_DENY)) {
+		pam_syslog(pamh, LOG_ERR, "%s session-open: malformed "
+			   "answer", args->helper);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * pn_helper_close() - run `session-close --session TOKEN` from the
+ * namespaces given by @host_net_fd and @host_mnt_fd (those the login
+ * started in), so the helper works on the host side.
+ * Return: 0, or -1 (logged).
+ */
+int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
+		    const char *token, int host_net_fd, int host_mnt_fd)
+{
+	struct exec_ns ns = { host_net_fd, host_mnt_fd };
+	char out[OUT_MAX];
+	char *argv[8];
+	int n = 0, code;
+
+	argv[n++] = (char *)args->helper;
+	if (args->conf) {
+		argv[n++] = (char *)"--config";
+		argv[n++] = (char *)args->conf;
+	}
+	argv[n++] = (char *)"session-close";
+	argv[n++] = (char *)"--session";
+	argv[n++] = (char *)token;
+	argv[n] = NULL;
+	code = exit_code(pamh, args->helper, run(pamh, argv, &ns, out,
+						  sizeof(out)));
+	log_messages(pamh, out, code == 0 ? LOG_INFO : LOG_ERR);
+	if (code) {
+		if (code > 0)
+			pam_syslog(pamh, LOG_ERR, "%s session-close exited "
+				   "with %d", args->helper, code);
+		return -1;
+	}
+	return 0;
+}

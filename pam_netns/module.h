@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * module.h - the parts of pam_netns.so: options (args.c), running the
+ * helper (helper_exec.c), entering a namespace (nsenter.c). The module
+ * links libpam only; it logs through pam_syslog and never to stderr.
+ */
+#ifndef PN_MODULE_H
+#define PN_MODULE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <security/pam_modules.h>
+
+#include "names.h"
+
+#ifndef HELPER_PATH
+#define HELPER_PATH "/usr/sbin/netns-helper"
+#endif
+#ifndef NETNS_RUN_DIR
+#define NETNS_RUN_DIR "/run/netns"
+#endif
+#ifndef NETNS_ETC_DIR
+#define NETNS_ETC_DIR "/etc/netns"
+#endif
+
+#define PN_TOKEN_MAX	64
+#define PN_HELPER_TIMEOUT_MS	30000	/* a hung helper must not hang logins */
+
+struct pn_args {
+	bool debug;
+	const char *helper;		/* absolute path */
+	const char *conf;		/* absolute path or NULL: the helper's */
+	const char *recovery_user;	/* exempt from fail-closed, or NULL */
+};
+
+/* args.c */
+int pn_parse_args(pam_handle_t *pamh, int argc, const char **argv,
+		  struct pn_args *ret);
+
+/* What session-open answered. */
+enum pn_action { PN_NONE, PN_JOIN, PN_DENY };
+
+struct pn_answer {
+	enum pn_action action;
+	char netns[NETNS_NAME_MAX + 1];
+	unsigned long long netns_ino;
+	char session[PN_TOKEN_MAX + 1];
+	char reason[256];
+};
+
+/* helper_exec.c */
+int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
+		   const char *user, const char *service, const char *rhost,
+		   const char *tty, struct pn_answer *ret);
+int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
+		    const char *token, int host_net_fd, int host_mnt_fd);
+bool pn_token_ok(const char *s);
+
+/* nsenter.c */
+int pn_single_threaded(void);
+int pn_enter(pam_handle_t *pamh, const struct pn_answer *a);
+int pn_return_to(int net_fd, int mnt_fd);
+
+#endif

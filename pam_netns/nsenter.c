@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nsenter.c - move the calling process (sshd's session process, su, ...)
+ * into the namespace the helper made, the way `ip netns exec` does
+ * (iproute2 lib/namespace.c netns_switch), with the checks of THREATS.md
+ * item 1 and the DNS masking of item 7:
+ *
+ *   1. open NETNS_RUN_DIR/NAME without following symlinks and without
+ *      blocking on a planted FIFO; it must be nsfs and the very namespace
+ *      (inode) the helper reported;
+ *   2. setns(CLONE_NEWNET);
+ *   3. a private mount namespace with / as a slave, so host mounts still
+ *      propagate in and nothing propagates out;
+ *   4. tmpfs over the host resolvers' socket dirs (systemd-resolved,
+ *      nscd): their resolvers live in the host namespace and would answer
+ *      for a confined login;
+ *   5. NETNS_ETC_DIR/NAME/<file> bind-mounted over /etc/<file>;
+ *   6. a fresh /sys, so /sys/class/net shows this namespace's links.
+ *
+ * Any error returns -1 with a message logged; the caller moves back.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <security/pam_ext.h>
+
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
+
+#include "module.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+/* Directories whose sockets reach the host's resolvers. */
+static const char *const resolver_dirs[] = {
+	"/run/systemd/resolve",
+	"/run/nscd",
+};
+
+/**
+ * pn_single_threaded() - setns(CLONE_NEWNET) moves only the calling
+ * thread, so a threaded caller would leave its other threads outside.
+ * Return: 1 single-threaded, 0 not, -1 unknown.
+ */
+int pn_single_threaded(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n == 1;
+}
+
+/* openat() of a single name beneath @dfd: no symlinks, no blocking. */
+static int open_beneath(int dfd, const char *name, int flags)
+{
+	/* O_PATH takes no O_NONBLOCK (openat2 refuses it); it never blocks */
+	flags |= O_CLOEXEC | O_NOFOLLOW | (flags & O_PATH ? 0 : O_NONBLOCK);
+#ifdef SYS_openat2
+	struct open_how how = {
+		.flags = (unsigned)flags,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dfd, name, &how, sizeof(how));
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+#endif
+	return openat(dfd, name, flags);
+}
+
+static int open_netns(pam_handle_t *pamh, const struct pn_answer *a)
+{
+	struct statfs sfs;
+	struct stat st;
+	int dfd, fd;
+
+	dfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				  O_NOFOLLOW);
+	if (dfd < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s: %m", NETNS_RUN_DIR);
+		return -1;
+	}
+	fd = open_beneath(dfd, a->netns, O_RDONLY);
+	close(dfd);
+	if (fd < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s/%s: %m", NETNS_RUN_DIR, a->netns);
+		return -1;
+	}
+	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC || fstat(fd, &st) ||
+	    (unsigned long long)st.st_ino != a->netns_ino) {
+		pam_syslog(pamh, LOG_ERR, "%s/%s: not the network namespace "
+			   "the helper made", NETNS_RUN_DIR, a->netns);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int mask_resolvers(pam_handle_t *pamh)
+{
+	for (size_t i = 0; i < sizeof(resolver_dirs) / sizeof(*resolver_dirs);
+	     i++) {
+		struct stat st;
+
+		if (lstat(resolver_dirs[i], &st) || !S_ISDIR(st.st_mode))
+			continue;
+		if (mount("pam_netns", resolver_dirs[i], "tmpfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k")) {
+			pam_syslog(pamh, LOG_ERR, "masking %s: %m",
+				   resolver_dirs[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * /etc/resolv.conf is often a symlink into a resolver dir that was just
+ * masked; make its target exist there (on our tmpfs) so the bind below
+ * has something to cover.
+ */
+static void make_masked_target(const char *dst)
+{
+	char link[256];
+	ssize_t n = readlink(dst, link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	for (size_t i = 0; i < sizeof(resolver_dirs) / sizeof(*resolver_dirs);
+	     i++) {
+		size_t l = strlen(resolver_dirs[i]);
+		int fd;
+
+		if (strncmp(link, resolver_dirs[i], l) || link[l] != '/' ||
+		    strchr(link + l + 1, '/') || strstr(link, ".."))
+			continue;
+		fd = open(link, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* Bind @dfd/@name over /etc/@name; a missing /etc/@name is skipped. */
+static int bind_one(pam_handle_t *pamh, int dfd, const char *netns,
+		    const char *name)
+{
+	char src[64], dst[PATH_MAX];
+	struct stat st;
+	int fd, r;
+
+	fd = open_beneath(dfd, name, O_PATH);
+	if (fd < 0 || fstat(fd, &st) || st.st_uid != 0 ||
+	    !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		pam_syslog(pamh, LOG_ERR, "%s/%s/%s: not a root-owned file",
+			   NETNS_ETC_DIR, netns, name);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	snprintf(dst, sizeof(dst), "/etc/%s", name);
+	r = mount(src, dst, "none", MS_BIND, NULL);
+	if (r && errno == ENOENT) {
+		make_masked_target(dst);
+		r = mount(src, dst, "none", MS_BIND, NULL);
+	}
+	close(fd);
+	if (r && errno == ENOENT)
+		return 0;	/* as ip netns exec: no /etc/NAME, nothing to cover */
+	if (r)
+		pam_syslog(pamh, LOG_ERR, "bind %s/%s/%s over %s: %m",
+			   NETNS_ETC_DIR, netns, name, dst);
+	return r ? -1 : 0;
+}
+
+static int bind_etc(pam_handle_t *pamh, const char *netns)
+{
+	int etc, dfd, r = 0;
+	struct dirent *e;
+	DIR *d;
+
+	etc = open(NETNS_ETC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				  O_NOFOLLOW);
+	if (etc < 0 && errno == ENOENT)
+		return 0;
+	dfd = etc < 0 ? -1 : open_beneath(etc, netns, O_RDONLY | O_DIRECTORY);
+	if (etc >= 0)
+		close(etc);
+	if (dfd < 0 && errno == ENOENT)
+		return 0;
+	if (dfd < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s/%s: %m", NETNS_ETC_DIR, netns);
+		return -1;
+	}
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	while (!r && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			r = bind_one(pamh, dirfd(d), netns, e->d_name);
+	closedir(d);
+	return r;
+}
+
+static int fresh_sys(pam_handle_t *pamh, const char *netns)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct statvfs sv;
+
+	if (!statvfs("/sys", &sv) && (sv.f_flag & ST_RDONLY))
+		flags |= MS_RDONLY;
+	if (umount2("/sys", MNT_DETACH) && errno != EINVAL) {
+		pam_syslog(pamh, LOG_ERR, "umount /sys: %m");
+		return -1;
+	}
+	if (mount(netns, "/sys", "sysfs", flags, NULL)) {
+		pam_syslog(pamh, LOG_ERR, "mount /sys: %m");
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * pn_enter() - steps 1-6 above for the namespace in @a.
+ * Return: 0, or -1 (logged) with the process possibly part-way: the
+ * caller then calls pn_return_to().
+ */
+int pn_enter(pam_handle_t *pamh, const struct pn_answer *a)
+{
+	int fd = open_netns(pamh, a), r;
+
+	if (fd < 0)
+		return -1;
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	if (r) {
+		pam_syslog(pamh, LOG_ERR, "setns %s: %m", a->netns);
+		return -1;
+	}
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL)) {
+		pam_syslog(pamh, LOG_ERR, "private mount namespace: %m");
+		return -1;
+	}
+	if (mask_resolvers(pamh) || bind_etc(pamh, a->netns) ||
+	    fresh_sys(pamh, a->netns))
+		return -1;
+	return 0;
+}
+
+/**
+ * pn_return_to() - back to the mount and network namespaces saved at
+ * the start (mount first: it needs the rights we have in either).
+ * Return: 0 or -1.
+ */
+int pn_return_to(int net_fd, int mnt_fd)
+{
+	int r = 0;
+
+	if (setns(mnt_fd, CLONE_NEWNS))
+		r = -1;
+	if (setns(net_fd, CLONE_NEWNET))
+		r = -1;
+	return r;
+}

@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pam_netns.so through libpam (a C driver using pam_start, and pamtester):
+# uncovered, confined, denied; fail closed when the helper is missing,
+# failing or the caller is threaded; the recovery user; a hostile caller
+# state does not reach the helper.
+. "$(dirname "$0")/../lib.sh"
+in_sandbox "$@"
+. "$TESTS_DIR/e2e/e2e.sh"
+e2e_users
+
+policy 'networks = {
+  offline = { type = "isolated"; };
+  lab = { type = "nat"; pool = "10.213.0.0/16"; pool6 = "fd6e:7300::/48";
+          dns = [ "192.0.2.53" ]; };
+};
+rules = (
+  { user = "pnfree"; network = "host"; },
+  { user = "pnuser"; service = "pn-deny"; network = "deny"; },
+  { group = "pnlab"; network = "lab"; scope = "session"; service = [ "pn-test", "pn-threads" ]; },
+  { user = "pnuser"; service = "systemd-user"; network = "offline"; scope = "session"; },
+  { user = "pnshare"; network = "offline"; scope = "user"; },
+);
+default = "host";'
+for s in pn-test pn-deny pn-threads systemd-user; do
+	pam_service "$s" $MOD_ARGS debug
+done
+pam_service pn-nohelper helper=/nonexistent/netns-helper conf="$POLICY"
+pam_service pn-recovery helper=/nonexistent/netns-helper conf="$POLICY" recovery_user=pnuser
+pam_service pn-badarg helper=relative/path
+host=$(stat -L -c %i /proc/self/ns/net)
+
+# --- not confined
+out=$(driver pnfree)
+is "$(kv open "$out")" 0 "an uncovered user: the stack succeeds"
+like "$out" "log=.*'pnfree' is not confined" "pam_netns stood aside (PAM_IGNORE)"
+is "$(kv netns "$out")" "$host" "and the process stays in the host namespace"
+is "$(kv env_netns "$out")" "" "no NETNS in the environment"
+
+# --- confined: nat, session scope; what the login sees from inside
+peerd wan 198.51.100.1 8080
+peerd - 192.0.2.10 8080
+P="$B/tests/tools/probe -t 700"
+out=$(driver pnuser sh -c 'echo "links=$(ip -o link show | cut -d: -f2 | cut -d@ -f1 | tr -d " " | tr "\n" " ")";
+	echo "dns=$(grep nameserver /etc/resolv.conf)";
+	echo "sysnet=$(ls /sys/class/net | tr "\n" " ")";
+	echo "wan=$('"$P"' 198.51.100.1 8080)";
+	echo "hostaddr=$('"$P"' 192.0.2.10 8080)"')
+ns=$(kv env_netns "$out")
+is "$(kv open "$out")" 0 "a confined user: PAM_SUCCESS"
+like "$ns" '^lab\.pnuser\.[0-9]+$' "NETNS=$ns in the PAM environment"
+ok "the process was in the session's namespace" test "$(kv netns "$out")" != "$host"
+is "$(kv links "$out")" "lo eth0 " "inside: lo and the veth end only"
+is "$(kv dns "$out")" "nameserver 192.0.2.53" "/etc/resolv.conf is the namespace's"
+is "$(kv sysnet "$out")" "eth0 lo " "/sys shows the namespace's links"
+is "$(kv wan "$out")" "peer=198.51.100.2" "the wan answers, masqueraded to the uplink address"
+like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
+is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
+ok "the session namespace is gone after close" test -z "$(ls /run/netns | grep -v wan)"
+
+# --- refused by policy
+out=$(driver -s pn-deny pnuser)
+is "$(kv open "$out")" 6 "a deny rule: PAM_PERM_DENIED"
+is "$(kv netns "$out")" "$host" "still in the host namespace"
+out=$(driver -s systemd-user pnuser)
+is "$(kv open "$out")" 6 "session scope in the systemd-user stack: refused"
+
+# --- user scope: two logins share one namespace
+driver -s pn-test pnshare sleep 2 > "$PN_SANDBOX_DIR/a.out" &
+a=$!
+sleep 0.5
+out=$(driver -s pn-test pnshare)
+wait $a
+is "$(kv env_netns "$out")" "offline.pnshare" "user scope: NETWORK.USER"
+is "$(kv netns "$out")" "$(kv netns "$(cat "$PN_SANDBOX_DIR/a.out")")" "two logins of one user share the namespace"
+ok "gone after the last logout" test ! -e /run/netns/offline.pnshare
+
+# --- fail closed
+out=$(driver -s pn-nohelper pnuser)
+is "$(kv open "$out")" 4 "helper missing: PAM_SYSTEM_ERR"
+is "$(kv netns "$out")" "$host" "and still in the host namespace"
+out=$(driver -s pn-recovery pnuser)
+is "$(kv open "$out")" 0 "the recovery user is let in when pam_netns fails"
+like "$out" "recovery user 'pnuser': letting the login in on the host network" "and that is logged"
+is "$(kv netns "$out")" "$host" "on the host network"
+out=$(driver -s pn-recovery pnshare)
+is "$(kv open "$out")" 4 "but nobody else"
+out=$(driver -s pn-badarg pnuser)
+is "$(kv open "$out")" 3 "a relative helper= path: PAM_SERVICE_ERR"
+out=$(driver -T -s pn-threads pnuser)
+is "$(kv open "$out")" 4 "a threaded caller: PAM_SYSTEM_ERR"
+is "$(kv netns "$out")" "$host" "and still in the host namespace"
+printf 'networks = { x = { type = "bogus"; }; };\n' > "$PN_SANDBOX_DIR/bad.conf"
+pam_service pn-badconf helper="$HELPER" conf="$PN_SANDBOX_DIR/bad.conf"
+out=$(driver -s pn-badconf pnuser)
+is "$(kv open "$out")" 4 "an invalid policy: PAM_SYSTEM_ERR"
+out=$(driver -s pn-badconf pnfree)
+is "$(kv open "$out")" 4 "for every user: the policy cannot say who is confined"
+cp "$HELPER" "$PN_SANDBOX_DIR/helper-gw"; chmod 0777 "$PN_SANDBOX_DIR/helper-gw"
+pam_service pn-unsafe helper="$PN_SANDBOX_DIR/helper-gw" conf="$POLICY"
+out=$(driver -s pn-unsafe pnuser)
+is "$(kv open "$out")" 4 "a world-writable helper is not run"
+
+# --- the caller's state does not reach the helper
+cat > "$PN_SANDBOX_DIR/spy" <<EOT
+#!/bin/sh
+env > $PN_SANDBOX_DIR/spy.env
+ls /proc/\$\$/fd > $PN_SANDBOX_DIR/spy.fds
+ulimit -n > $PN_SANDBOX_DIR/spy.nofile
+exec $HELPER "\$@"
+EOT
+chmod 0755 "$PN_SANDBOX_DIR/spy"
+pam_service pn-test helper="$PN_SANDBOX_DIR/spy" conf="$POLICY"
+out=$(exec 7</dev/null 8</dev/null; ulimit -Sn 16; LD_PRELOAD=/nonexistent.so PATH=/tmp IFS=x PN_SECRET=1 \
+	"$B/tests/tools/pam-driver" pnuser 2>&1)
+is "$(kv open "$out")" 0 "a login with a hostile environment and ulimit -Sn 16 works"
+is "$(grep -v -e '^PWD=' "$PN_SANDBOX_DIR/spy.env")" "" "the helper gets an empty environment"
+ok "none of the caller's fds (7, 8) reaches the helper" sh -c "! grep -qx -e 7 -e 8 $PN_SANDBOX_DIR/spy.fds"
+is "$(cat "$PN_SANDBOX_DIR/spy.nofile")" 1024 "and a sane fd limit"
+
+# --- pamtester, the stock client
+pam_service pn-test $MOD_ARGS
+ok "pamtester: open and close a confined session" pamtester pn-test pnuser open_session close_session
+fails "pamtester: a denied session fails" pamtester pn-deny pnuser open_session
+ok "pamtester: an uncovered user passes" pamtester pn-test pnfree open_session close_session
+
+sandbox_clean
+done_testing
