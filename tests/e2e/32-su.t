@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# su through pam_netns: `su - user` from root lands in the user's
+# namespace; the close runs from the host side when the shell ends; a
+# confined user's hostile environment does not reach the helper.
+. "$(dirname "$0")/../lib.sh"
+in_sandbox "$@"
+. "$TESTS_DIR/e2e/e2e.sh"
+e2e_users
+
+policy 'networks = {
+  offline = { type = "isolated"; };
+  lab = { type = "nat"; pool = "10.213.0.0/16"; dns = [ "192.0.2.53" ]; };
+};
+rules = (
+  { user = "pnshare"; network = "offline"; scope = "user"; },
+  { user = "pnuser"; network = "lab"; scope = "session"; },
+);'
+for s in su su-l; do pam_service "$s" $MOD_ARGS; done
+host=$(stat -L -c %i /proc/self/ns/net)
+
+out=$(su - pnshare -c 'echo "ns=$NETNS"; echo "ino=$(stat -L -c %i /proc/self/ns/net)";
+	echo "ifs=$(ip -o link show | cut -d: -f2 | tr -d " " | tr "\n" " ")"' 2>&1)
+is "$(kv ns "$out")" "offline.pnshare" "su - pnshare: NETNS is the user's namespace"
+ok "su - pnshare: not in the host namespace" test "$(kv ino "$out")" != "$host"
+is "$(kv ifs "$out")" "lo " "su - pnshare: isolated, only lo"
+ok "the user namespace is gone after su exits" test ! -e /run/netns/offline.pnshare
+
+out=$(su pnuser -c 'echo "ns=$NETNS"; echo "dns=$(grep nameserver /etc/resolv.conf)"' 2>&1)
+like "$(kv ns "$out")" '^lab\.pnuser\.[0-9]+$' "su pnuser (service su): a session namespace"
+is "$(kv dns "$out")" "nameserver 192.0.2.53" "with the namespace's resolv.conf"
+ok "gone after su exits" test -z "$(ls /run/netns | grep -v wan)"
+
+# su run by root with a hostile environment and limits: still confined
+out=$(ulimit -Sn 12; LD_PRELOAD=/nonexistent.so PATH=/nonexistent:/usr/bin:/bin IFS=/ \
+	su pnshare -c 'stat -L -c %i /proc/self/ns/net' 2>&1)
+ok "su with a hostile environment: still confined" test -n "$out" -a "$out" != "$host"
+
+sandbox_clean
+done_testing
