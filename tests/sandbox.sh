@@ -51,9 +51,7 @@ setup() {
 	ip addr add 192.0.2.10/32 dev lo
 	ip netns add wan
 	ip link add uplink0 type veth peer name wan0 netns wan
-	# No DAD on the uplink's link-local addresses: while they are
-	# tentative the first IPv6 exchange with wan stalls for a second,
-	# longer than the probes' timeout.
+	# no DAD on the link-local addresses: see uplink_ready
 	sysctl -qw net.ipv6.conf.uplink0.accept_dad=0
 	ip netns exec wan sysctl -qw net.ipv6.conf.wan0.accept_dad=0
 	ip addr add 198.51.100.2/24 dev uplink0
@@ -66,8 +64,26 @@ setup() {
 	ip -n wan link set wan0 up
 	ip route add default via 198.51.100.1
 	ip -6 route add default via 2001:db8:100::1
+	uplink_ready
 	# wan answers the sandbox's masqueraded traffic; it needs no route
 	# back into the sessions, by design.
+}
+
+# Wait until IPv6 on both ends of the uplink works. The kernel brings
+# IPv6 up on a veth only once link watch reports the carrier, up to a
+# second later; until then wan ignores neighbour solicitations, and the
+# first IPv6 exchange with it stalls longer than the probes' timeout. The
+# link-local address appears at that moment (without DAD, usable at once).
+uplink_ready() {
+	local i
+	for i in $(seq 50); do
+		ip -6 addr show dev uplink0 scope link | grep -q 'inet6 fe80' &&
+		ip -n wan -6 addr show dev wan0 scope link | grep -q 'inet6 fe80' &&
+			return 0
+		sleep 0.1
+	done
+	echo "sandbox.sh: IPv6 on the uplink did not come up" >&2
+	return 1
 }
 
 # What must be empty again when CMD is done.
