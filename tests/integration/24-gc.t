@@ -33,9 +33,11 @@ sandbox_clean "gc after owner death leaves the baseline"
 # SIGKILL at random points of session-open and session-close
 runs=${PN_KILL_RUNS:-60}
 killed=0
+# "$HELPER" itself, not the helper() function: a function run with & is a
+# subshell, and SIGKILL to it would leave the real helper running on.
 for i in $(seq "$runs"); do
 	svc=sshd; [ $((i % 3)) = 0 ] && svc=login
-	helper session-open --user root --service $svc --pid $$ > "$PN_SANDBOX_DIR/o" 2>/dev/null &
+	"$HELPER" --config "$POLICY" session-open --user root --service $svc --pid $$ > "$PN_SANDBOX_DIR/o" 2>/dev/null &
 	pid=$!
 	# 0..4 ms: a nat session open takes a few ms, so this lands anywhere
 	sleep "0.00$((RANDOM % 5))"
@@ -43,7 +45,7 @@ for i in $(seq "$runs"); do
 	wait $pid 2>/dev/null
 	t=$(kv session "$(cat "$PN_SANDBOX_DIR/o")")
 	if [ -n "$t" ] && [ $((i % 2)) = 0 ]; then
-		helper session-close --session "$t" >/dev/null 2>&1 &
+		"$HELPER" --config "$POLICY" session-close --session "$t" >/dev/null 2>&1 &
 		pid=$!
 		sleep "0.00$((RANDOM % 3))"
 		kill -9 $pid 2>/dev/null
