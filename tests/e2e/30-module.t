@@ -28,6 +28,7 @@ done
 pam_service pn-nohelper helper=/nonexistent/netns-helper conf="$POLICY"
 pam_service pn-recovery helper=/nonexistent/netns-helper conf="$POLICY" recovery_user=pnuser
 pam_service pn-badarg helper=relative/path
+pam_service pn-unknown $MOD_ARGS frobnicate
 host=$(stat -L -c %i /proc/self/ns/net)
 
 # --- not confined
@@ -64,6 +65,10 @@ is "$(kv open "$out")" 6 "a deny rule: PAM_PERM_DENIED"
 is "$(kv netns "$out")" "$host" "still in the host namespace"
 out=$(driver -s systemd-user pnuser)
 is "$(kv open "$out")" 6 "session scope in the systemd-user stack: refused"
+like "$out" "log=.*session scope cannot apply to the systemd-user service" "with a clear log line"
+out=$(driver -s systemd-user pnshare sh -c 'echo "mgr=$(stat -L -c %i /proc/self/ns/net)"')
+is "$(kv env_netns "$out")" "offline.pnshare" "user scope in the systemd-user stack: the user manager joins"
+is "$(kv mgr "$out")" "$(kv netns "$out")" "and what it starts runs there"
 
 # --- user scope: two logins share one namespace
 driver -s pn-test pnshare sleep 2 > "$PN_SANDBOX_DIR/a.out" &
@@ -87,6 +92,8 @@ out=$(driver -s pn-recovery pnshare)
 is "$(kv open "$out")" 4 "but nobody else"
 out=$(driver -s pn-badarg pnuser)
 is "$(kv open "$out")" 3 "a relative helper= path: PAM_SERVICE_ERR"
+out=$(driver -s pn-unknown pnfree)
+like "$out" "log=.*unknown option 'frobnicate', ignoring" "an unknown option is logged"
 out=$(driver -T -s pn-threads pnuser)
 is "$(kv open "$out")" 4 "a threaded caller: PAM_SYSTEM_ERR"
 is "$(kv netns "$out")" "$host" "and still in the host namespace"
