@@ -59,6 +59,19 @@ like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
 is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
 ok "the session namespace is gone after close" test -z "$(ls /run/netns | grep -v wan)"
 
+# --- the host's resolver sockets are masked inside (THREATS.md 7)
+if [ -d /run/systemd ]; then
+	mount -t tmpfs -o mode=0755 pn-sd /run/systemd	# this sandbox only
+	mkdir /run/systemd/resolve
+	touch /run/systemd/resolve/io.systemd.Resolve /run/systemd/resolve/stub-resolv.conf
+	out=$(driver pnuser sh -c 'echo "sd=$(ls -A /run/systemd/resolve | tr "\n" " ")"')
+	is "$(kv open "$out")/$(kv sd "$out")" "0/" "systemd-resolved's socket dir is empty inside"
+	ok "and still there outside" test -e /run/systemd/resolve/io.systemd.Resolve
+	umount /run/systemd
+else
+	echo "ok $((_tap_n += 1)) # SKIP no /run/systemd on this machine"
+fi
+
 # --- refused by policy
 out=$(driver -s pn-deny pnuser)
 is "$(kv open "$out")" 6 "a deny rule: PAM_PERM_DENIED"
