@@ -262,6 +262,9 @@ static void bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
 }
 
 /* lookup @set with the key in reg 1; @dreg 0 = a plain membership test */
+/* NFT_REG_VERDICT is 0, so "no data register" needs its own value */
+#define NO_DREG UINT32_MAX
+
 static void lookup(struct nftnl_rule *r, const char *set, bool inv,
 		   uint32_t dreg)
 {
@@ -272,7 +275,7 @@ static void lookup(struct nftnl_rule *r, const char *set, bool inv,
 	if (inv)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS,
 				   NFT_LOOKUP_F_INV);
-	if (dreg)
+	if (dreg != NO_DREG)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, dreg);
 	add(r, e);
 }
@@ -318,7 +321,7 @@ static void ifname_in(struct nftnl_rule *r, uint32_t key, const char *set,
 		      bool inv)
 {
 	meta(r, key, NFT_REG_1);
-	lookup(r, set, inv, 0);
+	lookup(r, set, inv, NO_DREG);
 }
 
 /* ip/ip6 saddr/daddr (loaded into reg 1) for @family */
@@ -513,7 +516,7 @@ static int rules_input(struct batch *bt)
 		for (int p = 0; p < 2; p++) {
 			r = rule();
 			addr_load(r, fam ? AF_INET6 : AF_INET, true);
-			lookup(r, fam ? "dns6" : "dns4", false, 0);
+			lookup(r, fam ? "dns6" : "dns4", false, NO_DREG);
 			l4proto(r, p ? IPPROTO_TCP : IPPROTO_UDP);
 			th_dport(r, 53);
 			verdict(r, NF_ACCEPT, NULL);
@@ -610,7 +613,7 @@ static int rule_masq(struct batch *bt, int family)
 	struct nftnl_rule *r = rule();
 
 	addr_load(r, family, false);
-	lookup(r, family == AF_INET ? "addrs4" : "addrs6", false, 0);
+	lookup(r, family == AF_INET ? "addrs4" : "addrs6", false, NO_DREG);
 	ifname_in(r, NFT_META_OIFNAME, "ifs", true);
 	add(r, nftnl_expr_alloc("masq"));
 	return put_rule(bt, r, "postrouting");
@@ -833,7 +836,7 @@ static int net_rules(struct batch *bt, const struct network *net,
 
 		set_name(set, sizeof(set), net->name, f ? "deny6" : "deny4");
 		addr_load(rl, fam, true);
-		lookup(rl, set, false, 0);
+		lookup(rl, set, false, NO_DREG);
 		verdict(rl, NF_DROP, NULL);
 		r = put_rule(bt, rl, chain);
 		if (r || !net->allow.n)
@@ -845,7 +848,7 @@ static int net_rules(struct batch *bt, const struct network *net,
 			set_name(set, sizeof(set), net->name,
 				 f ? "allow6" : "allow4");
 			addr_load(rl, fam, true);
-			lookup(rl, set, true, 0);
+			lookup(rl, set, true, NO_DREG);
 		} else {
 			nfproto(rl, f ? NFPROTO_IPV6 : NFPROTO_IPV4);
 		}
@@ -907,9 +910,10 @@ int nft_network_apply(const struct network *net)
 	snprintf(chain, sizeof(chain), "net_%s", net->name);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(lists); i++) {
 		set_name(set, sizeof(set), net->name, lists[i]);
-		r = put_interval_set(&bt, set, lists[i][5] == '6' ? AF_INET6 :
-					  AF_INET, i < 2 ? &net->deny :
-							   &net->allow);
+		bool v6 = lists[i][strlen(lists[i]) - 1] == '6';
+
+		r = put_interval_set(&bt, set, v6 ? AF_INET6 : AF_INET,
+				     i < 2 ? &net->deny : &net->allow);
 	}
 	r = r ?: put_chain(&bt, chain, NULL, 0, 0);
 	r = r ?: flush_chain(&bt, chain);

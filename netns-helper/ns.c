@@ -200,24 +200,28 @@ static int any_nat_record(const char *name, void *data)
 	return ops && ops->uses_nat;
 }
 
-static const char *const fwd_sysctl[] = {
-	"net/ipv4/ip_forward",
-	"net/ipv6/conf/all/forwarding",
+/* record key (short: record keys are bounded) -> sysctl */
+static const struct {
+	const char *key, *path;
+} fwd_sysctl[] = {
+	{ "ipv4", "net/ipv4/ip_forward" },
+	{ "ipv6", "net/ipv6/conf/all/forwarding" },
 };
 
 /* Turn one forwarding sysctl on, remembering its first value. */
-static int forwarding_on(struct record *saved, const char *key, bool *dirty)
+static int forwarding_on(struct record *saved, size_t i, bool *dirty)
 {
 	char old[16];
 	int r;
 
-	if (rec_get(saved, key))
+	if (rec_get(saved, fwd_sysctl[i].key))
 		return 0;
-	r = netns_sysctl_write(-1, key, "1", old, sizeof(old));
+	r = netns_sysctl_write(-1, fwd_sysctl[i].path, "1", old, sizeof(old));
 	if (r)
 		return r;
 	*dirty = true;
-	return rec_set(saved, key, "%.*s", (int)strcspn(old, "\n"), old);
+	return rec_set(saved, fwd_sysctl[i].key, "%.*s",
+		       (int)strcspn(old, "\n"), old);
 }
 
 int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
@@ -230,7 +234,7 @@ int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
 		r = 0;
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
-			r = forwarding_on(&saved, fwd_sysctl[i], &dirty);
+			r = forwarding_on(&saved, i, &dirty);
 	if (dirty) {
 		int w = rec_write(".", "forwarding", &saved);
 
@@ -254,9 +258,12 @@ void ns_nat_cleanup(void)
 	(void)nft_table_delete();
 	if (rec_read(".", "forwarding", &saved))
 		return;
-	for (size_t i = 0; i < saved.n; i++)
-		if (netns_sysctl_write(-1, saved.kv[i].key, saved.kv[i].val,
-				       NULL, 0))
-			warn("cannot restore %s, ignoring", saved.kv[i].key);
+	for (size_t i = 0; i < ARRAY_SIZE(fwd_sysctl); i++) {
+		const char *old = rec_get(&saved, fwd_sysctl[i].key);
+
+		if (old && netns_sysctl_write(-1, fwd_sysctl[i].path, old,
+					      NULL, 0))
+			warn("cannot restore %s, ignoring", fwd_sysctl[i].path);
+	}
 	(void)rec_remove(".", "forwarding");
 }
