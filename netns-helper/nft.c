@@ -19,6 +19,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -404,6 +405,27 @@ static struct nftnl_set *set_new(const char *name)
 	return s;
 }
 
+/*
+ * nft(8) prints a set's keys by the byte order kept in the set's user
+ * data; without it interface names list as "". Host order, as nft's own
+ * ifname type (BYTEORDER_HOST_ENDIAN = 1 in nftables).
+ */
+static int set_key_host_order(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
+
+	if (!ud)
+		return -ENOMEM;
+	if (!nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, 1)) {
+		nftnl_udata_buf_free(ud);
+		return -ENOSPC;
+	}
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
+			   nftnl_udata_buf_len(ud));
+	nftnl_udata_buf_free(ud);
+	return 0;
+}
+
 static int put_set(struct batch *bt, const struct set_def *d)
 {
 	struct nftnl_set *s = set_new(d->name);
@@ -411,6 +433,10 @@ static int put_set(struct batch *bt, const struct set_def *d)
 
 	if (!s)
 		return -ENOMEM;
+	if (d->key_type == TYPE_IFNAME && set_key_host_order(s)) {
+		nftnl_set_free(s);
+		return -ENOMEM;
+	}
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
 	nftnl_set_set_u32(s, NFTNL_SET_ID, seq);

@@ -57,6 +57,7 @@ peerd "$Bns" 10.213.0.3 9000
 like "$(probe "$A" 10.213.0.3 9000)" "^error" "nor the first the second"
 is "$(probe "$Bns" 198.51.100.1 8080)" "peer=198.51.100.2" "the second session reaches the wan"
 is "$(rules)" "$n1" "the ruleset does not grow with sessions ($n1 rules)"
+like "$(nft -j list set inet pam_netns ifs | jq -r '.nftables[1].set.elem | join(" ")')" '^pnh[0-9a-f]+ pnh[0-9a-f]+$' "nft list shows the session interfaces by name"
 is "$(nft -j list set inet pam_netns addrs4 | jq -r '[.nftables[1].set.elem[]] | length')" 2 "two addresses in the masquerade set"
 
 o=$(open login)
