@@ -12,6 +12,7 @@
  * changed nothing then. The module fails closed on anything but 0 and 3.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,44 @@ static int answer(const char *name, const struct decision *d,
 	return fflush(stdout) ? -errno : 0;
 }
 
+struct nested {
+	unsigned long long self;	/* the helper's own netns inode */
+	char name[NETNS_NAME_MAX + 1];
+};
+
+static int nested_cb(const char *name, void *data)
+{
+	struct nested *n = data;
+	_cleanup_close_ int fd = netns_open(name);
+
+	if (fd < 0 || netns_inode(fd) != n->self)
+		return 0;
+	return strlcpy_checked(n->name, name, sizeof(n->name)) ?: 1;
+}
+
+/*
+ * A confined login that runs su or sudo runs us inside its namespace,
+ * where "the host" side of netlink and nftables is that namespace:
+ * building there would record kernel objects in the wrong place. Such
+ * a login may stay where it is (host, deny), never get a new network.
+ */
+static int refuse_nested(void)
+{
+	_cleanup_close_ int fd = open("/proc/self/ns/net",
+				      O_RDONLY | O_CLOEXEC);
+	struct nested n = { 0 };
+
+	if (fd < 0)
+		return -errno;
+	n.self = netns_inode(fd);
+	if (rec_list("ns", nested_cb, &n) != 1)
+		return 0;
+	err("session-open: running inside namespace '%s' (a login from "
+	    "within a confined session); no new network is built from there",
+	    n.name);
+	return -EPERM;
+}
+
 static int open_session(const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
@@ -152,6 +191,8 @@ static int open_session(const struct open_args *a, const struct decision *d)
 		err("%s", e);
 		return EXIT_FAIL;
 	}
+	if (refuse_nested())
+		return EXIT_FAIL;
 	*e = '\0';
 	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
 	/*

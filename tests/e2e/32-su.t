@@ -36,5 +36,15 @@ out=$(ulimit -Sn 12; LD_PRELOAD=/nonexistent.so PATH=/nonexistent:/usr/bin:/bin 
 	su pnshare -c 'stat -L -c %i /proc/self/ns/net' 2>&1)
 ok "su with a hostile environment: still confined" test -n "$out" -a "$out" != "$host"
 
+# su from inside a confined session never leaves it, never builds there
+out=$(driver -s su pnshare sh -c 'echo "in=$(stat -L -c %i /proc/self/ns/net)";
+	echo "root=$(su root -c "stat -L -c %i /proc/self/ns/net" 2>/dev/null)";
+	su pnuser -c true >/dev/null 2>&1; echo "other=$?";
+	echo "helper=$('"$HELPER --config $POLICY"' session-open --user pnuser --service su --pid $$ 2>&1 | tr "\n" " ")"')
+is "$(kv root "$out")" "$(kv in "$out")" "su to an uncovered user inside a confined session stays in it"
+is "$(kv other "$out")" 1 "su to a user with another network from inside is refused"
+like "$(kv helper "$out")" "running inside namespace 'offline.pnshare'" "and the helper says why"
+ok "nothing was built from inside" test -z "$(ls /run/netns | grep -v -e wan)"
+
 sandbox_clean
 done_testing
