@@ -31,7 +31,7 @@ is "$?" 0 "a late session-close of a reclaimed session is harmless"
 sandbox_clean "gc after owner death leaves the baseline"
 
 # SIGKILL at random points of session-open and session-close
-runs=${PN_KILL_RUNS:-60}
+runs=${PN_KILL_RUNS:-100}
 killed=0
 # "$HELPER" itself, not the helper() function: a function run with & is a
 # subshell, and SIGKILL to it would leave the real helper running on.
