@@ -109,7 +109,9 @@ static int ack_error(const struct nlmsghdr *h)
 
 /*
  * Send @nlh and read until its ACK (or NLMSG_DONE for a dump), passing
- * data messages to @cb. Return: 0 or -errno.
+ * data messages to @cb. Not reentrant: @cb must not use @nl, whose
+ * receive queue still holds the rest of this answer.
+ * Return: 0 or -errno.
  */
 static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		    void *data)

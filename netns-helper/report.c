@@ -202,7 +202,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv)
 struct links_walk {
 	bool json;
 	int n;
-	struct nl *nl;
+	struct nl *nl;	/* for addresses: not the socket of the link dump */
 };
 
 static int show_addr(int ifindex, const struct cidr *a, void *data)
@@ -244,15 +244,20 @@ static int show_link(const struct nl_link *l, void *data)
 static void show_links(const char *name, bool json)
 {
 	_cleanup_close_ int fd = netns_open(name);
-	struct nl inner = { 0 };
-	struct links_walk w = { .json = json, .nl = &inner };
+	struct nl inner = { 0 }, addrs = { 0 };
+	struct links_walk w = { .json = json, .nl = &addrs };
 
+	/* The address dump runs while the link dump is being read, so it
+	 * needs a socket of its own: one socket carries one dump at a time. */
 	if (fd < 0 || nl_open_in(&inner, fd))
 		return;
-	printf(json ? ",\"links\":[" : "\nlinks inside:\n");
-	(void)nl_link_list(&inner, show_link, &w);
-	if (json)
-		printf("]");
+	if (!nl_open_in(&addrs, fd)) {
+		printf(json ? ",\"links\":[" : "\nlinks inside:\n");
+		(void)nl_link_list(&inner, show_link, &w);
+		if (json)
+			printf("]");
+		nl_close(&addrs);
+	}
 	nl_close(&inner);
 }
 
