@@ -26,6 +26,8 @@ CONF_PATH     ?= $(SYSCONFDIR)/security/pam_netns.conf
 STATE_DIR     ?= $(RUNSTATEDIR)/pam_netns
 NETNS_RUN_DIR ?= $(RUNSTATEDIR)/netns
 NETNS_ETC_DIR ?= $(SYSCONFDIR)/netns
+# where drop-ins for user@UID.service go (systemd_user = true)
+SYSTEMD_RUNTIME_DIR ?= $(RUNSTATEDIR)/systemd/system
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -35,7 +37,8 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -fPIC -MMD -MP -D_GNU_SOURCE
 DEFS    := -DVERSION='"$(VERSION)"' -DHELPER_PATH='"$(HELPER_PATH)"' \
 	   -DCONF_PATH='"$(CONF_PATH)"' -DSTATE_DIR='"$(STATE_DIR)"' \
-	   -DNETNS_RUN_DIR='"$(NETNS_RUN_DIR)"' -DNETNS_ETC_DIR='"$(NETNS_ETC_DIR)"'
+	   -DNETNS_RUN_DIR='"$(NETNS_RUN_DIR)"' -DNETNS_ETC_DIR='"$(NETNS_ETC_DIR)"' \
+	   -DSYSTEMD_RUNTIME_DIR='"$(SYSTEMD_RUNTIME_DIR)"'
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -81,6 +84,7 @@ $(B)/man/%: man/%.in Makefile
 	$(call quiet,SED,$@)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@CONF_PATH@|$(CONF_PATH)|g' \
 		-e 's|@NETNS_RUN_DIR@|$(NETNS_RUN_DIR)|g' -e 's|@NETNS_ETC_DIR@|$(NETNS_ETC_DIR)|g' \
 		-e 's|@STATE_DIR@|$(STATE_DIR)|g' -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' \
+		-e 's|@SYSTEMD_RUNTIME_DIR@|$(SYSTEMD_RUNTIME_DIR)|g' \
 		-e 's|@SECUREDIR@|$(SECUREDIR)|g' $< > $@
 
 $(B)/obj/%.o: %.c
@@ -126,7 +130,7 @@ fuzz: deps
 	$(Q)$(MAKE) --no-print-directory -C tests/fuzz B=$(abspath $(B)) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(TOOL_BINS)
 	$(Q)B=$(abspath $(B)) sh etc/demo.sh
 
 bench: deps

@@ -25,6 +25,7 @@
 #include "netns.h"
 #include "ns.h"
 #include "policy.h"
+#include "sdunit.h"
 #include "session.h"
 #include "state.h"
 #include "util.h"
@@ -177,6 +178,18 @@ static int refuse_nested(void)
 	return -EPERM;
 }
 
+/*
+ * systemd_user: the user manager runs in this namespace too. Session
+ * scope cannot apply (one manager per uid), and conf.c refuses it.
+ */
+static int confine_manager(const struct decision *d, const char *name,
+			   char *e, size_t elen)
+{
+	if (!d->rule || !d->rule->systemd_user || d->scope == SCOPE_SESSION)
+		return 0;
+	return sdunit_write(d->uid, name, e, elen);
+}
+
 static int open_session(const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
@@ -207,7 +220,8 @@ static int open_session(const struct open_args *a, const struct decision *d)
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)
 			(void)ns_destroy(&host, name);
-		else if (!r && (r = answer(name, d, token)) != 0)
+		else if (!r && ((r = confine_manager(d, name, e, sizeof(e))) ||
+				(r = answer(name, d, token))))
 			(void)session_end(&host, token);
 	}
 	if (r)

@@ -1037,6 +1037,10 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 	      (sd ? get_bool(p, sd, &r->systemd_user) : 0);
 	if (ret)
 		return ret;
+	/* One user manager per uid cannot follow per-login namespaces. */
+	if (r->systemd_user && r->scope == SCOPE_SESSION)
+		return fail(p, sd, "'systemd_user' needs scope 'user' or "
+			    "'shared', not 'session'");
 	/* A device can be moved into one namespace only. */
 	if (r->net && r->net->type == NET_PHYSICAL && r->scope != SCOPE_SHARED)
 		return fail(p, scope ?: rule, "network '%s' is physical: only "

@@ -23,6 +23,7 @@
 #include "nft.h"
 #include "ns.h"
 #include "pool.h"
+#include "sdunit.h"
 #include "session.h"
 #include "state.h"
 
@@ -239,6 +240,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		gc.sessions = session_reap(&host, NULL);
 		(void)rec_list("members", sweep_members, NULL);
 		(void)rec_list("ns", sweep_ns, &gc);
+		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
 		ns_nat_cleanup();
 	}

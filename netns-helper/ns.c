@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "nft.h"
 #include "ns.h"
+#include "sdunit.h"
 #include "util.h"
 
 static const struct {
@@ -174,6 +175,8 @@ int ns_destroy(struct nl *host, const char *name)
 
 	if (r && r != -ENOENT)
 		return r;
+	/* No user manager may be (re)started towards a namespace going away. */
+	sdunit_remove(name);
 	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
 	if (ops)
 		ops->down(&ctx);

@@ -275,6 +275,9 @@ static const struct bad_case bad[] = {
 	  "t.conf:1: rule: 'systemd_user' needs a network" },
 	{ NETS(NAT_A) "rules = ( { network = \"a\"; systemd_user = 1; } );\n",
 	  "t.conf:4: rule: 'systemd_user' must be true or false" },
+	{ NETS(NAT_A) "rules = ( { network = \"a\"; scope = \"session\";\n"
+	  "  systemd_user = true; } );\n",
+	  "t.conf:5: rule: 'systemd_user' needs scope 'user' or 'shared', not 'session'" },
 	{ "rules = ( { user = \"a b\"; network = \"host\"; } );\n",
 	  "t.conf:1: rule: 'user' 'a b': contains whitespace, ':', '/' or a "
 	  "control character" },
