@@ -211,22 +211,25 @@ static const struct {
 	{ "ipv6", "net/ipv6/conf/all/forwarding" },
 };
 
-/* Turn one forwarding sysctl on, remembering its first value. */
-static int forwarding_on(struct record *saved, size_t i, bool *dirty)
+/* Remember the first value of forwarding sysctl @i in @saved. */
+static int forwarding_save(struct record *saved, size_t i, bool *dirty)
 {
 	char old[16];
 	int r;
 
 	if (rec_get(saved, fwd_sysctl[i].key))
 		return 0;
-	r = netns_sysctl_write(-1, fwd_sysctl[i].path, "1", old, sizeof(old));
+	r = netns_sysctl_read(-1, fwd_sysctl[i].path, old, sizeof(old));
 	if (r)
 		return r;
 	*dirty = true;
-	return rec_set(saved, fwd_sysctl[i].key, "%.*s",
-		       (int)strcspn(old, "\n"), old);
+	return rec_set(saved, fwd_sysctl[i].key, "%s", old);
 }
 
+/*
+ * The old values are on disk before the first sysctl changes: a helper
+ * killed in between must leave gc what it needs to restore them.
+ */
 int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
 {
 	struct record saved = { 0 };
@@ -237,12 +240,13 @@ int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
 		r = 0;
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
-			r = forwarding_on(&saved, i, &dirty);
-	if (dirty) {
-		int w = rec_write(".", "forwarding", &saved);
-
-		r = r ? r : w;
-	}
+			r = forwarding_save(&saved, i, &dirty);
+	if (!r && dirty)
+		r = rec_write(".", "forwarding", &saved);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
+		if (i == 0 || ipv6)
+			r = netns_sysctl_write(-1, fwd_sysctl[i].path, "1",
+					       NULL, 0);
 	if (!r)
 		r = nft_table_ensure();
 	if (r)

@@ -85,8 +85,9 @@ track() {
 	echo "$1" >> "$PN_SANDBOX_DIR/pids"
 }
 
-# Every namespace, link, nft table and record of pam_netns is gone.
-sandbox_clean() {
+# leftovers: print every namespace, link, nft table, record, lease or
+# /etc/netns entry of pam_netns that exists (nothing at the baseline).
+leftovers() {
 	local l
 	l=$(ls -A /run/netns | grep -vx wan || true)
 	l+=$(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 |
@@ -97,7 +98,12 @@ sandbox_clean() {
 	l+=$(ls -A /run/pam_netns | grep -vx -e lock -e seq -e ns -e sessions \
 		-e members -e leases || true)
 	l+=$(ls -A /etc/netns)
-	is "$l" "" "${1:-nothing left behind}"
+	printf '%s' "$l"
+}
+
+# Every namespace, link, nft table and record of pam_netns is gone.
+sandbox_clean() {
+	is "$(leftovers)" "" "${1:-nothing left behind}"
 }
 
 done_testing() {
