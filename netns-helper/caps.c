@@ -79,6 +79,10 @@ int caps_require_root(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Dropping needs CAP_SETPCAP, which a caller that already cut the bounding
+ * set (systemd's CapabilityBoundingSet=) took away: skip what is gone.
+ */
 static int drop_bounding(void)
 {
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
@@ -86,8 +90,9 @@ static int drop_bounding(void)
 
 		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 			kept |= keep[i] == c;
-		if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) &&
-		    errno != EINVAL)
+		if (kept || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return -errno;
 	}
 	return 0;
