@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Concurrency: 50 logins of one user at once (user scope) end in one
 # namespace with 50 sessions; closing them in random order, in parallel,
-# leaves nothing. 40 session-scope logins at once get 40 distinct
-# namespaces and 40 distinct addresses.
+# leaves nothing. 200 session-scope logins of 200 different users (test
+# users in a sandbox-only /etc/passwd, matched by group through NSS) at
+# once get 200 distinct namespaces and 200 distinct addresses.
 . "$(dirname "$0")/../lib.sh"
 in_sandbox "$@"
 
@@ -13,16 +14,27 @@ policy 'networks = {
 };
 rules = (
   { user = "root"; service = "login"; network = "lab"; scope = "user"; },
-  { user = "root"; service = "sshd"; network = "solo"; scope = "session"; },
+  { group = "pnconc"; service = "sshd"; network = "solo"; scope = "session"; },
 );'
+N=${PN_CONC_USERS:-200}
+# N test users, pnc1..pncN, in group pnconc: in this sandbox only
+cp /etc/passwd /etc/group "$PN_SANDBOX_DIR/"
+members=
+for i in $(seq "$N"); do
+	echo "pnc$i:x:$((5000 + i)):5000::/nonexistent:/usr/sbin/nologin" >> "$PN_SANDBOX_DIR/passwd"
+	members+="${members:+,}pnc$i"
+done
+echo "pnconc:x:5000:$members" >> "$PN_SANDBOX_DIR/group"
+mount --bind "$PN_SANDBOX_DIR/passwd" /etc/passwd
+mount --bind "$PN_SANDBOX_DIR/group" /etc/group
 out=$PN_SANDBOX_DIR/out
 mkdir -p "$out"
 
-burst() {	# burst N SERVICE: N parallel session-opens, answers in $out
+burst() {	# burst N SERVICE [USERPREFIX]: N parallel session-opens
 	rm -f "$out"/*
 	for i in $(seq "$1"); do
-		helper session-open --user root --service "$2" --pid $$ \
-			> "$out/$i" 2>&1 &
+		helper session-open --user "${3:-root}${3:+$i}" --service "$2" \
+			--pid $$ > "$out/$i" 2>&1 &
 	done
 	wait
 }
@@ -42,14 +54,14 @@ is "$(ls /run/netns | grep -vx wan | wc -l)" 1 "one namespace exists"
 close_all
 ok "the namespace is gone after 50 closes in random order" test ! -e /run/netns/lab.root
 
-burst 40 sshd
-is "$(cat "$out"/* | grep -c '^action=join$')" 40 "40 parallel session-scope logins join"
-is "$(cat "$out"/* | sed -n 's/^netns=//p' | sort -u | wc -l)" 40 "into 40 distinct namespaces"
+burst "$N" sshd pnc
+is "$(cat "$out"/* | grep -c '^action=join$')" "$N" "$N parallel session-scope logins of $N users join"
+is "$(cat "$out"/* | sed -n 's/^netns=//p' | sort -u | wc -l)" "$N" "into $N distinct namespaces"
 addrs=$(for n in $(cat "$out"/* | sed -n 's/^netns=//p'); do
 	ip -n "$n" -j addr show eth0 | jq -r '.[0].addr_info[] | select(.family=="inet") | .local'
 done | sort)
-is "$(echo "$addrs" | wc -l)" 40 "40 addresses"
-is "$(echo "$addrs" | sort -u | wc -l)" 40 "no two sessions share an address"
+is "$(echo "$addrs" | wc -l)" "$N" "$N addresses"
+is "$(echo "$addrs" | sort -u | wc -l)" "$N" "no two sessions share an address"
 close_all
-sandbox_clean "nothing left after 40 parallel closes"
+sandbox_clean "nothing left after $N parallel closes in random order"
 done_testing
