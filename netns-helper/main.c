@@ -9,10 +9,12 @@
  * main() is the only place that exits on error (die()); verbs return an
  * exit code from cmds.h.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "caps.h"
 #include "cmds.h"
@@ -117,6 +119,34 @@ static int parse_global(int argc, char **argv, struct ctx *ctx)
 	return optind;
 }
 
+/*
+ * The helper needs a few dozen fds (netlink sockets, namespace and state
+ * files) and a caller may hand it a low limit (`ulimit -n` before su or
+ * sudo): raise the soft limit, and stop before changing anything when
+ * the hard limit is too low to do the job.
+ */
+#define FDS_NEEDED 64
+
+static int fd_limit(char *e, size_t elen)
+{
+	struct rlimit rl, up = { FDS_NEEDED, FDS_NEEDED };
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -errno;
+	if (rl.rlim_cur >= FDS_NEEDED)
+		return 0;
+	if (rl.rlim_max >= FDS_NEEDED) {
+		rl.rlim_cur = rl.rlim_max < 1024 ? rl.rlim_max : 1024;
+		return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+	}
+	if (!setrlimit(RLIMIT_NOFILE, &up))
+		return 0;
+	snprintf(e, elen, "too few file descriptors: the limit is %llu, "
+		 "netns-helper needs %d", (unsigned long long)rl.rlim_max,
+		 FDS_NEEDED);
+	return -EMFILE;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx ctx = { .conf_path = CONF_PATH };
@@ -124,6 +154,10 @@ int main(int argc, char **argv)
 	char e[256];
 	int i, r;
 
+	*e = '\0';
+	r = fd_limit(e, sizeof(e));
+	if (r)
+		die(EXIT_FAIL, "%s", *e ? e : strerror(-r));
 	if (caps_sanitize(e, sizeof(e)))
 		die(EXIT_FAIL, "%s", e);
 	i = parse_global(argc, argv, &ctx);
