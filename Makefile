@@ -62,6 +62,8 @@ UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(TOOL_SRCS:%.c=$(B)/%)
+BENCH_SRCS  := $(wildcard bench/*.c)
+BENCH_BINS  := $(BENCH_SRCS:%.c=$(B)/%)
 
 MAN_IN      := $(wildcard man/*.in)
 MANS        := $(MAN_IN:man/%.in=$(B)/man/%)
@@ -116,6 +118,11 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libhelper.a
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -Itests/tools -Itests/unit \
 		$(LDFLAGS) -o $@ $< $(B)/libhelper.a $(HELPER_LIBS) $(PAM_LIBS)
 
+$(B)/bench/%: bench/%.c bench/clock.h
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(HELPER_CFLAGS) \
+		$(LDFLAGS) -o $@ $< $(HELPER_LIBS) $(PAM_LIBS)
+
 tests: all $(UNIT_BINS) $(TOOL_BINS)
 
 deps:
@@ -134,7 +141,7 @@ demo: deps
 	$(Q)B=$(abspath $(B)) sh etc/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
 	$(Q)B=$(abspath $(B)) sh bench/run.sh
 
 EXAMPLEDIR ?= $(DATADIR)/doc/pam_netns/examples

@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# run.sh - `make bench`: the cost of a pam_netns session against the
+# kernel's limit and against the script everyone writes (DESIGN.md §7).
+# Re-runs itself inside tests/sandbox.sh, like the tests; as root.
+#
+#   B=BUILD_DIR [BENCH_N=50] [BENCH_SCALE=1000] [BENCH_RESULTS=FILE] run.sh
+#
+#   1. limit   bench/limit.c: netns + veth + addresses + routes over libmnl
+#   2. script  bench/script.sh: the same plus a masquerade rule, ip and nft
+#   3. pam     bench/pam-bench.c: sessions through libpam and pam_netns.so:
+#              nat (session scope), isolated, joining a shared namespace
+#   4. scale   BENCH_SCALE nat sessions open together: latency per decile,
+#              ruleset size at 10 and at BENCH_SCALE, helper max RSS
+#   5. iperf3  TCP from a nat session to wan, against a routed veth pair
+#              without NAT, and with BENCH_SCALE sessions present
+#
+# Prints one table with PASS/MISS per target and writes it, with the
+# machine and the date, to bench/RESULTS.md (or BENCH_RESULTS), followed by
+# bench/NOTES.md (profiles, before/after of fixes) when present.
+# `make bench` runs it with sh: the rest is bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$here/.." && pwd)
+export B=${B:-$ROOT/build}
+N=${BENCH_N:-50}
+SCALE=${BENCH_SCALE:-1000}
+RESULTS=${BENCH_RESULTS:-$here/RESULTS.md}
+IPERF_T=${BENCH_IPERF_T:-3}
+
+if [ "${1:-}" != --hook ] && [ "${PN_SANDBOX:-}" != 1 ]; then
+	[ "$(id -u)" = 0 ] || { echo "run.sh: needs root" >&2; exit 77; }
+	exec "$ROOT/tests/sandbox.sh" bash "$here/run.sh" "$@"
+fi
+
+. "$ROOT/tests/lib.sh"
+
+# ---------------------------------------------------------------- helpers
+
+# iperf_bps NS: TCP bits/s from a client in NS to the server in wan
+iperf_bps() {
+	ip netns exec "$1" iperf3 -c 198.51.100.1 -t "$IPERF_T" -J 2>/dev/null |
+		jq -r '.end.sum_received.bits_per_second // 0'
+}
+
+# ruleset TAG: rules and lines of the ruleset without set elements, and
+# the elements of the sessions' address set
+ruleset() {
+	echo "rules_$1 $(nft -j list ruleset | jq '[.nftables[] | select(.rule)] | length')"
+	echo "lines_$1 $(nft -t list ruleset | wc -l)"
+	echo "elems_$1 $(nft -j list set inet pam_netns addrs4 |
+		jq '[.nftables[] | select(.set) | .set.elem // [] | length] | add')"
+}
+
+# The -x hook of pam-bench in the scale run: with 10 and with SCALE open.
+if [ "${1:-}" = --hook ]; then
+	ruleset "$BENCH_OPENED"
+	if [ "$BENCH_OPENED" != 10 ] || [ "$SCALE" = 10 ]; then
+		ns=$(ls /run/netns | grep '^bnat\.' | tail -n1)
+		echo "bps_scale $(iperf_bps "$ns")"
+	fi
+	exit 0
+fi
+
+setup() {
+	. "$ROOT/tests/e2e/e2e.sh"
+	e2e_users
+	policy 'networks = {
+  bnat = { type = "nat"; pool = "10.210.0.0/16"; pool6 = "fd6e:7600::/48";
+           dns = [ "192.0.2.53" ]; };
+  biso = { type = "isolated"; };
+  bshared = { type = "nat"; pool = "10.211.0.0/16"; pool6 = "fd6e:7601::/48"; };
+};
+rules = (
+  { user = "pnuser"; service = "bench-nat"; network = "bnat"; scope = "session"; },
+  { user = "pnuser"; service = "bench-iso"; network = "biso"; scope = "session"; },
+  { user = "pnuser"; service = "bench-join"; network = "bshared"; scope = "shared"; },
+);
+default = "host";'
+	PAMDIR=$PN_SANDBOX_DIR/pam.d
+	mkdir -p "$PAMDIR"
+	for s in bench-nat bench-iso bench-join; do
+		printf '%s\n' "auth required pam_permit.so" \
+			"account required pam_permit.so" \
+			"session required $MODULE $MOD_ARGS" > "$PAMDIR/$s"
+	done
+	# libpam reads "other" of the same dir for what a stack leaves out
+	printf '%s required pam_deny.so\n' auth account password session \
+		> "$PAMDIR/other"
+}
+
+pam() {		# pam SERVICE LABEL N [PAUSE_MS [HOOK]]
+	"$B/bench/pam-bench" -c "$PAMDIR" -s "$1" -l "$2" -n "$3" \
+		-p "${4:-0}" ${5:+-x "$5"} pnuser
+}
+
+iperf_server() {
+	local pidf=$PN_SANDBOX_DIR/iperf3.pid
+	ip netns exec wan iperf3 -s -B 198.51.100.1 -D -I "$pidf" >/dev/null
+	sleep 0.3
+	IPERF_PID=$(cat "$pidf")
+	track "$IPERF_PID"
+}
+
+# A namespace behind a veth pair, routed to wan without NAT or nftables.
+throughput_plain() {
+	local fwd
+	fwd=$(sysctl -n net.ipv4.ip_forward)
+	sysctl -qw net.ipv4.ip_forward=1
+	ip netns add bplain
+	ip link add bplain0 type veth peer name eth0 netns bplain
+	ip addr add 10.220.0.0/31 dev bplain0
+	ip link set bplain0 up
+	ip -n bplain link set lo up
+	ip -n bplain addr add 10.220.0.1/31 dev eth0
+	ip -n bplain link set eth0 up
+	ip -n bplain route add default via 10.220.0.0
+	ip -n wan route add 10.220.0.0/31 via 198.51.100.2
+	echo "bps_plain $(iperf_bps bplain)"
+	ip -n wan route del 10.220.0.0/31
+	ip link del bplain0
+	ip netns del bplain
+	sysctl -qw net.ipv4.ip_forward="$fwd"
+}
+
+# One nat session made by the helper, as the module would ask for it.
+throughput_nat() {
+	local out
+	out=$(helper session-open --user pnuser --service bench-nat --pid $$)
+	echo "bps_nat $(iperf_bps "$(kv netns "$out")")"
+	helper session-close --session "$(kv session "$out")" >/dev/null
+}
+
+# Rounds alternate the kinds, so a change of load on a shared machine
+# falls on all of them alike.
+measure() {
+	local rounds=3 per i
+	per=$(((N + rounds - 1) / rounds))
+	for ((i = 0; i < rounds; i++)); do
+		"$B/bench/limit" "$per"
+		bash "$here/script.sh" "$per"
+		pam bench-nat nat "$per"
+		pam bench-nat natp "$per" 50
+		pam bench-iso iso "$per"
+		helper up bshared >/dev/null
+		pam bench-join join "$per"
+		helper down bshared >/dev/null
+	done
+	iperf_server
+	pam bench-nat scale "$SCALE" 0 "bash $here/run.sh --hook"
+	throughput_plain
+	throughput_nat
+	kill "$IPERF_PID"
+}
+
+# ---------------------------------------------------------------- report
+
+# stat KEY: "median p90" in ms of the samples (us) named KEY
+stat() {
+	awk -v k="$1" '$1 == k { print $2 }' "$RAW" | sort -n |
+		awk '{ v[NR] = $1 } END {
+			if (!NR) { print "- -"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			p = int(NR * 0.9 + 0.999999); if (p < 1) p = 1
+			printf "%.2f %.2f\n", m / 1000, v[p] / 1000 }'
+}
+
+val() {		# val KEY: the single value named KEY
+	awk -v k="$1" '$1 == k { print $2; exit }' "$RAW"
+}
+
+# median FILE-OF-NUMBERS: the median
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else
+		printf "%.2f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }'
+}
+
+# deciles: median open latency (ms) of each tenth of the scale run
+deciles() {
+	local d out=
+	for ((d = 0; d < 10; d++)); do
+		out+="$(awk '$1 == "scale_open" { print $2 }' "$RAW" |
+			awk -v lo=$((d * SCALE / 10)) -v hi=$(((d + 1) * SCALE / 10)) \
+			'NR > lo && NR <= hi' | median) "
+	done
+	echo "${out% }"
+}
+
+ratio() {	# ratio A B: A/B with two decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'
+}
+
+verdict() {	# verdict EXPR: PASS when the awk expression holds
+	awk "BEGIN { exit !($1) }" && echo PASS || echo MISS
+}
+
+label() {	# label KEY: the name of a row
+	local what=${1%_*} how=${1##*_}
+	case $what in
+	limit)	what="limit (libmnl)" ;;
+	script)	what="script (ip, nft)" ;;
+	nat)	what="pam_netns nat, session scope" ;;
+	natp)	what="pam_netns nat, one login alone (50 ms apart)" ;;
+	iso)	what="pam_netns isolated, session scope" ;;
+	join)	what="pam_netns join a shared namespace" ;;
+	scale)	what="pam_netns nat, $SCALE open together" ;;
+	esac
+	echo "$what: $how"
+}
+
+table() {
+	local op m p
+	echo "| operation | median ms | p90 ms |"
+	echo "|---|---:|---:|"
+	for op in limit_open script_open nat_open natp_open iso_open join_open \
+		  limit_close script_close nat_close natp_close iso_close \
+		  join_close scale_open scale_close; do
+		read -r m p < <(stat "$op")
+		echo "| $(label "$op") | $m | $p |"
+	done
+}
+
+targets() {
+	local lim nat natp scr join d first last r10 rN plain bn bs
+	lim=$(stat limit_open | cut -d' ' -f1); nat=$(stat nat_open | cut -d' ' -f1)
+	natp=$(stat natp_open | cut -d' ' -f1)
+	scr=$(stat script_open | cut -d' ' -f1); join=$(stat join_open | cut -d' ' -f1)
+	d=$(deciles); first=${d%% *}; last=${d##* }
+	r10=$(val rules_10); rN=$(val "rules_$SCALE")
+	plain=$(val bps_plain); bn=$(val bps_nat); bs=$(val bps_scale)
+	echo "| target (DESIGN §7) | measured | verdict |"
+	echo "|---|---|---|"
+	echo "| nat open ≤ 2.5× limit, back to back | pam_netns/limit = $(ratio "$nat" "$lim") | $(verdict "$nat <= 2.5 * $lim") |"
+	echo "| same, one login alone | pam_netns/limit = $(ratio "$natp" "$lim") | $(verdict "$natp <= 2.5 * $lim") |"
+	echo "| ≥ 5× faster than the script, back to back | script/pam_netns = $(ratio "$scr" "$nat") | $(verdict "$scr >= 5 * $nat") |"
+	echo "| same, one login alone | script/pam_netns = $(ratio "$scr" "$natp") | $(verdict "$scr >= 5 * $natp") |"
+	echo "| join ≤ 2 ms | $join ms | $(verdict "$join <= 2") |"
+	echo "| ${SCALE}th open within 1.3× the 10th | last/first decile = $(ratio "$last" "$first") (deciles, ms: $d) | $(verdict "$last <= 1.3 * $first") |"
+	echo "| ruleset constant | rules $r10 → $rN, lines $(val lines_10) → $(val "lines_$SCALE"), addrs4 elements $(val elems_10) → $(val "elems_$SCALE") | $(verdict "$r10 == $rN") |"
+	echo "| NAT throughput ≥ 90 % of plain veth | $(awk -v a="$bn" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bn >= 0.9 * $plain") |"
+	echo "| same with $SCALE sessions present | $(awk -v a="$bs" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bs >= 0.9 * $plain") |"
+	echo
+	echo "Helper max RSS: $(val nat_rss) KiB (nat), $(val scale_rss) KiB (scale run)."
+}
+
+machine() {
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r)"
+	echo "- load average before / after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T"
+}
+
+report() {
+	{
+		echo "# pam_netns benchmark (make bench)"
+		echo
+		machine
+		echo
+		table
+		echo
+		targets
+		echo
+		echo "Opens are timed around pam_open_session (the full stack: module, helper"
+		echo "exec, namespace, links, nftables elements, DNS, mounts); the script with"
+		echo "bash's \$EPOCHREALTIME, the C programs with CLOCK_MONOTONIC."
+		if [ -f "$here/NOTES.md" ]; then
+			echo
+			cat "$here/NOTES.md"
+		fi
+	} > "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$RESULTS"
+	cat "$RESULTS"
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+RAW=$PN_SANDBOX_DIR/raw
+setup
+measure > "$RAW"
+report
