@@ -92,7 +92,7 @@ static int batch_start(struct batch *bt)
 
 	if (r)
 		return r;
-	bt->buf = malloc(BATCH_SIZE);
+	bt->buf = calloc(1, BATCH_SIZE);	/* no heap bytes in the padding */
 	if (!bt->buf)
 		return -ENOMEM;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
@@ -656,6 +656,7 @@ static int table_exists(void)
 	if (!t)
 		return -ENOMEM;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+	memset(buf, 0, sizeof(buf));	/* no stack bytes in the padding */
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET,
 				    NLM_F_ACK, seq++);
 	nftnl_table_nlmsg_build_payload(nlh, t);
@@ -1217,6 +1218,7 @@ int nft_set_list(const char *set, int (*cb)(const char *key, void *data),
 	if (!s)
 		return -ENOMEM;
 	myseq = seq++;
+	memset(buf, 0, sizeof(buf));	/* no stack bytes in the padding */
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
 				    NLM_F_DUMP, myseq);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);

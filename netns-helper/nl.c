@@ -148,9 +148,17 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 }
 
+/*
+ * Start a request in @buf (MNL_SOCKET_BUFFER_SIZE bytes). The buffer is
+ * zeroed first: libmnl leaves the alignment padding after attributes
+ * as it finds it, and stack bytes must not go to the kernel.
+ */
 static struct nlmsghdr *msg(char *buf, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;

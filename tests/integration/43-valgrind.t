@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The helper under valgrind (memcheck): every verb on the isolated and
+# nat kinds, including a rollback (an exhausted pool) and gc, with zero
+# errors and zero definitely lost bytes.
+. "$(dirname "$0")/../lib.sh"
+in_sandbox "$@"
+command -v valgrind >/dev/null || { echo "not ok 1 - valgrind is missing"; echo 1..1; exit 1; }
+
+policy 'networks = {
+  lab = { type = "nat"; pool = "10.213.0.0/30"; pool6 = "fd6e:7300::/48"; dns = [ "192.0.2.53" ]; };
+  iso = { type = "isolated"; };
+};
+rules = (
+  { user = "root"; service = "nat"; network = "lab"; scope = "session"; },
+  { user = "root"; service = "iso"; network = "iso"; scope = "user"; },
+  { user = "root"; service = "no"; network = "deny"; },
+);'
+log=$PN_SANDBOX_DIR/vg.log
+# vg NAME ARGS...: run the helper under memcheck; errors make it exit 99
+vg() {
+	local name=$1 rc
+	shift
+	valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --log-file="$log" \
+		"$HELPER" --config "$POLICY" "$@" > "$PN_SANDBOX_DIR/out" 2>/dev/null
+	rc=$?
+	# (valgrind's notes on nsfs ioctls it has no wrapper for are no errors)
+	if [ $rc = 99 ]; then
+		_result 1 "valgrind: $name"
+		sed 's/^/#   /' "$log" | head -n 40
+	else
+		_result 0 "valgrind: $name (exit $rc)"
+	fi
+}
+out() { cat "$PN_SANDBOX_DIR/out"; }
+
+vg check check
+vg explain explain root --service nat
+vg "session-open nat" session-open --user root --service nat --pid $$
+a=$(kv session "$(out)"); A=$(kv netns "$(out)")
+c=$(kv session "$(helper session-open --user root --service nat --pid $$)")
+vg "session-open isolated" session-open --user root --service iso --pid $$
+b=$(kv session "$(out)")
+vg "session-open deny" session-open --user root --service no --pid $$
+vg "session-open nat, pool exhausted (rollback)" session-open --user root --service nat --pid $$
+vg list list
+vg "list --json" list --json
+vg status status "$A"
+vg "session-close nat" session-close --session "$a"
+helper session-close --session "$c"
+vg "session-close isolated" session-close --session "$b"
+vg "up" up iso --name shared1
+vg "down" down shared1
+sleep 600 & owner=$!
+helper session-open --user root --service nat --pid $owner >/dev/null
+kill $owner; wait $owner 2>/dev/null
+vg "gc (reclaims a dead owner's session)" gc
+sandbox_clean
+done_testing
