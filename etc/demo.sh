@@ -65,7 +65,7 @@ demo_policy() {
 # What a user sees, run by pam-driver inside the session as that user.
 cat > "$D/show.sh" <<'EOT'
 #!/bin/sh
-P="$1 -t 700"
+P="$1 -t 1000"
 echo "whoami:             $(id -un) ($(id -Gn | tr ' ' ','))"
 echo "interfaces:         $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')"
 ip -o addr show scope global | awk '{printf "address:            %s %s\n", $2, $4}'
@@ -118,6 +118,60 @@ view() {	# view TAG TITLE
 	[ -e "$D/$1.view" ] && indent < "$D/$1.view"
 }
 
+# vpn_ready: why the vpn part cannot run here, or nothing when it can.
+vpn_ready() {
+	if ! grep -q net_vpn_ops "$HELPER"; then
+		echo "this build has no vpn kind yet (netns-helper/net_vpn.c)"
+	elif ! command -v wg > /dev/null; then
+		echo "needs wg (wireguard-tools)"
+	elif [ ! -d /etc/wireguard ]; then
+		echo "needs /etc/wireguard to mount the demo's corp.conf over"
+	fi
+}
+
+# The VPN server, in wan: WireGuard on 198.51.100.1:51820, 10.77.0.1
+# inside the tunnel, a test server there; the example policy's
+# /etc/wireguard/corp.conf (a tmpfs over /etc/wireguard, this sandbox
+# only) is alice's end.
+vpn_setup() {
+	local ck sk i
+	mount -t tmpfs -o mode=0700 pn-demo-wg /etc/wireguard
+	ck=$(wg genkey); sk=$(wg genkey)
+	printf '%s\n' "$sk" > "$D/srv.key"
+	if ! ip -n wan link add wgsrv type wireguard 2>/dev/null; then
+		WG_PROCESS_FOREGROUND=1 ip netns exec wan wireguard-go wgsrv \
+			> /dev/null 2>&1 &
+		track $!
+		for i in $(seq 50); do
+			[ -S /run/wireguard/wgsrv.sock ] && break
+			sleep 0.05
+		done
+	fi
+	ip netns exec wan wg set wgsrv listen-port 51820 private-key "$D/srv.key" \
+		peer "$(printf '%s' "$ck" | wg pubkey)" allowed-ips 10.77.0.2/32 || return 1
+	ip -n wan addr add 10.77.0.1/24 dev wgsrv
+	ip -n wan link set wgsrv up
+	peerd wan 10.77.0.1 80
+	cat > /etc/wireguard/corp.conf <<EOT
+[Interface]
+PrivateKey = $ck
+Address = 10.77.0.2/24
+DNS = 10.77.0.1
+
+[Peer]
+PublicKey = $(printf '%s' "$sk" | wg pubkey)
+Endpoint = 198.51.100.1:51820
+AllowedIPs = 0.0.0.0/0, ::/0
+EOT
+	chmod 0600 /etc/wireguard/corp.conf
+}
+
+vpn_teardown() {
+	ip -n wan link del wgsrv 2>/dev/null
+	umount /etc/wireguard 2>/dev/null
+	return 0
+}
+
 # --- set up the sandbox's demo world -------------------------------------
 e2e_users
 user carol 4221 contractors 4321
@@ -151,23 +205,45 @@ login sam sshd sam
 login carol login carol
 tags="sam carol"
 
-vpn_note=""
-if ! grep -q NET_VPN "$ROOT/netns-helper/ns.c" 2>/dev/null; then
-	vpn_note="this build has no vpn kind yet (netns-helper/net_vpn.c)"
-elif [ ! -d /etc/wireguard ] || ! command -v wg > /dev/null; then
-	vpn_note="needs wireguard-tools (wg) and /etc/wireguard"
+vpn_note=$(vpn_ready)
+if [ -z "$vpn_note" ]; then
+	if vpn_setup; then
+		login alice login alice
+		tags="$tags alice"
+	else
+		vpn_note="the sandbox's WireGuard server could not be set up"
+	fi
 fi
 wait_ready $tags
 
 view sam "sam logs in over ssh: rule 'group students, service sshd' -> lab (nat), one namespace per login"
 view carol "carol logs in on the console: rule 'group contractors' -> offline (isolated)"
-head1 "alice: rule 'user alice' -> corp (vpn, WireGuard only)"
-say "   skipped: $vpn_note"
+if [ -n "$vpn_note" ]; then
+	head1 "alice: rule 'user alice' -> corp (vpn, WireGuard only)"
+	say "   skipped: $vpn_note"
+else
+	view alice "alice logs in on the console: rule 'user alice' -> corp (vpn, WireGuard only); the server is in wan"
+	say "   (all of it through wg0: the wan server sees the tunnel address, not the uplink's)"
+fi
 
 head1 "The host side, while the sessions are open: netns-helper list"
 "$HELPER" list | indent
 say "   ip netns list:"
 ip netns list | indent | indent
+
+if [ -z "$vpn_note" ]; then
+	head1 "The tunnel goes down (the VPN server stops): alice logs in again"
+	ip -n wan link set wgsrv down
+	"$B/tests/tools/pam-driver" -s login alice setpriv --reuid=alice \
+		--regid=alice --init-groups sh -c "
+		echo \"interfaces:         \$(ip -o link show | awk -F': ' '{print \$2}' | tr '\\n' ' ')\"
+		r=\$($B/tests/tools/probe -t 1000 203.0.113.1 80)
+		echo \"fetch wan server 203.0.113.1:       blocked (\${r#error: connect: })\"" \
+		> "$D/alice2.out" 2>&1
+	say "   pam_open_session: $(kv open_text "$(cat "$D/alice2.out")") (NETNS=$(kv env_netns "$(cat "$D/alice2.out")"), her first session's)"
+	grep -e '^interfaces:' -e '^fetch' "$D/alice2.out" | indent
+	say "   nothing else is inside, so nothing leaks past the tunnel"
+fi
 
 head1 "Logging out"
 touch "$D/go"
@@ -175,6 +251,7 @@ for t in $tags; do
 	wait "$(cat "$D/$t.pid")"
 	say "   $t: pam_close_session: $(kv close "$(cat "$D/$t.out")" | sed 's/^0$/ok/')"
 done
+[ -n "$vpn_note" ] || vpn_teardown
 rest=$("$HELPER" list 2>&1 | grep -v '^NAME\|^$' || true)
 say "   netns-helper list: ${rest:-nothing open}"
 say "   /run/netns: $(ls /run/netns | tr '\n' ' ')(wan is the sandbox's own)"
