@@ -71,8 +71,16 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	if (with_state(&host))
 		return EXIT_FAIL;
 	if (ns_ready(name)) {
-		info("namespace '%s' is up already", name);
-		r = 0;
+		/* a vpn whose tunnel went away gets it back; the sessions
+		 * inside keep running */
+		r = ns_repair(&host, name, net, e, sizeof(e));
+		if (r < 0)
+			err("up %s: %s", name, e);
+		else if (r > 0)
+			info("namespace '%s': made again what had gone", name);
+		else
+			info("namespace '%s' is up already", name);
+		r = r < 0 ? r : 0;
 	} else {
 		if (rec_exists("ns", name))
 			(void)ns_destroy(&host, name);

@@ -148,6 +148,12 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 }
 
+int nl_request(struct nl *nl, struct nlmsghdr *nlh,
+	       int (*cb)(const struct nlmsghdr *, void *), void *data)
+{
+	return transact(nl, nlh, cb, data);
+}
+
 /*
  * Start a request in @buf (MNL_SOCKET_BUFFER_SIZE bytes). The buffer is
  * zeroed first: libmnl leaves the alignment padding after attributes

@@ -20,6 +20,7 @@
 #include "cidr.h"
 
 struct mnl_socket;
+struct nlmsghdr;
 
 struct nl {
 	struct mnl_socket *sk;
@@ -38,6 +39,15 @@ void nl_close(struct nl *nl);
 
 /* nl_errmsg() - the kernel's extended-ack text for the last error, or "". */
 const char *nl_errmsg(void);
+
+/*
+ * nl_request() - send @nlh (any netlink family the socket speaks, e.g. a
+ * generic netlink socket opened by the caller) and read until its ACK, or
+ * NLMSG_DONE for a dump, passing each data message to @cb (may be NULL).
+ * Return: 0 or -errno (the ACK's error; see nl_errmsg())
+ */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh,
+	       int (*cb)(const struct nlmsghdr *, void *), void *data);
 
 /* nl_link_index() - ifindex (> 0) of @name, or -ENODEV. */
 int nl_link_index(struct nl *nl, const char *name);

@@ -22,6 +22,7 @@ static const struct {
 } kinds[] = {
 	{ NET_ISOLATED, &net_isolated_ops },
 	{ NET_NAT, &net_nat_ops },
+	{ NET_VPN, &net_vpn_ops },
 };
 
 const struct net_ops *ns_ops(enum net_type type)
@@ -106,7 +107,7 @@ static int build(struct ns_ctx *ctx, const struct net_ops *ops)
 	r = lo < 0 ? lo : nl_link_up(&inner, lo);
 	if (!r)
 		r = ops->up(ctx);
-	if (!r)
+	if (!r && !ops->own_dns)
 		r = dns_write(ctx->name, ctx->net, ctx->err, ctx->errlen);
 	nl_close(&inner);
 	ctx->inner = NULL;
@@ -189,6 +190,54 @@ int ns_destroy(struct nl *host, const char *name)
 	(void)rec_remove("ns", name);
 	if (ops && ops->uses_nat)
 		ns_nat_cleanup();
+	return r;
+}
+
+static int repair(struct ns_ctx *ctx, const struct net_ops *ops)
+{
+	struct nl inner = { 0 };
+	int r;
+
+	ctx->nsfd = netns_open(ctx->name);
+	if (ctx->nsfd < 0)
+		return ctx->nsfd;
+	r = nl_open_in(&inner, ctx->nsfd);
+	if (!r) {
+		ctx->inner = &inner;
+		r = ops->repair(ctx);
+		nl_close(&inner);
+	}
+	(void)close(ctx->nsfd);
+	return r;
+}
+
+int ns_repair(struct nl *host, const char *name, const struct network *net,
+	      char *err, size_t errlen)
+{
+	struct record rec;
+	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
+			      .nsfd = -1, .host = host, .err = err,
+			      .errlen = errlen };
+	const struct net_ops *ops;
+	int r = rec_read("ns", name, &rec);
+
+	*err = '\0';
+	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
+	if (!ops || !ops->repair)
+		return r;
+	/* the record, not the policy, says what this namespace is */
+	if (ops != ns_ops(net->type) ||
+	    strcmp(rec_get(&rec, "network") ?: "", net->name)) {
+		snprintf(err, errlen, "namespace '%s' was made for network "
+			 "'%s' (%s); take it down first", name,
+			 rec_get(&rec, "network") ?: "?",
+			 rec_get(&rec, "type") ?: "?");
+		return -EINVAL;
+	}
+	r = repair(&ctx, ops);
+	if (r < 0 && !*err)
+		snprintf(err, errlen, "cannot repair namespace '%s': %s", name,
+			 strerror(-r));
 	return r;
 }
 

@@ -38,10 +38,18 @@ struct net_ops {
 	/* Does a live namespace of this kind need the nat machinery
 	 * (nftables table, forwarding)? */
 	bool uses_nat;
+	/* up() writes the namespace's resolv.conf itself (vpn: the servers
+	 * may come from a wg-quick file rather than the policy). */
+	bool own_dns;
+	/* Optional: make again what went away (a tunnel) in a namespace that
+	 * is up, leaving its sessions alone. 0 when nothing was missing, 1
+	 * when something was made again, or -errno with ctx->err set. */
+	int (*repair)(struct ns_ctx *ctx);
 };
 
 extern const struct net_ops net_isolated_ops;
 extern const struct net_ops net_nat_ops;
+extern const struct net_ops net_vpn_ops;
 
 /* ns_ops() - the operations of @type, or NULL when not built yet. */
 const struct net_ops *ns_ops(enum net_type type);
@@ -61,6 +69,14 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 
 /* ns_destroy() - tear namespace @name down from its record; idempotent. */
 int ns_destroy(struct nl *host, const char *name);
+
+/*
+ * ns_repair() - `up` of namespace @name that is up already: let its kind
+ * make again what went away (see net_ops.repair) for network @net.
+ * Return: 0 when nothing was missing, 1 when repaired, or -errno and @err
+ */
+int ns_repair(struct nl *host, const char *name, const struct network *net,
+	      char *err, size_t errlen);
 
 /* ns_ready() - the record says @name is complete and /run/netns/@name is
  * there. */

@@ -17,9 +17,10 @@
 #include "nl.h"
 #include "state.h"
 #include "util.h"
+#include "vpn.h"
 
 static const char *const ns_keys[] = {
-	"network", "type", "scope", "user", "state", "ifname", "addr4",
+	"network", "type", "scope", "user", "state", "ifname", "backend", "addr4",
 	"addr6", "created", "id",
 };
 static const char *const sess_keys[] = {
@@ -261,6 +262,99 @@ static void show_links(const char *name, bool json)
 	nl_close(&inner);
 }
 
+static void show_peer_text(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("  peer       %s\n", wgconf_key_b64(p->public_key, key));
+	printf("    endpoint   %s\n", *p->endpoint ? p->endpoint : "(none)");
+	if (p->handshake)
+		printf("    handshake  %lld s ago\n",
+		       (long long)now - p->handshake);
+	else
+		printf("    handshake  never\n");
+	printf("    transfer   %llu B received, %llu B sent\n",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_peer_json(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("{\"public_key\":\"%s\",\"endpoint\":",
+	       wgconf_key_b64(p->public_key, key));
+	json_str(p->endpoint);
+	printf(",\"latest_handshake\":%lld,\"handshake_age\":", p->handshake);
+	if (p->handshake)
+		printf("%lld", (long long)now - p->handshake);
+	else
+		printf("null");
+	printf(",\"rx_bytes\":%llu,\"tx_bytes\":%llu}",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_vpn_text(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf("\ntunnel:\n  backend    %s", st->backend);
+	if (st->pid)
+		printf(" (wireguard-go pid %d)", (int)st->pid);
+	printf("\n  interface  %s", st->inner);
+	if (strcmp(st->inner, st->host_ifname))
+		printf(" (made on the host as %s)", st->host_ifname);
+	printf("\n  state      %s\n", st->up ? "up" : "down: no way out");
+	if (!st->have_wg)
+		return;
+	printf("  listen     %u\n", st->wg.listen_port);
+	for (size_t i = 0; i < shown; i++)
+		show_peer_text(&st->wg.peers[i], now);
+	if (shown < st->wg.n_peers)
+		printf("  ... and %zu more peers\n", st->wg.n_peers - shown);
+}
+
+static void show_vpn_json(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf(",\"vpn\":{\"backend\":");
+	json_str(st->backend);
+	printf(",\"interface\":");
+	json_str(st->inner);
+	printf(",\"host_ifname\":");
+	json_str(st->host_ifname);
+	printf(",\"pid\":%d,\"up\":%s", (int)st->pid,
+	       st->up ? "true" : "false");
+	if (st->have_wg) {
+		printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
+		       st->wg.listen_port, st->wg.n_peers);
+		for (size_t i = 0; i < shown; i++) {
+			printf(i ? "," : "");
+			show_peer_json(&st->wg.peers[i], now);
+		}
+		printf("]");
+	}
+	printf("}");
+}
+
+/* vpn namespaces: the tunnel, its backend and its peers. */
+static void show_vpn(const char *name, bool json)
+{
+	struct vpn_status st;
+	struct record r;
+
+	if (rec_read("ns", name, &r) || vpn_status(name, &r, &st))
+		return;
+	if (json)
+		show_vpn_json(&st, time(NULL));
+	else
+		show_vpn_text(&st, time(NULL));
+}
+
 int cmd_status(struct ctx *ctx, int argc, char **argv)
 {
 	bool json = false;
@@ -280,6 +374,7 @@ int cmd_status(struct ctx *ctx, int argc, char **argv)
 	}
 	report(json, name);
 	show_links(name, json);
+	show_vpn(name, json);
 	if (json)
 		printf("}\n");
 	return EXIT_OK;
