@@ -98,6 +98,29 @@ static void reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * stdin on /dev/null, stdout and stderr (set by the caller) kept, every
+ * other fd closed. libpam up to 1.5.2 closes fds one close() at a time up
+ * to the hard RLIMIT_NOFILE (capped at 65535): with systemd's default
+ * hard limit that is 65535 syscalls, milliseconds per helper run (see
+ * bench/NOTES.md). close_range() (Linux 5.9) does it in one; libpam's
+ * loop stays the fallback for older kernels.
+ */
+static int sanitize_fds(pam_handle_t *pamh)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	/* null is 0 when the caller had closed stdin; else close_range
+	 * closes it with the rest */
+	if (null >= 0 && (null == STDIN_FILENO ||
+			  dup2(null, STDIN_FILENO) == STDIN_FILENO) &&
+	    close_range(STDERR_FILENO + 1, ~0U, 0) == 0)
+		return 0;
+	return pam_modutil_sanitize_helper_fds(pamh, PAM_MODUTIL_NULL_FD,
+					       PAM_MODUTIL_IGNORE_FD,
+					       PAM_MODUTIL_IGNORE_FD) < 0 ? -1 : 0;
+}
+
 /* In the child: never returns. */
 static void exec_child(pam_handle_t *pamh, int out, const struct exec_ns *ns,
 		       char *const argv[])
@@ -109,9 +132,7 @@ static void exec_child(pam_handle_t *pamh, int out, const struct exec_ns *ns,
 		_exit(126);
 	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
 		_exit(126);
-	if (pam_modutil_sanitize_helper_fds(pamh, PAM_MODUTIL_NULL_FD,
-					    PAM_MODUTIL_IGNORE_FD,
-					    PAM_MODUTIL_IGNORE_FD) < 0)
+	if (sanitize_fds(pamh))
 		_exit(126);
 	reset_signals();
 	reset_limits();
