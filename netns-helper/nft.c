@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nft.h"
 #include "util.h"
@@ -64,12 +66,60 @@ struct batch {
 	int n_msgs;		/* messages that want an ACK */
 };
 
+/* Close every fd but @a and @b (a < b). */
+static void close_all_but(unsigned a, unsigned b)
+{
+	if (a > 0)
+		(void)close_range(0, a - 1, 0);
+	if (b > a + 1)
+		(void)close_range(a + 1, b - 1, 0);
+	(void)close_range(b + 1, ~0U, 0);
+}
+
+/*
+ * Since Linux 6.11 (and stable kernels since), releasing a bound
+ * nfnetlink socket waits for the deferred cleanup of every transaction
+ * committed before, an RCU grace period: 4-15 ms on a small VM
+ * (nf_tables_api.c nft_rcv_nl_event, "unconditionally flush pending work
+ * before notifier"). The helper's exit, and so every login, would wait
+ * for memory the kernel frees anyway: the rules are in force from the
+ * commit on. So at exit a child holding nothing else (not the state lock,
+ * not the pipe to pam_netns.so) takes the last reference: it closes only
+ * once the helper has dropped its own (EOF on @p), so the wait is its.
+ * When anything fails, the exit waits as before.
+ */
+static void sock_release_async(void)
+{
+	int fd, p[2];
+
+	if (!sock || pipe2(p, O_CLOEXEC))
+		return;
+	fd = mnl_socket_get_fd(sock);
+	if (fork() == 0) {
+		char c;
+
+		close_all_but((unsigned)(fd < p[0] ? fd : p[0]),
+			      (unsigned)(fd < p[0] ? p[0] : fd));
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		mnl_socket_close(sock);
+		_exit(0);
+	}
+	mnl_socket_close(sock);
+	sock = NULL;
+	(void)close(p[0]);
+	(void)close(p[1]);
+}
+
 static int sock_open(void)
 {
+	static bool hooked;
 	int one = 1;
 
 	if (sock)
 		return 0;
+	if (!hooked)
+		hooked = !atexit(sock_release_async);
 	sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!sock)
 		return -errno;
