@@ -133,6 +133,23 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)B=$(abspath $(B)) prove $(PROVE_FLAGS) $(UNIT_BINS) $(sort $(wildcard tests/integration/*.t tests/e2e/*.t)) tests/misc/*.t
 
+# The helper's tests once more under ASan + UBSan, in a build of their
+# own. The e2e tests are left out (sshd, su and pamtester cannot load an
+# instrumented module), and so is the valgrind test (ASan and valgrind
+# exclude each other).
+SAN_B := $(B)/sanitize
+check-sanitize: deps
+	$(Q)$(MAKE) --no-print-directory B=$(SAN_B) SANITIZE=1 tests
+	$(Q)B=$(abspath $(SAN_B)) prove $(PROVE_FLAGS) $(UNIT_BINS:$(B)/%=$(SAN_B)/%) \
+		$(filter-out tests/integration/43-valgrind.t,$(sort $(wildcard tests/integration/*.t)))
+
+# The long reliability runs: 10 minutes of soak, 1000 random kills.
+soak: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)B=$(abspath $(B)) PN_SOAK_SECONDS=$(or $(SOAK_SECONDS),600) PN_KILL_RUNS=1000 \
+		prove -v tests/integration/24-gc.t tests/integration/40-kill-points.t \
+		tests/integration/42-soak.t
+
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory -C tests/fuzz B=$(abspath $(B)) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
 
@@ -176,6 +193,6 @@ cppcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: all tests deps check fuzz demo bench cppcheck clean install uninstall
+.PHONY: all tests deps check check-sanitize soak fuzz demo bench cppcheck clean install uninstall
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -29,8 +29,9 @@ points=0 recovered=0 failed=""
 killed_at() {
 	local call=$1 n=$2
 	shift 2
-	strace -f -qq -o /dev/null -e trace="$call" \
-		-e inject="$call":signal=KILL:when="$n" "$@" >/dev/null 2>&1
+	# in a subshell: its "Killed" notice goes to /dev/null with the rest
+	(strace -f -qq -o /dev/null -e trace="$call" \
+		-e inject="$call":signal=KILL:when="$n" "$@") >/dev/null 2>&1
 	[ $? = 137 ]
 }
 
