@@ -901,11 +901,30 @@ static bool has_family(const struct cidr_list *l, int family)
 }
 
 /* chain net_NAME: deny lists drop; a non-empty allow list drops the rest */
+/* uplink = "eth0": the network's traffic leaves by that device or not at
+ * all (a missing device means nothing leaves: fail closed) */
+static int uplink_rule(struct batch *bt, const struct network *net,
+		       const char *chain)
+{
+	struct nftnl_rule *rl;
+	char key[IFNAMSIZ];
+
+	if (!*net->uplink)
+		return 0;
+	if (ifname_key(net->uplink, key))
+		return -ENAMETOOLONG;
+	rl = rule();
+	meta(rl, NFT_META_OIFNAME, NFT_REG_1);
+	cmp(rl, NFT_CMP_NEQ, key, IFNAMSIZ);
+	verdict(rl, NF_DROP, NULL);
+	return put_rule(bt, rl, chain);
+}
+
 static int net_rules(struct batch *bt, const struct network *net,
 		     const char *chain)
 {
 	char set[64];
-	int r = 0;
+	int r = uplink_rule(bt, net, chain);
 
 	for (int f = 0; !r && f < 2; f++) {
 		int fam = f ? AF_INET6 : AF_INET;

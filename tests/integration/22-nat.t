@@ -13,11 +13,15 @@ policy 'networks = {
   open = { type = "nat"; pool = "10.214.0.0/24";
            forward = ( { proto = "tcp"; port = 10105; to = 8080; } ); };
   tiny = { type = "nat"; pool = "10.215.0.0/29"; };
+  viaup = { type = "nat"; pool = "10.216.0.0/24"; uplink = "uplink0"; };
+  viaother = { type = "nat"; pool = "10.217.0.0/24"; uplink = "nosuch0"; };
 };
 rules = (
   { user = "root"; service = "sshd"; network = "lab"; scope = "session"; },
   { user = "root"; service = "login"; network = "open"; scope = "shared"; },
   { user = "root"; service = "tiny"; network = "tiny"; scope = "session"; },
+  { user = "root"; service = "viaup"; network = "viaup"; scope = "session"; },
+  { user = "root"; service = "viaother"; network = "viaother"; scope = "session"; },
 );'
 
 ip addr add 169.254.169.254/32 dev lo
@@ -83,5 +87,11 @@ like "$out" "address pool 10.215.0.0/29 exhausted \(4 sessions\)" "with a clear 
 is "$(kv action "$out")" "" "and no join answer"
 is "$(ls /run/netns | grep -c '^tiny\.')" 4 "the four running sessions are untouched"
 for t in "${toks[@]}"; do helper session-close --session "$t"; done
+
+# uplink: traffic leaves by that device only
+u=$(open viaup); v=$(open viaother)
+is "$(probe "$(kv netns "$u")" 198.51.100.1 8080)" "peer=198.51.100.2" "uplink = the route's device: the wan answers"
+like "$(probe "$(kv netns "$v")" 198.51.100.1 8080)" "^error" "uplink = another device: nothing leaves"
+for t in "$u" "$v"; do helper session-close --session "$(kv session "$t")"; done
 sandbox_clean
 done_testing
