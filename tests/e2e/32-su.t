@@ -36,6 +36,18 @@ out=$(ulimit -Sn 12; LD_PRELOAD=/nonexistent.so PATH=/nonexistent:/usr/bin:/bin 
 	su pnshare -c 'stat -L -c %i /proc/self/ns/net' 2>&1)
 ok "su with a hostile environment: still confined" test -n "$out" -a "$out" != "$host"
 
+# owner death: su SIGKILLed before it can close the session; gc reclaims
+su pnshare -c 'sleep 37' >/dev/null 2>&1 &
+supid=$!
+for _ in $(seq 50); do [ -e /run/netns/offline.pnshare ] && break; sleep 0.1; done
+ok "su's session is open" test -e /run/netns/offline.pnshare
+kill -9 "$supid"; wait "$supid" 2>/dev/null
+pkill -x -f 'sleep 37' || true
+ok "the namespace outlives its killed owner" test -e /run/netns/offline.pnshare
+like "$(helper gc)" "^gc: 1 sessions closed," "gc closes the dead owner's session"
+ok "and the namespace is gone" test ! -e /run/netns/offline.pnshare
+like "$(helper gc)" "^gc: 0 sessions closed, 0 namespaces removed" "a second gc releases nothing twice"
+
 # su from inside a confined session never leaves it, never builds there
 out=$(driver -s su pnshare sh -c 'echo "in=$(stat -L -c %i /proc/self/ns/net)";
 	echo "root=$(su root -c "stat -L -c %i /proc/self/ns/net" 2>/dev/null)";
