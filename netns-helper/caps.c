@@ -16,6 +16,9 @@
  *     nftables, moving links) and CAP_SYS_ADMIN (setns, mount, unshare);
  *     the bounding set is cut too and no_new_privs is set, so programs the
  *     helper starts later cannot regain the rest.
+ *     CAP_NET_RAW and CAP_NET_BIND_SERVICE stay permitted but not
+ *     effective, for the one program the helper starts that needs them:
+ *     the DHCP client of a macvlan (dhcp.c; raw sockets, port 68).
  */
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +35,9 @@
 #include "caps.h"
 
 static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
+/* permitted, never effective: for the DHCP client alone (dhcp.c) */
+static const cap_value_t for_client[] = { CAP_NET_RAW,
+					  CAP_NET_BIND_SERVICE };
 
 static void close_stray_fds(void)
 {
@@ -90,11 +96,26 @@ static int drop_bounding(void)
 
 		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 			kept |= keep[i] == c;
+		for (size_t i = 0; i < sizeof(for_client) /
+		     sizeof(for_client[0]); i++)
+			kept |= for_client[i] == c;
 		if (kept || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return -errno;
 	}
+	return 0;
+}
+
+/* The client's capabilities, where the bounding set still has them. */
+static int client_caps(cap_t caps)
+{
+	for (size_t i = 0; i < sizeof(for_client) / sizeof(for_client[0]);
+	     i++)
+		if (prctl(PR_CAPBSET_READ, for_client[i], 0, 0, 0) == 1 &&
+		    cap_set_flag(caps, CAP_PERMITTED, 1, &for_client[i],
+				 CAP_SET))
+			return -1;
 	return 0;
 }
 
@@ -114,7 +135,7 @@ int caps_drop(char *err, size_t errlen)
 		return -ENOMEM;
 	r = cap_set_flag(caps, CAP_PERMITTED, 2, keep, CAP_SET) ||
 	    cap_set_flag(caps, CAP_EFFECTIVE, 2, keep, CAP_SET) ||
-	    cap_set_proc(caps) ? -errno : 0;
+	    client_caps(caps) || cap_set_proc(caps) ? -errno : 0;
 	cap_free(caps);
 	if (!r && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		r = -errno;

@@ -108,6 +108,10 @@ static int claim(const char *name, void *data)
 	v = rec_get(&rec, "ifname");
 	if (v && *v)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
+	/* a bridge network's bridge is in @ifs while it has members */
+	v = rec_get(&rec, "bridge");
+	if (v && *v && gc->n_ifnames < GC_MAX_NS)
+		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
 	for (int i = 0; i < 2; i++) {
 		v = rec_get(&rec, i ? "addr6" : "addr4");
 		if (v && *v)

@@ -177,6 +177,29 @@ int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 	return bitmap_store(net->name, b, slots);
 }
 
+int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot)
+{
+	_cleanup_free_ struct bitmap *b = malloc(sizeof(*b));
+	size_t n;
+	int64_t slot;
+	int r;
+
+	if (!b)
+		return -ENOMEM;
+	if (!slots || slots > POOL_MAX_SLOTS)
+		return -ERANGE;
+	r = bitmap_load(network, b, &n);
+	if (r)
+		return r;
+	slot = bitmap_find(b, slots);
+	if (slot < 0)
+		return -ENOSPC;
+	b->w[slot / WORD_BITS] |= 1ull << (slot % WORD_BITS);
+	b->hint = (uint64_t)slot / WORD_BITS;
+	*ret_slot = (uint32_t)slot;
+	return bitmap_store(network, b, slots);
+}
+
 int pool_free(const char *network, uint32_t slot)
 {
 	_cleanup_free_ struct bitmap *b = malloc(sizeof(*b));

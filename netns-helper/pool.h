@@ -36,6 +36,14 @@ struct nl;
 int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 	       char *err, size_t errlen);
 
+/*
+ * pool_take() - lease a free slot among the first @slots of @network's
+ * bitmap (state lock held), for kinds that number their addresses
+ * themselves (a bridge's subnet). No route check: the caller does it.
+ * Return: 0, -ENOSPC when every slot is taken, or -errno
+ */
+int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot);
+
 /* pool_free() - release @slot of @network; freeing a free slot is a no-op. */
 int pool_free(const char *network, uint32_t slot);
 

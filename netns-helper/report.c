@@ -21,7 +21,8 @@
 
 static const char *const ns_keys[] = {
 	"network", "type", "scope", "user", "state", "ifname", "backend", "addr4",
-	"addr6", "created", "id",
+	"addr6", "created", "id", "attach", "parent", "mode", "device",
+	"bridge",
 };
 static const char *const sess_keys[] = {
 	"netns", "user", "service", "rhost", "tty", "pid", "since",
@@ -107,6 +108,10 @@ static int show_ns(const char *name, void *data)
 		       rec_get(&r, "type") ?: "-", rec_get(&r, "scope") ?: "-",
 		       members_of(name), when(&r, "created", t, sizeof(t)),
 		       rec_get(&r, "addr4") ?: "", rec_get(&r, "addr6") ?: "");
+		/* macvlan, physical, bridge: what the namespace is attached
+		 * to, on a line of its own */
+		if (*(rec_get(&r, "attach") ?: ""))
+			printf("  attached: %s\n", rec_get(&r, "attach"));
 	}
 	w->n++;
 	return 0;

@@ -36,6 +36,8 @@ cmd:wireguard-go      wireguard-go
 cmd:wg                wireguard-tools
 cmd:iperf3            iperf3
 cmd:strace            strace
+cmd:busybox           busybox
+cmd:dnsmasq           dnsmasq-base
 '
 
 missing=

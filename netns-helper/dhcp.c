@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dhcp.c - busybox udhcpc as the DHCP client of an attachment (dhcp.h).
+ *
+ * Why udhcpc: its pid file goes where it is told (dhcpcd derives one per
+ * interface name, and every namespace calls its link eth0), it forks to
+ * the background only once it holds a lease, so the helper's wait is the
+ * answer to "did it work", and it configures nothing by itself: an event
+ * script does. That script is this project's, not Debian's default one,
+ * which would rewrite the host's /etc/resolv.conf (the client runs in the
+ * host's mount namespace): ours sets the address and default route and
+ * touches no file. DNS comes from the policy or the host, as for every
+ * kind.
+ *
+ * The script is written, for each client, into a tmpfs mounted over
+ * STATE_DIR/dhcp/script in a mount namespace of the client's own: nothing
+ * executable is left on disk, the host's /run may well be noexec, and no
+ * other process can change the script under a running client. That mount
+ * namespace drops its copy of NETNS_RUN_DIR, so it pins no namespace.
+ *
+ * The helper holds CAP_NET_RAW and CAP_NET_BIND_SERVICE in its permitted
+ * set for this program alone (see caps.c); the child drops CAP_SYS_ADMIN
+ * before the exec, so the client runs with the network capabilities only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "dhcp.h"
+#include "log.h"
+#include "netns.h"
+#include "util.h"
+
+#define SCRIPT_DIR	"dhcp/script"	/* under STATE_DIR */
+
+/* 5 discovers 2 s apart: a login waits at most about 10 s for a lease. */
+#define DHCP_TRIES	"5"
+#define DHCP_PERIOD	"2"
+#define STOP_WAIT_MS	3000
+#define PIDFILE_WAIT_MS	2000
+
+/* DHCP data only ever reaches `ip` as quoted arguments. */
+static const char script[] =
+	"#!/bin/sh\n"
+	"# pam_netns: udhcpc event script (address and default route only)\n"
+	"ip() { busybox ip \"$@\"; }\n"
+	"case \"$1\" in\n"
+	"deconfig)\n"
+	"\tip -4 addr flush dev \"$interface\"\n"
+	"\tip link set dev \"$interface\" up ;;\n"
+	"bound|renew)\n"
+	"\tcur=$(ip -4 -o addr show dev \"$interface\" | "
+	"busybox awk '{print $4}')\n"
+	"\tif [ \"$cur\" != \"$ip/$mask\" ]; then\n"
+	"\t\tip -4 addr flush dev \"$interface\"\n"
+	"\t\tip -4 addr add \"$ip/$mask\" dev \"$interface\"\n"
+	"\tfi\n"
+	"\tset -- $router\n"
+	"\tif [ -n \"$1\" ]; then\n"
+	"\t\tip -4 route replace default via \"$1\" dev \"$interface\"\n"
+	"\tfi ;;\n"
+	"esac\n"
+	"exit 0\n";
+
+static int pidfile_path(struct ns_ctx *ctx, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/dhcp/%s.pid", state_dir(), ctx->name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * In the child: a mount namespace of its own with a tmpfs over @dir, and
+ * the script in it; its path into @path.
+ */
+static int private_script(const char *dir, char *path, size_t len)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		return -1;
+	/* a copy of the namespace mounts would keep each one alive */
+	(void)umount2(NETNS_RUN_DIR, MNT_DETACH);
+	if (mount("pam_netns-dhcp", dir, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0700,size=64k"))
+		return -1;
+	snprintf(path, len, "%s/udhcpc.script", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0700);
+	if (fd < 0 || write(fd, script, sizeof(script) - 1) !=
+		      sizeof(script) - 1)
+		return -1;
+	return 0;
+}
+
+/* The client keeps the network capabilities only. */
+static int drop_sys_admin(void)
+{
+	cap_value_t c = CAP_SYS_ADMIN;
+	cap_t caps = cap_get_proc();
+	int r;
+
+	if (!caps)
+		return -1;
+	/* no_new_privs is set: what is not permitted now, the exec'd
+	 * program cannot gain (the bounding set needs CAP_SETPCAP) */
+	r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_CLEAR) ||
+	    cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_CLEAR) ||
+	    cap_set_proc(caps) ? -1 : 0;
+	cap_free(caps);
+	return r;
+}
+
+/* In the child: enter the namespace, quiet stdio, exec udhcpc. */
+static void __attribute__((noreturn))
+run_client(int nsfd, const char *ifname, const char *pidfile)
+{
+	char dir[512], spath[600];
+	int null;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		_exit(126);
+#ifdef SYS_close_range
+	/* the state lock, netlink sockets: nothing may outlive the helper */
+	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
+#endif
+	snprintf(dir, sizeof(dir), "%s/" SCRIPT_DIR, state_dir());
+	null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(null, 2) < 0 || private_script(dir, spath, sizeof(spath)) ||
+	    drop_sys_admin())
+		_exit(126);
+	execlp("busybox", "busybox", "udhcpc", "-i", ifname, "-p", pidfile,
+	       "-s", spath, "-n", "-R", "-t", DHCP_TRIES, "-T", DHCP_PERIOD,
+	       (char *)NULL);
+	_exit(127);
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+static pid_t read_pidfile(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	long pid = 0;
+
+	if (!f || fscanf(f, "%ld", &pid) != 1 || pid <= 0 || pid > 1 << 22)
+		return 0;
+	return (pid_t)pid;
+}
+
+/*
+ * @pid is the client writing @pidfile: its command line names that file,
+ * which is unique per namespace. (Its /proc/PID/ns/net would need ptrace
+ * rights over a process holding capabilities the helper has not in its
+ * effective set.)
+ */
+static bool is_client(pid_t pid, const char *pidfile)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+		if (!strcmp(buf + i, pidfile))
+			return true;
+	return false;
+}
+
+/*
+ * The client backgrounds itself once it has a lease: the process the
+ * helper waited for exits, and its daemon child rewrites the pid file a
+ * moment later. Wait for the file to name a live process that is not
+ * @fg and is the client.
+ */
+static pid_t daemon_pid(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
+{
+	struct timespec t = { 0, 20 * 1000 * 1000 };
+
+	for (int ms = 0; ms < PIDFILE_WAIT_MS; ms += 20) {
+		pid_t pid = read_pidfile(pidfile);
+
+		if (pid && pid != fg && is_client(pid, pidfile))
+			return pid;
+		(void)nanosleep(&t, NULL);
+	}
+	return 0;
+}
+
+static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
+{
+	unsigned long long start;
+	pid_t pid = daemon_pid(ctx, pidfile, fg);
+	int r = pid ? proc_starttime(pid, &start) : -ESRCH;
+
+	if (r) {
+		snprintf(ctx->err, ctx->errlen, "network '%s': the DHCP client "
+			 "left no pid file at %s", ctx->net->name, pidfile);
+		return r;
+	}
+	return rec_set(ctx->rec, "dhcp_pid", "%d", (int)pid) ?:
+	       rec_set(ctx->rec, "dhcp_start", "%llu", start) ?:
+	       ns_save(ctx);
+}
+
+int dhcp_start(struct ns_ctx *ctx, const char *ifname)
+{
+	char pidfile[512];
+	pid_t pid;
+	int r = pidfile_path(ctx, pidfile, sizeof(pidfile)) ?:
+		state_mkdir("dhcp") ?: state_mkdir(SCRIPT_DIR) ?:
+		rec_set(ctx->rec, "dhcp", "%s", pidfile) ?: ns_save(ctx);
+
+	if (r)
+		return r;
+	debug("dhcp: busybox udhcpc -i %s -p %s in '%s'", ifname, pidfile,
+	      ctx->name);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		run_client(ctx->nsfd, ifname, pidfile);
+	r = wait_child(pid);
+	if (r == 0)
+		return record_client(ctx, pidfile, pid);
+	if (r < 0)
+		return r;
+	if (r >= 126)
+		snprintf(ctx->err, ctx->errlen, "network '%s': cannot run "
+			 "busybox udhcpc (exit status %d)", ctx->net->name, r);
+	else
+		snprintf(ctx->err, ctx->errlen, "network '%s': no DHCP lease "
+			 "on %s (parent '%s')", ctx->net->name, ifname,
+			 ctx->net->parent);
+	return -ETIMEDOUT;
+}
+
+/* The client's pid: the recorded one while it lives, else the pid
+ * file's, but only for the client of this very namespace. */
+static pid_t client_pid(struct ns_ctx *ctx, const char *pidfile)
+{
+	pid_t pid = (pid_t)rec_get_num(ctx->rec, "dhcp_pid", 0);
+	unsigned long long start = (unsigned long long)
+		rec_get_num(ctx->rec, "dhcp_start", 0);
+
+	if (pid > 0 && proc_alive(pid, start))
+		return pid;
+	pid = read_pidfile(pidfile);
+	return pid && is_client(pid, pidfile) ? pid : 0;
+}
+
+static bool gone_within(pid_t pid, int ms)
+{
+	struct timespec t = { 0, 50 * 1000 * 1000 };
+
+	for (int waited = 0; waited < ms; waited += 50) {
+		if (kill(pid, 0) && errno == ESRCH)
+			return true;
+		(void)nanosleep(&t, NULL);
+	}
+	return false;
+}
+
+void dhcp_stop(struct ns_ctx *ctx)
+{
+	const char *pidfile = rec_get(ctx->rec, "dhcp");
+	pid_t pid;
+
+	if (!pidfile || !*pidfile)
+		return;
+	pid = client_pid(ctx, pidfile);
+	/* SIGTERM: with -R the client releases its lease on the way out */
+	if (pid > 0 && !kill(pid, SIGTERM) && !gone_within(pid, STOP_WAIT_MS)) {
+		warn("dhcp: udhcpc (pid %d) ignored SIGTERM, killing it",
+		     (int)pid);
+		(void)kill(pid, SIGKILL);
+	}
+	if (unlink(pidfile) && errno != ENOENT)
+		warn("dhcp: cannot remove %s, ignoring", pidfile);
+	/* The last client out: a running one has its tmpfs on the script
+	 * dir, which must not be removed under it. */
+	if (rec_count("dhcp") <= 1) {
+		(void)state_rmdir(SCRIPT_DIR);
+		(void)state_rmdir("dhcp");
+	}
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * net_bridge.c - the "bridge" kind: every namespace of the network gets a
+ * veth whose inside end (eth0) is born in the namespace and whose host end
+ * (pnbID) is a port of one host bridge, so the members share an L2
+ * segment. The bridge holds the subnet's first host address and is the
+ * members' gateway; with `nat = true` their addresses are masqueraded
+ * like a nat session's, without it the host routes the subnet as it is.
+ *
+ * The bridge is made by the first namespace of the network and removed by
+ * the last one: a namespace records the bridge's name before it makes it,
+ * and its teardown removes the bridge when no other record of the network
+ * is left. A bridge of that name that no record of the network explains is
+ * not ours and is refused, never adopted or removed.
+ *
+ * nftables (nft.h): the bridge, not each port, is in @ifs and @nets,
+ * because routed traffic from the members enters the host through the
+ * bridge: host protection and the network's allow/deny filter apply to the
+ * segment as a whole, while members talk to each other at L2. With nat,
+ * each member's address goes into @addrs4. The addresses are leases of
+ * pool.c: slot N is host N + 2 of the subnet.
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attach.h"
+#include "log.h"
+#include "nft.h"
+#include "ns.h"
+#include "pool.h"
+
+static const struct cidr default4 = { .family = AF_INET };
+static const struct cidr default6 = { .family = AF_INET6 };
+
+/* Hosts of the subnet other than the bridge's address. */
+static uint32_t member_slots(const struct cidr *subnet)
+{
+	uint64_t n = (1ull << (32 - subnet->prefix)) - 3;
+
+	return n > POOL_MAX_SLOTS ? POOL_MAX_SLOTS : (uint32_t)n;
+}
+
+static int gateway_of(const struct network *n, struct cidr *ret)
+{
+	return cidr_nth(&n->subnet, 1, n->subnet.prefix, ret);
+}
+
+static int make_bridge(struct ns_ctx *ctx)
+{
+	const struct network *n = ctx->net;
+	char buf[CIDR_STRLEN];
+	struct cidr gw;
+	struct nft_session s = { .network = n->name, .host_ifname = n->bridge };
+	int r = nl_route_overlaps(ctx->host, &n->subnet), idx;
+
+	if (r > 0) {
+		snprintf(ctx->err, ctx->errlen, "network '%s': subnet %s "
+			 "overlaps a route of the host", n->name,
+			 cidr_format(&n->subnet, true, buf, sizeof(buf)));
+		return -EADDRINUSE;
+	}
+	r = r ?: gateway_of(n, &gw) ?:
+	    rec_set(ctx->rec, "bridge", "%s", n->bridge) ?: ns_save(ctx);
+	if (r)
+		return r;
+	idx = nl_bridge_add(ctx->host, n->bridge);
+	if (idx < 0)
+		return idx;
+	return nl_addr_add(ctx->host, idx, &gw) ?:
+	       nl_link_up(ctx->host, idx) ?: nft_session_add(&s);
+}
+
+/* The bridge of the network: made here when this is the first member. */
+static int bridge_index(struct ns_ctx *ctx)
+{
+	const struct network *n = ctx->net;
+	int idx = nl_link_index(ctx->host, n->bridge), r;
+
+	if (idx == -ENODEV) {
+		r = make_bridge(ctx);
+		return r ? r : nl_link_index(ctx->host, n->bridge);
+	}
+	if (idx > 0 && !attach_network_busy(n->name, ctx->name)) {
+		snprintf(ctx->err, ctx->errlen, "network '%s': bridge '%s' "
+			 "already exists on the host and was not made by "
+			 "pam_netns", n->name, n->bridge);
+		return -EEXIST;
+	}
+	if (idx > 0) {
+		r = rec_set(ctx->rec, "bridge", "%s", n->bridge) ?:
+		    ns_save(ctx);
+		return r ? r : idx;
+	}
+	return idx;
+}
+
+static int lease(struct ns_ctx *ctx, struct cidr *addr, char *ifname,
+		 size_t len)
+{
+	const struct network *n = ctx->net;
+	char buf[CIDR_STRLEN], gwbuf[CIDR_STRLEN];
+	struct cidr gw;
+	uint32_t slot;
+	int r = pool_take(n->name, member_slots(&n->subnet), &slot);
+
+	if (r == -ENOSPC)
+		snprintf(ctx->err, ctx->errlen, "network '%s': subnet %s is "
+			 "full (%u members)", n->name,
+			 cidr_format(&n->subnet, true, buf, sizeof(buf)),
+			 member_slots(&n->subnet));
+	if (r)
+		return r;
+	r = cidr_nth(&n->subnet, slot + 2ull, n->subnet.prefix, addr) ?:
+	    gateway_of(n, &gw) ?:
+	    name_ifname('b', (uint32_t)rec_get_num(ctx->rec, "id", 0),
+			ifname, len);
+	if (!r)
+		r = rec_set(ctx->rec, "slot", "%u", (unsigned)slot) ?:
+		    rec_set(ctx->rec, "ifname", "%s", ifname) ?:
+		    rec_set(ctx->rec, "addr4", "%s",
+			    cidr_format(addr, false, buf, sizeof(buf))) ?:
+		    rec_set(ctx->rec, "attach", "bridge %s %s", n->bridge,
+			    cidr_format(&gw, true, gwbuf, sizeof(gwbuf)));
+	if (r) {
+		(void)pool_free(n->name, slot);
+		return r;
+	}
+	return ns_save(ctx);
+}
+
+static int port(struct ns_ctx *ctx, const char *ifname, int bridge)
+{
+	int idx = nl_veth_add(ctx->host, ifname, ATTACH_IF, ctx->nsfd);
+
+	if (idx < 0)
+		return idx;
+	return nl_link_set_master(ctx->host, idx, bridge) ?:
+	       nl_link_up(ctx->host, idx);
+}
+
+static int inside(struct ns_ctx *ctx, const struct cidr *addr)
+{
+	struct cidr gw;
+	int idx = attach_prepare(ctx, ATTACH_IF), r;
+
+	if (idx < 0)
+		return idx;
+	r = gateway_of(ctx->net, &gw);
+	gw.prefix = 32;
+	return r ?: nl_addr_add(ctx->inner, idx, addr) ?:
+	       nl_link_up(ctx->inner, idx) ?:
+	       nl_route_add(ctx->inner, &default4, &gw, idx, RTN_UNICAST) ?:
+	       nl_route_add(ctx->inner, &default6, NULL, 0, RTN_UNREACHABLE);
+}
+
+static int masquerade(struct ns_ctx *ctx, const struct cidr *addr)
+{
+	struct nft_session s = { .network = ctx->net->name, .addr4 = addr };
+	int r;
+
+	if (!ctx->net->nat)
+		return 0;
+	r = rec_set(ctx->rec, "masq", "1") ?: ns_save(ctx);
+	return r ?: nft_session_add(&s);
+}
+
+static int bridge_up(struct ns_ctx *ctx)
+{
+	char ifname[IFNAMSIZ];
+	struct cidr addr;
+	int r = ns_nat_prepare(false, ctx->err, ctx->errlen) ?:
+		nft_network_apply(ctx->net);
+	int br = r ? r : bridge_index(ctx);
+
+	if (br < 0)
+		return br;
+	return lease(ctx, &addr, ifname, sizeof(ifname)) ?:
+	       port(ctx, ifname, br) ?:
+	       inside(ctx, &addr) ?:
+	       masquerade(ctx, &addr);
+}
+
+/* The last member out removes the bridge and its set elements. */
+static void bridge_release(struct ns_ctx *ctx, const char *network,
+			   const char *bridge)
+{
+	struct nft_session s = { .network = network, .host_ifname = bridge };
+	int idx;
+
+	if (attach_network_busy(network, ctx->name))
+		return;
+	(void)nft_session_del(&s);
+	idx = nl_link_index(ctx->host, bridge);
+	if (idx > 0 && nl_link_del(ctx->host, idx))
+		warn("bridge '%s': cannot delete, ignoring", bridge);
+}
+
+static void bridge_down(struct ns_ctx *ctx)
+{
+	const char *network = rec_get(ctx->rec, "network");
+	const char *ifname = rec_get(ctx->rec, "ifname");
+	const char *bridge = rec_get(ctx->rec, "bridge");
+	long long slot = rec_get_num(ctx->rec, "slot", -1);
+	struct nft_session s = { .network = network };
+	struct cidr a4;
+	int idx;
+
+	if (rec_get_num(ctx->rec, "masq", 0) &&
+	    !cidr_parse(rec_get(ctx->rec, "addr4") ?: "", false, &a4)) {
+		s.addr4 = &a4;
+		(void)nft_session_del(&s);
+	}
+	idx = ifname && *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
+	if (idx > 0 && nl_link_del(ctx->host, idx))
+		warn("link '%s': cannot delete, ignoring", ifname);
+	if (slot >= 0 && network)
+		(void)pool_free(network, (uint32_t)slot);
+	if (bridge && *bridge && network)
+		bridge_release(ctx, network, bridge);
+}
+
+const struct net_ops net_bridge_ops = {
+	.up = bridge_up,
+	.down = bridge_down,
+	.uses_nat = true,
+};
