@@ -16,7 +16,9 @@
  * nftables (nft.h): the bridge, not each port, is in @ifs and @nets,
  * because routed traffic from the members enters the host through the
  * bridge: host protection and the network's allow/deny filter apply to the
- * segment as a whole, while members talk to each other at L2. With nat,
+ * segment as a whole, while members talk to each other at L2 (@l2 lets
+ * that through when br_netfilter hands bridged traffic to the forward
+ * hook). With nat,
  * each member's address goes into @addrs4. The addresses are leases of
  * pool.c: slot N is host N + 2 of the subnet.
  */
@@ -52,7 +54,8 @@ static int make_bridge(struct ns_ctx *ctx)
 	const struct network *n = ctx->net;
 	char buf[CIDR_STRLEN];
 	struct cidr gw;
-	struct nft_session s = { .network = n->name, .host_ifname = n->bridge };
+	struct nft_session s = { .network = n->name, .host_ifname = n->bridge,
+				 .bridge = n->bridge };
 	int r = nl_route_overlaps(ctx->host, &n->subnet), idx;
 
 	if (r > 0) {
@@ -186,7 +189,8 @@ static int bridge_up(struct ns_ctx *ctx)
 static void bridge_release(struct ns_ctx *ctx, const char *network,
 			   const char *bridge)
 {
-	struct nft_session s = { .network = network, .host_ifname = bridge };
+	struct nft_session s = { .network = network, .host_ifname = bridge,
+				 .bridge = bridge };
 	int idx;
 
 	if (attach_network_busy(network, ctx->name))

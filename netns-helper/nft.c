@@ -547,6 +547,7 @@ static const struct set_def table_sets[] = {
 	  CONCAT(TYPE_IPV4, TYPE_SERVICE), 8 },
 	{ "fwd6", CONCAT(TYPE_PROTO, TYPE_SERVICE), 8, NFT_SET_MAP,
 	  CONCAT(TYPE_IPV6, TYPE_SERVICE), 20 },
+	{ "l2", CONCAT(TYPE_IFNAME, TYPE_IFNAME), 2 * IFNAMSIZ, 0, 0, 0 },
 };
 
 static struct nftnl_rule *rule(void)
@@ -612,9 +613,18 @@ static int rules_forward(struct batch *bt)
 	struct nftnl_rule *r = rule();
 	int ret;
 
+	/* iifname . oifname @l2 accept: with br_netfilter on, traffic
+	 * between the members of a bridge network passes this hook with the
+	 * bridge as both devices; it is theirs to exchange. */
+	meta(r, NFT_META_IIFNAME, NFT_REG_1);
+	meta(r, NFT_META_OIFNAME, NFT_REG_2);
+	lookup(r, "l2", false, NO_DREG);
+	verdict(r, NF_ACCEPT, NULL);
+	ret = put_rule(bt, r, "forward");
+	r = rule();
 	ifname_in(r, NFT_META_IIFNAME, "ifs", false);
 	verdict(r, NFT_JUMP, "from_sess");
-	ret = put_rule(bt, r, "forward");
+	ret = ret ?: put_rule(bt, r, "forward");
 	r = rule();
 	ifname_in(r, NFT_META_OIFNAME, "ifs", false);
 	verdict(r, NFT_JUMP, "to_sess");
@@ -1088,7 +1098,7 @@ static int put_one(struct batch *bt, uint16_t type, const char *set,
 
 struct elem_op {
 	const char *set;
-	uint8_t key[16];
+	uint8_t key[2 * IFNAMSIZ];
 	uint32_t len;
 	const char *jump;
 };
@@ -1106,6 +1116,11 @@ static size_t session_ops(const struct nft_session *s, struct elem_op *ops,
 					   s->network && *s->network ? jump :
 								       NULL };
 		(void)ifname_key(s->host_ifname, (char *)ops[n++].key);
+	}
+	if (s->bridge) {
+		ops[n] = (struct elem_op){ "l2", { 0 }, 2 * IFNAMSIZ, NULL };
+		(void)ifname_key(s->bridge, (char *)ops[n].key);
+		(void)ifname_key(s->bridge, (char *)ops[n++].key + IFNAMSIZ);
 	}
 	if (s->addr4) {
 		ops[n] = (struct elem_op){ "addrs4", { 0 }, 4, NULL };
@@ -1135,7 +1150,7 @@ static int send_ops(const struct elem_op *ops, size_t n, uint16_t type)
 
 int nft_session_add(const struct nft_session *s)
 {
-	struct elem_op ops[4];
+	struct elem_op ops[5];
 	char jump[64];
 	size_t n = session_ops(s, ops, jump, sizeof(jump));
 
@@ -1144,7 +1159,7 @@ int nft_session_add(const struct nft_session *s)
 
 int nft_session_del(const struct nft_session *s)
 {
-	struct elem_op ops[4];
+	struct elem_op ops[5];
 	char jump[64];
 	size_t n = session_ops(s, ops, jump, sizeof(jump));
 	int r = send_ops(ops, n, NFT_MSG_DELSETELEM);

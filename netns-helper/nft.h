@@ -17,12 +17,14 @@
  *     map nets   { type ifname : verdict; } host end -> jump net_NETWORK
  *     map fwd4   { type inet_proto . inet_service : ipv4_addr . inet_service; }
  *     map fwd6   { type inet_proto . inet_service : ipv6_addr . inet_service; }
+ *     set l2     { type ifname . ifname; }  bridge . bridge of bridge networks
  *
  *     chain input   { hook input, filter, 0: iifname @ifs jump from_sess_in }
  *     chain from_sess_in { ct state established,related accept;
  *                  ICMPv6 neighbour discovery accept; DNS to @dns4/@dns6
  *                  accept; drop }      the host's own addresses, any of them
  *     chain forward { hook forward, filter, 0:
+ *                  iifname . oifname @l2 accept;       (br_netfilter)
  *                  iifname @ifs jump from_sess; oifname @ifs jump to_sess }
  *     chain from_sess { oifname @ifs drop;               other sessions
  *                  ip daddr 169.254.0.0/16 drop; ip6 daddr fe80::/10 drop;
@@ -73,6 +75,7 @@ struct nft_session {
 	const char *host_ifname;	/* host end of the session's link */
 	const struct cidr *addr4;	/* inside addresses, NULL = none */
 	const struct cidr *addr6;
+	const char *bridge;		/* bridge network: its members' L2 */
 };
 
 /* nft_session_add() / nft_session_del() - one batch each; del ignores
