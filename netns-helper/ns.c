@@ -22,10 +22,10 @@ static const struct {
 } kinds[] = {
 	{ NET_ISOLATED, &net_isolated_ops },
 	{ NET_NAT, &net_nat_ops },
+	{ NET_VPN, &net_vpn_ops },
 	{ NET_MACVLAN, &net_macvlan_ops },
 	{ NET_PHYSICAL, &net_physical_ops },
 	{ NET_BRIDGE, &net_bridge_ops },
-	{ NET_VPN, &net_vpn_ops },
 };
 
 const struct net_ops *ns_ops(enum net_type type)

@@ -49,10 +49,10 @@ struct net_ops {
 
 extern const struct net_ops net_isolated_ops;
 extern const struct net_ops net_nat_ops;
+extern const struct net_ops net_vpn_ops;
 extern const struct net_ops net_macvlan_ops;
 extern const struct net_ops net_physical_ops;
 extern const struct net_ops net_bridge_ops;
-extern const struct net_ops net_vpn_ops;
 
 /* ns_ops() - the operations of @type, or NULL when not built yet. */
 const struct net_ops *ns_ops(enum net_type type);

@@ -29,9 +29,10 @@ points=0 recovered=0 failed=""
 killed_at() {
 	local call=$1 n=$2
 	shift 2
-	# in a subshell: its "Killed" notice goes to /dev/null with the rest
+	# in a subshell that is not strace itself (hence the exit): bash's
+	# "Killed" notice then goes to /dev/null with the rest
 	(strace -f -qq -o /dev/null -e trace="$call" \
-		-e inject="$call":signal=KILL:when="$n" "$@") >/dev/null 2>&1
+		-e inject="$call":signal=KILL:when="$n" "$@"; exit $?) >/dev/null 2>&1
 	[ $? = 137 ]
 }
 
