@@ -1322,8 +1322,7 @@ int conf_check_file(const char *path, size_t max_size, int *ret_fd,
 	return 0;
 }
 
-/* Read all of @fd, refusing more than @max bytes (the file may grow). */
-static int read_all(int fd, size_t max, char **ret, size_t *ret_len)
+int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = malloc(max + 1);
 	size_t len = 0;
@@ -1368,7 +1367,7 @@ int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
 	if (r)
 		return r;
-	r = read_all(fd, CONF_MAX_SIZE, &text, &len);
+	r = conf_read_all(fd, CONF_MAX_SIZE, &text, &len);
 	if (r == -EFBIG)
 		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
 				 path, CONF_MAX_SIZE);

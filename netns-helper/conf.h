@@ -140,6 +140,15 @@ struct conf {
 int conf_check_file(const char *path, size_t max_size, int *ret_fd,
 		    char *err, size_t errlen);
 
+/**
+ * conf_read_all() - read all of @fd into a new buffer *@ret (not
+ * NUL-terminated) of
+ * *@ret_len bytes, refusing more than @max (a file may grow after its
+ * size was checked).
+ * Return: 0, -EFBIG, or -errno
+ */
+int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len);
+
 /*
  * conf_load() - conf_check_file() then conf_parse() of the file's text.
  * Return: 0 and *ret set (free with conf_free()), or -errno and @err set

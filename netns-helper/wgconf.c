@@ -702,31 +702,6 @@ int wgconf_resolve(struct wg_conf *c, const char *name, char *err,
 	return 0;
 }
 
-static int read_fd(int fd, char **ret, size_t *ret_len)
-{
-	_cleanup_free_ char *buf = malloc(WGCONF_MAX_SIZE + 1);
-	size_t len = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (len <= WGCONF_MAX_SIZE) {
-		ssize_t n = read(fd, buf + len, WGCONF_MAX_SIZE + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	if (len > WGCONF_MAX_SIZE)
-		return -EFBIG;
-	*ret = steal_pointer(&buf);
-	*ret_len = len;
-	return 0;
-}
-
 int wgconf_load(const char *path, struct wg_conf **ret, char *err,
 		size_t errlen)
 {
@@ -748,7 +723,7 @@ int wgconf_load(const char *path, struct wg_conf **ret, char *err,
 		return -EPERM;
 	}
 	if (!r)
-		r = read_fd(fd, &text, &len);
+		r = conf_read_all(fd, WGCONF_MAX_SIZE, &text, &len);
 	if (r) {
 		snprintf(err, errlen, "%s: cannot read: %s", path,
 			 strerror(-r));
