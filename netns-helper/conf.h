@@ -142,9 +142,8 @@ int conf_check_file(const char *path, size_t max_size, int *ret_fd,
 
 /**
  * conf_read_all() - read all of @fd into a new buffer *@ret (not
- * NUL-terminated) of
- * *@ret_len bytes, refusing more than @max (a file may grow after its
- * size was checked).
+ * NUL-terminated) of *@ret_len bytes, refusing more than @max (a file
+ * may grow after its size was checked).
  * Return: 0, -EFBIG, or -errno
  */
 int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len);
