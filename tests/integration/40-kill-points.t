@@ -3,7 +3,8 @@
 # Kill at every step: the helper is SIGKILLed at each system call that
 # changes something (strace fault injection, so nothing of it is in the
 # release build) during session-open, session-close, up and down, for the
-# isolated and nat kinds; after each kill `gc` (and, for a shared
+# isolated, nat, vpn (wireguard-go), macvlan and bridge kinds (physical:
+# 28-physical.t); after each kill `gc` (and, for a shared
 # namespace, `down`) must bring the sandbox back to its baseline: no
 # namespace, link, mount, nft table, record, lease or /etc/netns entry,
 # and forwarding off again. Prints "N kill points, N recovered".
@@ -11,18 +12,35 @@
 in_sandbox "$@"
 command -v strace >/dev/null || { echo "not ok 1 - strace is missing"; echo 1..1; exit 1; }
 
-policy 'networks = {
-  lab = { type = "nat"; pool = "10.213.0.0/16"; pool6 = "fd6e:7300::/48"; dns = [ "192.0.2.53" ]; };
-  iso = { type = "isolated"; };
+# a WireGuard config whose peer never answers: the tunnel still comes up
+d=$PN_SANDBOX_DIR
+(umask 077; wg genkey > "$d/k1"; wg genkey > "$d/k2")
+printf '[Interface]\nPrivateKey = %s\nAddress = 10.99.0.2/32\n\n[Peer]\nPublicKey = %s\nEndpoint = 198.51.100.1:51820\nAllowedIPs = 0.0.0.0/0\n' \
+	"$(cat "$d/k1")" "$(wg pubkey < "$d/k2")" > "$d/wg.conf"
+chmod 0600 "$d/wg.conf"
+
+policy "networks = {
+  lab = { type = \"nat\"; pool = \"10.213.0.0/16\"; pool6 = \"fd6e:7300::/48\"; dns = [ \"192.0.2.53\" ]; };
+  iso = { type = \"isolated\"; };
+  corp = { type = \"vpn\"; wireguard = \"$d/wg.conf\"; };
+  lan = { type = \"macvlan\"; parent = \"uplink0\"; address = \"198.51.100.77/24\"; gateway = \"198.51.100.1\"; };
+  l2 = { type = \"bridge\"; bridge = \"pnbr0\"; subnet = \"10.214.0.0/24\"; nat = true; };
 };
 rules = (
-  { user = "root"; service = "nat"; network = "lab"; scope = "session"; },
-  { user = "root"; service = "iso"; network = "iso"; scope = "user"; },
-);'
+  { user = \"root\"; service = \"nat\"; network = \"lab\"; scope = \"session\"; },
+  { user = \"root\"; service = \"iso\"; network = \"iso\"; scope = \"user\"; },
+  { user = \"root\"; service = \"vpn\"; network = \"corp\"; scope = \"shared\"; },
+  { user = \"root\"; service = \"mv\"; network = \"lan\"; scope = \"shared\"; },
+  { user = \"root\"; service = \"br\"; network = \"l2\"; scope = \"session\"; },
+);"
 
 # The calls by which the helper changes the system.
 CALLS=${PN_KILL_CALLS:-"sendto mount umount2 unshare mkdirat renameat unlinkat write"}
 points=0 recovered=0 failed=""
+# live wireguard-go daemons (zombies are not: an init that does not reap
+# would keep them); those running before the test are not ours
+wgs() { ps -C wireguard-go -o pid=,stat= | awk '$2 !~ /^Z/ {print $1}' | sort; }
+wg0=$(wgs)
 
 # killed_at CALL N CMD...: run CMD, SIGKILLed at its Nth CALL.
 # Returns 0 when it was killed, 1 when it finished first.
@@ -31,20 +49,28 @@ killed_at() {
 	shift 2
 	# in a subshell that is not strace itself (hence the exit): bash's
 	# "Killed" notice then goes to /dev/null with the rest
-	(strace -f -qq -o /dev/null -e trace="$call" \
+	# the helper alone (no -f): strace would wait for the daemons it
+	# starts (wireguard-go), and what children do is not the helper's state
+	(strace -qq -o /dev/null -e trace="$call" \
 		-e inject="$call":signal=KILL:when="$n" "$@"; exit $?) >/dev/null 2>&1
 	[ $? = 137 ]
 }
 
 owner() { sleep 600 & owner=$!; }
+# shared namespaces are not reclaimed by gc (they have no owner): down
+downs() {
+	local n
+	for n in shared1 corp lan; do helper down --force $n >/dev/null 2>&1; done
+}
 
 # after_kill WHAT: reclaim, then compare with the baseline
 after_kill() {
 	local l
 	kill "$owner" 2>/dev/null; wait "$owner" 2>/dev/null
 	helper gc >/dev/null 2>&1
-	helper down --force shared1 >/dev/null 2>&1
+	downs
 	l=$(leftovers)
+	[ "$(wgs)" = "$wg0" ] || l+=" wireguard-go left running"
 	[ "$(sysctl -n net.ipv4.ip_forward)" = 0 ] || l+=" ip_forward=1"
 	points=$((points + 1))
 	if [ -z "$l" ]; then
@@ -70,7 +96,7 @@ sweep() {
 				# ran to the end: clean up as a logout would
 				[ -z "${close_tok:-}" ] || helper session-close --session "$close_tok" >/dev/null 2>&1
 				kill "$owner" 2>/dev/null; wait "$owner" 2>/dev/null
-				helper gc >/dev/null 2>&1; helper down --force shared1 >/dev/null 2>&1
+				helper gc >/dev/null 2>&1; downs
 				break
 			fi
 			after_kill "$name/$call#$n"
@@ -96,13 +122,25 @@ up_shared() {
 	close_tok=""
 	cmd=("${H[@]}" up lab --name shared1)
 }
+open_vpn() {
+	close_tok=""
+	cmd=("${H[@]}" session-open --user root --service vpn --pid "$owner")
+}
+open_macvlan() {
+	close_tok=""
+	cmd=("${H[@]}" session-open --user root --service mv --pid "$owner")
+}
+open_bridge() {
+	close_tok=""
+	cmd=("${H[@]}" session-open --user root --service br --pid "$owner")
+}
 down_shared() {
 	close_tok=""
 	helper up lab --name shared1 >/dev/null 2>&1
 	cmd=("${H[@]}" down shared1)
 }
 
-for s in open_nat open_iso close_nat up_shared down_shared; do
+for s in open_nat open_iso close_nat up_shared down_shared open_vpn open_macvlan open_bridge; do
 	p0=$points r0=$recovered
 	sweep "$s" "$s"
 	echo "# $s: $((points - p0)) kill points, $((recovered - r0)) recovered"
