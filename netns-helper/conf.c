@@ -1045,6 +1045,13 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 	if (r->net && r->net->type == NET_PHYSICAL && r->scope != SCOPE_SHARED)
 		return fail(p, scope ?: rule, "network '%s' is physical: only "
 			    "scope 'shared' is possible", r->network);
+	/* A static LAN address fits one namespace: two would clash on
+	 * the wire. */
+	if (r->net && r->net->type == NET_MACVLAN && !r->net->dhcp &&
+	    r->scope != SCOPE_SHARED)
+		return fail(p, scope ?: rule, "network '%s' is a macvlan with "
+			    "a static address: only scope 'shared' is "
+			    "possible (or address = \"dhcp\")", r->network);
 	return 0;
 }
 

@@ -308,6 +308,11 @@ static const struct bad_case bad[] = {
 	  "rules = ( { user = \"a\"; network = \"nic\";\n  scope = \"session\"; } );\n",
 	  "t.conf:5: rule: network 'nic' is physical: only scope 'shared' is "
 	  "possible" },
+	{ NETS("  wire = { type = \"macvlan\"; parent = \"eth0\"; "
+	       "address = \"192.0.2.5/24\"; };\n")
+	  "rules = ( { user = \"a\"; network = \"wire\"; } );\n",
+	  "t.conf:4: rule: network 'wire' is a macvlan with a static address: "
+	  "only scope 'shared' is possible (or address = \"dhcp\")" },
 };
 
 static void test_bad(void)
