@@ -90,7 +90,15 @@ bad_case() {	# bad_case NAME MODE WANT TEXT
 	is "$rc" 1 "$1: up fails"
 	like "$out" "up bad: vpn 'bad': $3" "$1: $3"
 	sandbox_clean "$1: nothing left behind"
+	rc=0; out=$(helper check 2>&1) || rc=$?
+	is "$rc" 4 "$1: check rejects the policy too"
+	like "$out" "error: network 'bad': $3" "$1: with the same message"
 }
+rm -f "$d/bad.conf"
+like "$(helper check 2>&1)" "warning: network 'bad': $d/bad.conf: missing: a login on this network fails until it exists" \
+	"check warns about a wg-quick file that is not there (yet)"
+helper check >/dev/null 2>&1
+is "$?" 0 "and passes"
 bad_case "missing key" 0600 "$d/bad.conf:5: \[Peer\] has no 'PublicKey'$" \
 "[Interface]
 PrivateKey = $key
