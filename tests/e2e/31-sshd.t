@@ -103,6 +103,19 @@ is "$(cat "$PN_SANDBOX_DIR"/par.* | sort -u | wc -l)" 1 "20 parallel logins: one
 ok "not the host's" test "$(cat "$PN_SANDBOX_DIR/par.1")" != "$host"
 ok "gone after the last logout" wait_gone offline.pnshare
 
+# --- owner death: the session's sshd SIGKILLed before close_session
+$SSH pnshare@127.0.0.1 'sleep 41' >/dev/null 2>&1 &
+client=$!
+for _ in $(seq 50); do [ -e /run/netns/offline.pnshare ] && break; sleep 0.1; done
+ok "a login is open" test -e /run/netns/offline.pnshare
+# the per-connection sshd processes are the listener's children
+for p in $(pgrep -P "$(cat "$S/sshd.pid")"); do kill -9 "$p"; done
+wait "$client" 2>/dev/null
+pkill -x -f 'sleep 41' || true
+ok "its namespace outlives the killed sshd" test -e /run/netns/offline.pnshare
+like "$(helper gc)" "^gc: 1 sessions closed," "gc closes the dead sshd's session"
+ok "and the namespace is gone" test ! -e /run/netns/offline.pnshare
+
 kill "$(cat "$S/sshd.pid")"
 sandbox_clean
 done_testing
