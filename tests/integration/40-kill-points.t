@@ -63,12 +63,17 @@ downs() {
 	for n in shared1 corp lan; do helper down --force $n >/dev/null 2>&1; done
 }
 
-# after_kill WHAT: reclaim, then compare with the baseline
-after_kill() {
-	local l
+# reclaim: what a logout or a reboot's cleanup does: the owner dies, gc
+reclaim() {
 	kill "$owner" 2>/dev/null; wait "$owner" 2>/dev/null
 	helper gc >/dev/null 2>&1
 	downs
+}
+
+# after_kill WHAT: reclaim, then compare with the baseline
+after_kill() {
+	local l
+	reclaim
 	l=$(leftovers)
 	[ "$(wgs)" = "$wg0" ] || l+=" wireguard-go left running"
 	[ "$(sysctl -n net.ipv4.ip_forward)" = 0 ] || l+=" ip_forward=1"
@@ -93,10 +98,7 @@ sweep() {
 			owner
 			$setup
 			if ! killed_at "$call" "$n" "${cmd[@]}"; then
-				# ran to the end: clean up as a logout would
-				[ -z "${close_tok:-}" ] || helper session-close --session "$close_tok" >/dev/null 2>&1
-				kill "$owner" 2>/dev/null; wait "$owner" 2>/dev/null
-				helper gc >/dev/null 2>&1; downs
+				reclaim		# it ran to the end
 				break
 			fi
 			after_kill "$name/$call#$n"
@@ -105,37 +107,23 @@ sweep() {
 }
 
 H=("$HELPER" --config "$POLICY")
-open_nat() {
-	close_tok=""
-	cmd=("${H[@]}" session-open --user root --service nat --pid "$owner")
+open_as() {	# open_as SERVICE: a session-open owned by $owner
+	cmd=("${H[@]}" session-open --user root --service "$1" --pid "$owner")
 }
-open_iso() {
-	close_tok=""
-	cmd=("${H[@]}" session-open --user root --service iso --pid "$owner")
-}
+open_nat() { open_as nat; }
+open_iso() { open_as iso; }
+open_vpn() { open_as vpn; }
+open_macvlan() { open_as mv; }
+open_bridge() { open_as br; }
 close_nat() {	# a session to close, owned by $owner
-	close_tok=$(kv session "$(helper session-open --user root --service nat --pid "$owner")")
-	cmd=("${H[@]}" session-close --session "$close_tok")
-	close_tok=""
+	local tok
+	tok=$(kv session "$(helper session-open --user root --service nat --pid "$owner")")
+	cmd=("${H[@]}" session-close --session "$tok")
 }
 up_shared() {
-	close_tok=""
 	cmd=("${H[@]}" up lab --name shared1)
 }
-open_vpn() {
-	close_tok=""
-	cmd=("${H[@]}" session-open --user root --service vpn --pid "$owner")
-}
-open_macvlan() {
-	close_tok=""
-	cmd=("${H[@]}" session-open --user root --service mv --pid "$owner")
-}
-open_bridge() {
-	close_tok=""
-	cmd=("${H[@]}" session-open --user root --service br --pid "$owner")
-}
 down_shared() {
-	close_tok=""
 	helper up lab --name shared1 >/dev/null 2>&1
 	cmd=("${H[@]}" down shared1)
 }
