@@ -37,9 +37,16 @@ rules = (
 # The calls by which the helper changes the system.
 CALLS=${PN_KILL_CALLS:-"sendto mount umount2 unshare mkdirat renameat unlinkat write"}
 points=0 recovered=0 failed=""
-# live wireguard-go daemons (zombies are not: an init that does not reap
-# would keep them); those running before the test are not ours
-wgs() { ps -C wireguard-go -o pid=,stat= | awk '$2 !~ /^Z/ {print $1}' | sort; }
+# live wireguard-go daemons of this sandbox (the helper starts them in its
+# own namespace; zombies do not count: an init that does not reap keeps
+# them); those running before the test are not ours
+wgs() {
+	local p me
+	me=$(readlink /proc/self/ns/net)
+	for p in $(ps -C wireguard-go -o pid=,stat= | awk '$2 !~ /^Z/ {print $1}'); do
+		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && echo "$p"
+	done | sort
+}
 wg0=$(wgs)
 
 # killed_at CALL N CMD...: run CMD, SIGKILLed at its Nth CALL.
