@@ -268,6 +268,17 @@ int pn_enter(pam_handle_t *pamh, const struct pn_answer *a)
 		pam_syslog(pamh, LOG_ERR, "private mount namespace: %m");
 		return -1;
 	}
+	/*
+	 * The login needs no namespace files. Detached here, the copies of
+	 * every other session's namespace mount go, and the namespaces made
+	 * later are not propagated into this login: without it, each new
+	 * namespace is mounted once more per open login (O(logins) per open).
+	 */
+	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
+	    errno != ENOENT) {
+		pam_syslog(pamh, LOG_ERR, "detach %s: %m", NETNS_RUN_DIR);
+		return -1;
+	}
 	if (mask_resolvers(pamh) || bind_etc(pamh, a->netns) ||
 	    fresh_sys(pamh, a->netns))
 		return -1;

@@ -45,6 +45,7 @@ P="$B/tests/tools/probe -t 700"
 out=$(driver pnuser sh -c 'echo "links=$(ip -o link show | cut -d: -f2 | cut -d@ -f1 | tr -d " " | tr "\n" " ")";
 	echo "dns=$(grep nameserver /etc/resolv.conf)";
 	echo "sysnet=$(ls /sys/class/net | tr "\n" " ")";
+	echo "nsmounts=$(grep -c " /run/netns" /proc/self/mountinfo)";
 	echo "wan=$('"$P"' 198.51.100.1 8080)";
 	echo "hostaddr=$('"$P"' 192.0.2.10 8080)"')
 ns=$(kv env_netns "$out")
@@ -54,6 +55,7 @@ ok "the process was in the session's namespace" test "$(kv netns "$out")" != "$h
 is "$(kv links "$out")" "lo eth0 " "inside: lo and the veth end only"
 is "$(kv dns "$out")" "nameserver 192.0.2.53" "/etc/resolv.conf is the namespace's"
 is "$(kv sysnet "$out")" "eth0 lo " "/sys shows the namespace's links"
+is "$(kv nsmounts "$out")" 0 "no namespace mounts inside (none kept alive, none propagated in)"
 is "$(kv wan "$out")" "peer=198.51.100.2" "the wan answers, masqueraded to the uplink address"
 like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
 is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
