@@ -10,12 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#ifndef NETNS_RUN_DIR
-#define NETNS_RUN_DIR "/run/netns"
-#endif
-#ifndef NETNS_ETC_DIR
-#define NETNS_ETC_DIR "/etc/netns"
-#endif
+#include "paths.h"
 
 /*
  * netns_create() - create NETNS_RUN_DIR/@name as iproute2's netns_add does:

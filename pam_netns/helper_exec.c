@@ -343,6 +343,48 @@ static int parse_answer(const char *out, struct pn_answer *a)
 	return 0;
 }
 
+/* argv[] = HELPER [--config CONF] VERB; returns the count so far. */
+static int helper_argv(const struct pn_args *args, const char *verb,
+		       char **argv)
+{
+	int n = 0;
+
+	argv[n++] = (char *)args->helper;
+	if (args->conf) {
+		argv[n++] = (char *)"--config";
+		argv[n++] = (char *)args->conf;
+	}
+	argv[n++] = (char *)verb;
+	return n;
+}
+
+/* Append "OPT VALUE" to argv[] when @value is set. */
+static void add_opt(char **argv, int *n, const char *opt, const char *value)
+{
+	if (value && *value) {
+		argv[(*n)++] = (char *)opt;
+		argv[(*n)++] = (char *)value;
+	}
+}
+
+/*
+ * Run the helper's @verb (argv[] built above), its answer into @out, and
+ * log its messages. Return: its exit code, or -1 (logged).
+ */
+static int run_verb(pam_handle_t *pamh, const struct pn_args *args,
+		    const char *verb, char **argv, const struct exec_ns *ns,
+		    char *out, size_t outlen)
+{
+	int code = exit_code(pamh, args->helper,
+			     run(pamh, argv, ns, out, outlen));
+
+	log_messages(pamh, out, code == 0 ? LOG_NOTICE : LOG_ERR);
+	if (code > 0 && code != EXIT_DENIED)
+		pam_syslog(pamh, LOG_ERR, "%s %s exited with %d",
+			   args->helper, verb, code);
+	return code;
+}
+
 /**
  * pn_helper_open() - run `session-open` for this login.
  * Return: 0 with @ret filled (join / none / deny), or -1 on any failure
@@ -354,40 +396,21 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 {
 	char pid[24], out[OUT_MAX];
 	char *argv[16];
-	int n = 0, code;
+	int n, code;
 
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	argv[n++] = (char *)args->helper;
-	if (args->conf) {
-		argv[n++] = (char *)"--config";
-		argv[n++] = (char *)args->conf;
-	}
-	argv[n++] = (char *)"session-open";
-	argv[n++] = (char *)"--user";
-	argv[n++] = (char *)user;
-	argv[n++] = (char *)"--service";
-	argv[n++] = (char *)service;
-	if (rhost && *rhost) {
-		argv[n++] = (char *)"--rhost";
-		argv[n++] = (char *)rhost;
-	}
-	if (tty && *tty) {
-		argv[n++] = (char *)"--tty";
-		argv[n++] = (char *)tty;
-	}
-	argv[n++] = (char *)"--pid";
-	argv[n++] = pid;
+	n = helper_argv(args, "session-open", argv);
+	add_opt(argv, &n, "--user", user);
+	add_opt(argv, &n, "--service", service);
+	add_opt(argv, &n, "--rhost", rhost);
+	add_opt(argv, &n, "--tty", tty);
+	add_opt(argv, &n, "--pid", pid);
 	argv[n] = NULL;
 
-	code = exit_code(pamh, args->helper, run(pamh, argv, NULL, out,
-						  sizeof(out)));
-	log_messages(pamh, out, code == 0 ? LOG_NOTICE : LOG_ERR);
-	if (code != 0 && code != EXIT_DENIED) {
-		if (code > 0)
-			pam_syslog(pamh, LOG_ERR, "%s session-open exited "
-				   "with %d", args->helper, code);
+	code = run_verb(pamh, args, "session-open", argv, NULL, out,
+			sizeof(out));
+	if (code != 0 && code != EXIT_DENIED)
 		return -1;
-	}
 	if (parse_answer(out, ret) ||
 	    (code == EXIT_DENIED) != (ret->action == PN_DENY)) {
 		pam_syslog(pamh, LOG_ERR, "%s session-open: malformed "
@@ -409,25 +432,11 @@ int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 	struct exec_ns ns = { host_net_fd, host_mnt_fd };
 	char out[OUT_MAX];
 	char *argv[8];
-	int n = 0, code;
+	int n;
 
-	argv[n++] = (char *)args->helper;
-	if (args->conf) {
-		argv[n++] = (char *)"--config";
-		argv[n++] = (char *)args->conf;
-	}
-	argv[n++] = (char *)"session-close";
-	argv[n++] = (char *)"--session";
-	argv[n++] = (char *)token;
+	n = helper_argv(args, "session-close", argv);
+	add_opt(argv, &n, "--session", token);
 	argv[n] = NULL;
-	code = exit_code(pamh, args->helper, run(pamh, argv, &ns, out,
-						  sizeof(out)));
-	log_messages(pamh, out, code == 0 ? LOG_INFO : LOG_ERR);
-	if (code) {
-		if (code > 0)
-			pam_syslog(pamh, LOG_ERR, "%s session-close exited "
-				   "with %d", args->helper, code);
-		return -1;
-	}
-	return 0;
+	return run_verb(pamh, args, "session-close", argv, &ns, out,
+			sizeof(out)) ? -1 : 0;
 }

@@ -12,15 +12,10 @@
 #include <security/pam_modules.h>
 
 #include "names.h"
+#include "paths.h"
 
 #ifndef HELPER_PATH
 #define HELPER_PATH "/usr/sbin/netns-helper"
-#endif
-#ifndef NETNS_RUN_DIR
-#define NETNS_RUN_DIR "/run/netns"
-#endif
-#ifndef NETNS_ETC_DIR
-#define NETNS_ETC_DIR "/etc/netns"
 #endif
 
 #define PN_TOKEN_MAX	64

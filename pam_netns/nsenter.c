@@ -10,7 +10,8 @@
  *      (inode) the helper reported;
  *   2. setns(CLONE_NEWNET);
  *   3. a private mount namespace with / as a slave, so host mounts still
- *      propagate in and nothing propagates out;
+ *      propagate in and nothing propagates out, and NETNS_RUN_DIR
+ *      detached in it;
  *   4. tmpfs over the host resolvers' socket dirs (systemd-resolved,
  *      nscd): their resolvers live in the host namespace and would answer
  *      for a confined login;

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * paths.h - where named namespaces and their /etc files live, as
+ * iproute2's include/namespace.h has them. The Makefile passes the real
+ * values (-D); these are the defaults for a build without it. Shared by
+ * the helper and the module.
+ */
+#ifndef PN_PATHS_H
+#define PN_PATHS_H
+
+#ifndef NETNS_RUN_DIR
+#define NETNS_RUN_DIR "/run/netns"
+#endif
+#ifndef NETNS_ETC_DIR
+#define NETNS_ETC_DIR "/etc/netns"
+#endif
+
+#endif
