@@ -13,14 +13,14 @@
  * is left. A bridge of that name that no record of the network explains is
  * not ours and is refused, never adopted or removed.
  *
- * nftables (nft.h): the bridge, not each port, is in @ifs and @nets,
- * because routed traffic from the members enters the host through the
- * bridge: host protection and the network's allow/deny filter apply to the
- * segment as a whole, while members talk to each other at L2 (@l2 lets
- * that through when br_netfilter hands bridged traffic to the forward
- * hook). With nat,
- * each member's address goes into @addrs4. The addresses are leases of
- * pool.c: slot N is host N + 2 of the subnet.
+ * nftables (nft.h): the network's part names the bridge, not each port,
+ * in @ifs, because routed traffic from the members enters the host through
+ * the bridge: host protection and the network's allow/deny filter (@nets4,
+ * by the subnet) apply to the segment as a whole, while members talk to
+ * each other at L2 (@l2 lets that through when br_netfilter hands bridged
+ * traffic to the forward hook). With nat, the subnet is in @masq4. All of
+ * it is written once per network, never per member. The addresses are
+ * leases of pool.c: slot N is host N + 2 of the subnet.
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -54,8 +54,6 @@ static int make_bridge(struct ns_ctx *ctx)
 	const struct network *n = ctx->net;
 	char buf[CIDR_STRLEN];
 	struct cidr gw;
-	struct nft_session s = { .network = n->name, .host_ifname = n->bridge,
-				 .bridge = n->bridge };
 	int r = nl_route_overlaps(ctx->host, &n->subnet), idx;
 
 	if (r > 0) {
@@ -71,8 +69,7 @@ static int make_bridge(struct ns_ctx *ctx)
 	idx = nl_bridge_add(ctx->host, n->bridge);
 	if (idx < 0)
 		return idx;
-	return nl_addr_add(ctx->host, idx, &gw) ?:
-	       nl_link_up(ctx->host, idx) ?: nft_session_add(&s);
+	return nl_addr_add(ctx->host, idx, &gw) ?: nl_link_up(ctx->host, idx);
 }
 
 /* The bridge of the network: made here when this is the first member. */
@@ -158,44 +155,28 @@ static int inside(struct ns_ctx *ctx, const struct cidr *addr)
 	       nl_route_add(ctx->inner, &default6, NULL, 0, RTN_UNREACHABLE);
 }
 
-static int masquerade(struct ns_ctx *ctx, const struct cidr *addr)
-{
-	struct nft_session s = { .network = ctx->net->name, .addr4 = addr };
-	int r;
-
-	if (!ctx->net->nat)
-		return 0;
-	r = rec_set(ctx->rec, "masq", "1") ?: ns_save(ctx);
-	return r ?: nft_session_add(&s);
-}
-
 static int bridge_up(struct ns_ctx *ctx)
 {
 	char ifname[IFNAMSIZ];
 	struct cidr addr;
-	int r = ns_nat_prepare(false, ctx->err, ctx->errlen) ?:
-		nft_network_apply(ctx->net);
+	int r = ns_nat_prepare(ctx->net, ctx->err, ctx->errlen);
 	int br = r ? r : bridge_index(ctx);
 
 	if (br < 0)
 		return br;
 	return lease(ctx, &addr, ifname, sizeof(ifname)) ?:
 	       port(ctx, ifname, br) ?:
-	       inside(ctx, &addr) ?:
-	       masquerade(ctx, &addr);
+	       inside(ctx, &addr);
 }
 
-/* The last member out removes the bridge and its set elements. */
+/* The last member out removes the bridge. */
 static void bridge_release(struct ns_ctx *ctx, const char *network,
 			   const char *bridge)
 {
-	struct nft_session s = { .network = network, .host_ifname = bridge,
-				 .bridge = bridge };
 	int idx;
 
 	if (attach_network_busy(network, ctx->name))
 		return;
-	(void)nft_session_del(&s);
 	idx = nl_link_index(ctx->host, bridge);
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("bridge '%s': cannot delete, ignoring", bridge);
@@ -207,15 +188,8 @@ static void bridge_down(struct ns_ctx *ctx)
 	const char *ifname = rec_get(ctx->rec, "ifname");
 	const char *bridge = rec_get(ctx->rec, "bridge");
 	long long slot = rec_get_num(ctx->rec, "slot", -1);
-	struct nft_session s = { .network = network };
-	struct cidr a4;
 	int idx;
 
-	if (rec_get_num(ctx->rec, "masq", 0) &&
-	    !cidr_parse(rec_get(ctx->rec, "addr4") ?: "", false, &a4)) {
-		s.addr4 = &a4;
-		(void)nft_session_del(&s);
-	}
 	idx = ifname && *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);

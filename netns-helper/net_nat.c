@@ -2,12 +2,14 @@
 /*
  * net_nat.c - the "nat" kind: a veth pair whose inside end (eth0) is born in
  * the namespace, a /31 and a /64 from the network's pools, default routes
- * through the host end, and the session's addresses in the nftables sets
- * that masquerade and filter it (nft.h).
+ * through the host end. nftables knows the session by its link's name
+ * ("pnh...") and its addresses by the network's pool (nft.h): nothing
+ * there is per session.
  *
  * Order, each step recorded before it is made (see ns.h):
+ *   forwarding and the network's nftables part (once per network) ->
  *   lease a slot -> veth (host end pnhID, inside eth0) -> accept_ra=0
- *   inside -> addresses and routes -> nft elements -> DNAT forwards.
+ *   inside -> addresses and routes -> DNAT forwards.
  * Without pool6 the namespace gets an unreachable IPv6 default route, so
  * IPv6 fails at once instead of leaking anywhere.
  */
@@ -135,24 +137,15 @@ static int nat_up(struct ns_ctx *ctx)
 {
 	struct pool_addrs a;
 	char ifname[IFNAMSIZ];
-	struct nft_session s;
 	int r;
 
-	r = ns_nat_prepare(ctx->net->pool6.family != 0, ctx->err, ctx->errlen);
-	if (!r)
-		r = nft_network_apply(ctx->net);
+	r = ns_nat_prepare(ctx->net, ctx->err, ctx->errlen);
 	if (!r)
 		r = lease(ctx, &a, ifname, sizeof(ifname));
 	if (!r)
 		r = host_side(ctx, ifname, &a);
 	if (!r)
 		r = inner_side(ctx, &a);
-	if (r)
-		return r;
-	s = (struct nft_session){ .network = ctx->net->name,
-				  .host_ifname = ifname, .addr4 = &a.ns4,
-				  .addr6 = a.ns6.family ? &a.ns6 : NULL };
-	r = nft_session_add(&s);
 	return r ? r : forwards_up(ctx, &a);
 }
 
@@ -178,18 +171,10 @@ static void nat_down(struct ns_ctx *ctx)
 {
 	const char *ifname = rec_get(ctx->rec, "ifname");
 	const char *network = rec_get(ctx->rec, "network");
-	struct cidr a4, a6;
-	struct nft_session s = { .network = network, .host_ifname = ifname };
 	long long slot = rec_get_num(ctx->rec, "slot", -1);
 	int idx;
 
 	forwards_down(ctx);
-	if (!cidr_parse(rec_get(ctx->rec, "addr4") ?: "", false, &a4))
-		s.addr4 = &a4;
-	if (!cidr_parse(rec_get(ctx->rec, "addr6") ?: "", false, &a6))
-		s.addr6 = &a6;
-	if (ifname && network)
-		(void)nft_session_del(&s);
 	idx = ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);

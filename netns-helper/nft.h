@@ -3,18 +3,24 @@
  * nft.h - the project's nftables state, one private table "inet pam_netns",
  * written with libnftnl batches (each call is one atomic transaction).
  *
- * The rules are static: they are written once per table and once per
- * network, and never per session. A session only adds and removes set and
- * map elements, so the per-packet cost does not grow with the number of
- * sessions and every change is atomic.
+ * Nothing here is per session. The rules, sets and elements are written
+ * once per table and once per network (at the first login of the network,
+ * and again only when its policy changes): a session open commits no
+ * nftables transaction at all. Session links are known by their name
+ * (every nat host end is "pnh..."), session traffic by its source
+ * address (the network's pool), so neither the per-packet cost nor the
+ * cost of an open grows with the number of sessions.
  *
  *   table inet pam_netns {
- *     set ifs    { type ifname; }          host ends of every session link
- *     set addrs4 { type ipv4_addr; }       inside addresses to masquerade
- *     set addrs6 { type ipv6_addr; }
+ *     set ifs    { type ifname; flags interval; }   "pnh*", and the bridge
+ *                                                   of each bridge network
+ *     map nets4  { type ipv4_addr : verdict; flags interval; }
+ *     map nets6  { type ipv6_addr : verdict; flags interval; }
+ *                  pool or subnet -> goto net_NETWORK
+ *     set masq4  { type ipv4_addr; flags interval; } pools to masquerade
+ *     set masq6  { type ipv6_addr; flags interval; }
  *     set dns4   { type ipv4_addr; }       host addresses sessions may ask DNS
  *     set dns6   { type ipv6_addr; }
- *     map nets   { type ifname : verdict; } host end -> jump net_NETWORK
  *     map fwd4   { type inet_proto . inet_service : ipv4_addr . inet_service; }
  *     map fwd6   { type inet_proto . inet_service : ipv6_addr . inet_service; }
  *     set l2     { type ifname . ifname; }  bridge . bridge of bridge networks
@@ -27,16 +33,23 @@
  *                  iifname . oifname @l2 accept;       (br_netfilter)
  *                  iifname @ifs jump from_sess; oifname @ifs jump to_sess }
  *     chain from_sess { oifname @ifs drop;               other sessions
- *                  ip daddr 169.254.0.0/16 drop; ip6 daddr fe80::/10 drop;
- *                  iifname vmap @nets; }                  network's filter
+ *                  ip daddr 169.254.0.0/16 drop;
+ *                  fib saddr . iif oif missing drop;    no spoofed sources
+ *                  ip saddr vmap @nets4; ip6 saddr vmap @nets6;
+ *                  drop }                               no network: nothing
  *     chain to_sess { ct state established,related accept; ct status dnat
  *                  accept; drop }
  *     chain prerouting  { hook prerouting, nat, dstnat: iifname != @ifs
  *                  fib daddr type local dnat to (l4proto . dport) map @fwd4/6 }
  *     chain postrouting { hook postrouting, nat, srcnat:
- *                  ip saddr @addrs4 oifname != @ifs masquerade; same for ip6 }
- *     chain net_NETWORK { ip daddr @NETWORK_deny4 drop; ... allow ... }
+ *                  ip saddr @masq4 oifname != @ifs masquerade; same for ip6 }
+ *     chain net_NETWORK { [oifname != UPLINK drop;] ip daddr @NETWORK_deny4
+ *                  drop; ... allow ...; accept comment "pam_netns ..." }
  *   }
+ *
+ * The comment of net_NETWORK's last rule records what the network put in
+ * the shared sets and a digest of its filter, so an unchanged network costs
+ * one read, and a changed or removed one takes exactly its own elements.
  */
 #ifndef PN_NFT_H
 #define PN_NFT_H
@@ -58,30 +71,25 @@ int nft_table_ensure(void);
 /* nft_table_delete() - remove the whole table; 0 when it is absent. */
 int nft_table_delete(void);
 
+/* Host ends of nat session links: "pnh" and a hex id (names.c). */
+#define NFT_SESSION_IF_PREFIX "pnh"
+
 /*
- * nft_network_apply() - (re)write chain net_NAME and the sets NAME_allow4,
- * NAME_allow6, NAME_deny4, NAME_deny6 from @net's allow/deny lists, and add
- * @net's dns addresses to dns4/dns6, in one batch: the chain is flushed and
- * refilled in the same transaction, so no packet sees a half-made filter.
+ * nft_network_apply() - make the table if it is missing, then bring
+ * network @net's part of it up to date: chain net_NAME, the sets
+ * NAME_allow4/6 and NAME_deny4/6, and its elements of nets4/6, masq4/6,
+ * ifs, l2 and dns4/6. One read when nothing changed; otherwise one batch,
+ * one transaction, so no packet ever sees a half-made filter.
  */
 int nft_network_apply(const struct network *net);
 
-/* nft_network_remove() - delete chain net_NAME and its sets (ENOENT ok). */
+/* nft_network_remove() - take network @netname's part out of the table
+ * (0 when it has none). */
 int nft_network_remove(const char *netname);
 
-/* The set elements that stand for one session link. */
-struct nft_session {
-	const char *network;		/* jump target: chain net_NETWORK */
-	const char *host_ifname;	/* host end of the session's link */
-	const struct cidr *addr4;	/* inside addresses, NULL = none */
-	const struct cidr *addr6;
-	const char *bridge;		/* bridge network: its members' L2 */
-};
-
-/* nft_session_add() / nft_session_del() - one batch each; del ignores
- * elements that are already gone. */
-int nft_session_add(const struct nft_session *s);
-int nft_session_del(const struct nft_session *s);
+/* nft_network_list() - call @cb with the name of every network that has a
+ * part in the table; -ENOENT without the table. */
+int nft_network_list(int (*cb)(const char *netname, void *data), void *data);
 
 /*
  * nft_forward_add() / nft_forward_del() - inbound DNAT: @f's host port to
@@ -90,13 +98,6 @@ int nft_session_del(const struct nft_session *s);
 int nft_forward_add(const struct port_forward *f, const struct cidr *to4,
 		    const struct cidr *to6);
 int nft_forward_del(const struct port_forward *f);
-
-/*
- * nft_set_list() - call @cb with each element key of set @set as text
- * ("pnh1a", "10.213.0.1", ...), for gc to find orphans.
- */
-int nft_set_list(const char *set, int (*cb)(const char *key, void *data),
-		 void *data);
 
 /* nft_errmsg() - the kernel's extended-ack text for the last error, or "". */
 const char *nft_errmsg(void);

@@ -282,8 +282,9 @@ static int forwarding_save(struct record *saved, size_t i, bool *dirty)
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
-int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
+int ns_nat_prepare(const struct network *net, char *err, size_t errlen)
 {
+	bool ipv6 = net->pool6.family != 0;
 	struct record saved = { 0 };
 	bool dirty = false;
 	int r = rec_read(".", "forwarding", &saved);
@@ -300,11 +301,11 @@ int ns_nat_prepare(bool ipv6, char *err, size_t errlen)
 			r = netns_sysctl_write(-1, fwd_sysctl[i].path, "1",
 					       NULL, 0);
 	if (!r)
-		r = nft_table_ensure();
+		r = nft_network_apply(net);
 	if (r)
-		snprintf(err, errlen, "cannot prepare forwarding and nftables: "
-			 "%s%s%s", strerror(-r), *nft_errmsg() ? ": " : "",
-			 nft_errmsg());
+		snprintf(err, errlen, "network '%s': cannot prepare forwarding "
+			 "and nftables: %s%s%s", net->name, strerror(-r),
+			 *nft_errmsg() ? ": " : "", nft_errmsg());
 	return r;
 }
 

@@ -89,8 +89,9 @@ bool ns_ready(const char *name);
  * nftables table and restore the forwarding sysctls. */
 void ns_nat_cleanup(void);
 
-/* ns_nat_prepare() - enable forwarding (saving the old values) and make
- * sure the nftables table exists. */
-int ns_nat_prepare(bool ipv6, char *err, size_t errlen);
+/* ns_nat_prepare() - enable forwarding (saving the old values; IPv6 too
+ * when @net has pool6) and bring @net's part of the nftables table up to
+ * date (nft_network_apply()). */
+int ns_nat_prepare(const struct network *net, char *err, size_t errlen);
 
 #endif

@@ -35,6 +35,7 @@ peerd - 192.0.2.10 53 -u
 
 open() { helper session-open --user root --service "$1" --pid $$; }
 rules() { nft -j list ruleset | jq '[.nftables[] | select(.rule)] | length'; }
+elements() { nft -j list ruleset | jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | length] | add'; }
 fwd0=$(sysctl -n net.ipv4.ip_forward)
 
 a=$(open sshd); A=$(kv netns "$a")
@@ -55,7 +56,7 @@ like "$(probe "$A" 169.254.169.254 80)" "^error" "link-local metadata is unreach
 is "$(ip netns exec "$A" "$B/tests/tools/probe" -u -t 700 192.0.2.10 53)" "peer=10.213.0.1" "but the DNS server it was given answers"
 like "$(cat "/etc/netns/$A/resolv.conf")" "nameserver 192.0.2.10" "resolv.conf names that server"
 
-n1=$(rules)
+n1=$(rules); e1=$(elements)
 b=$(open sshd); Bns=$(kv netns "$b")
 peerd "$A" 10.213.0.1 9000
 like "$(probe "$Bns" 10.213.0.1 9000)" "^error" "a second session cannot reach the first"
@@ -63,8 +64,10 @@ peerd "$Bns" 10.213.0.3 9000
 like "$(probe "$A" 10.213.0.3 9000)" "^error" "nor the first the second"
 is "$(probe "$Bns" 198.51.100.1 8080)" "peer=198.51.100.2" "the second session reaches the wan"
 is "$(rules)" "$n1" "the ruleset does not grow with sessions ($n1 rules)"
-like "$(nft -j list set inet pam_netns ifs | jq -r '.nftables[1].set.elem | join(" ")')" '^pnh[0-9a-f]+ pnh[0-9a-f]+$' "nft list shows the session interfaces by name"
-is "$(nft -j list set inet pam_netns addrs4 | jq -r '[.nftables[1].set.elem[]] | length')" 2 "two addresses in the masquerade set"
+is "$(elements)" "$e1" "nor does any set: a session adds no element ($e1)"
+is "$(nft list set inet pam_netns ifs | grep -c 'elements = { "pnh\*" }')" 1 "session links are known by name: ifs holds \"pnh*\""
+is "$(nft -j list map inet pam_netns nets4 | jq -r '.nftables[1].map.elem[0][0].prefix | "\(.addr)/\(.len)"')" 10.213.0.0/16 "the network's pool names its filter"
+like "$(nft list chain inet pam_netns net_lab)" 'comment "pam_netns digest [0-9a-f]{16} v4 10.213.0.0/16 v6 fd6e:7300::/48 masq 1 bridge -"' "the network's chain records its part"
 
 o=$(open login)
 peerd open 0.0.0.0 8080

@@ -41,11 +41,12 @@ is "$(probe "$Bn" 10.214.0.2 9000)" "peer=10.214.0.3" "and the second the first"
 is "$(probe "$A" 198.51.100.1 8080)" "peer=198.51.100.2" "the wan, masqueraded"
 like "$(probe "$A" 192.0.2.10 8080)" "^error" "the host's own address is unreachable"
 like "$(probe "$A" 10.214.0.1 8082)" "^error" "so is the bridge's"
-is "$(nft -j list set inet pam_netns ifs | jq -r '.nftables[1].set.elem | join(" ")')" pnbr0 "the bridge is the set's one interface"
-is "$(nft -j list set inet pam_netns addrs4 | jq -r '.nftables[1].set.elem | join(" ")')" "10.214.0.2 10.214.0.3" "both members are masqueraded"
+is "$(nft list set inet pam_netns ifs | grep -o '"pnb[^"]*"' | tr -d '"')" pnbr0 "the bridge, not a port, is a session interface"
+is "$(nft -j list set inet pam_netns masq4 | jq -r '.nftables[1].set.elem[] | .prefix | "\(.addr)/\(.len)"')" 10.214.0.0/24 "the subnet is masqueraded, one element for all members"
+is "$(nft -j list map inet pam_netns nets4 | jq -r '.nftables[1].map.elem[0][1].goto.target')" net_l2 "the subnet names the network's filter"
 like "$(helper status "$A")" "attached: bridge pnbr0 10.214.0.1/24" "status shows the bridge and its address"
 is "$(helper list --json | jq -r '[.namespaces[].bridge] | join(" ")')" "pnbr0 pnbr0" "list --json has the bridge"
-like "$(helper gc)" "^gc: 0 sessions closed, 0 namespaces removed, 0 links deleted, 0 nftables elements deleted" "gc claims the bridge and the ports"
+like "$(helper gc)" "^gc: 0 sessions closed, 0 namespaces removed, 0 links deleted, 0 network nftables parts removed" "gc claims the bridge and the ports"
 helper session-close --session "$(kv session "$a")"
 ok "the bridge stays while a member is left" ip link show pnbr0
 helper session-close --session "$(kv session "$b")"
@@ -54,7 +55,7 @@ sandbox_clean "nothing left after the last member"
 
 # without nat the members are routed as they are
 c=$(open flat); C=$(kv netns "$c")
-is "$(nft -j list set inet pam_netns addrs4 | jq -r '.nftables[1].set.elem // [] | length')" 0 "nat = false masquerades nothing"
+is "$(nft -j list set inet pam_netns masq4 | jq -r '.nftables[1].set.elem // [] | length')" 0 "nat = false masquerades nothing"
 like "$(probe "$C" 192.0.2.10 8080)" "^error" "host protection applies without nat too"
 helper session-close --session "$(kv session "$c")"
 

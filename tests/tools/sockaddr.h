@@ -34,6 +34,14 @@ static inline int sa_parse(const char *addr, const char *port,
 	return -1;
 }
 
+static inline void sa_set_port(struct sockaddr_storage *sa, uint16_t port)
+{
+	if (sa->ss_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
 static inline const char *sa_ntop(const struct sockaddr_storage *sa)
 {
 	static char buf[INET6_ADDRSTRLEN];

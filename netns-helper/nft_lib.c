@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nft_lib.c - nfnetlink plumbing for nft.c and nft_network.c (nft_lib.h).
+ *
+ * Rules are made of expressions, as nft(8) would compile them; the small
+ * builders below (meta, payload, cmp, lookup, ...) each add one expression
+ * to a rule. A batch is sent in one sendto(); nf_tables processes it in
+ * that call, so every ACK is already queued when it returns and is read
+ * without blocking.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nft.h"
+#include "nft_lib.h"
+#include "util.h"
+
+#define BATCH_SIZE (256 * 1024)
+
+static struct mnl_socket *sock;
+static uint32_t seq;
+static bool committed;		/* a batch went out: the release may wait */
+static char errmsg[256];
+
+const char *nft_errmsg(void)
+{
+	return errmsg;
+}
+
+/* ------------------------------------------------------------------ */
+/* the socket and the batch                                            */
+
+/* Close every fd but @a and @b (a < b). */
+static void close_all_but(unsigned a, unsigned b)
+{
+	if (a > 0)
+		(void)close_range(0, a - 1, 0);
+	if (b > a + 1)
+		(void)close_range(a + 1, b - 1, 0);
+	(void)close_range(b + 1, ~0U, 0);
+}
+
+/*
+ * Since Linux 6.11 (and stable kernels since), releasing a bound
+ * nfnetlink socket waits for the deferred cleanup of every transaction
+ * committed before, an RCU grace period: 4-15 ms on a small VM
+ * (nf_tables_api.c nft_rcv_nl_event, "unconditionally flush pending work
+ * before notifier"). The helper's exit, and so every login, would wait
+ * for memory the kernel frees anyway: the rules are in force from the
+ * commit on. So at exit a child holding nothing else (not the state lock,
+ * not the pipe to pam_netns.so) takes the last reference: it closes only
+ * once the helper has dropped its own (EOF on @p), so the wait is its.
+ * When anything fails, the exit waits as before. A helper that only read
+ * (the common case: the network's part is up to date) has nothing to wait
+ * for that a fork would save.
+ */
+static void sock_release_async(void)
+{
+	int fd, p[2];
+
+	if (!sock || !committed || pipe2(p, O_CLOEXEC))
+		return;
+	fd = mnl_socket_get_fd(sock);
+	if (fork() == 0) {
+		char c;
+
+		close_all_but((unsigned)(fd < p[0] ? fd : p[0]),
+			      (unsigned)(fd < p[0] ? p[0] : fd));
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		mnl_socket_close(sock);
+		_exit(0);
+	}
+	mnl_socket_close(sock);
+	sock = NULL;
+	(void)close(p[0]);
+	(void)close(p[1]);
+}
+
+static int sock_open(void)
+{
+	static bool hooked;
+	int one = 1;
+
+	if (sock)
+		return 0;
+	if (!hooked)
+		hooked = !atexit(sock_release_async);
+	sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!sock)
+		return -errno;
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int r = -errno;
+
+		mnl_socket_close(sock);
+		sock = NULL;
+		return r;
+	}
+	(void)mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+int nft_batch_start(struct nft_batch *bt)
+{
+	int r = sock_open();
+
+	if (r)
+		return r;
+	bt->buf = calloc(1, BATCH_SIZE);	/* no heap bytes in the padding */
+	if (!bt->buf)
+		return -ENOMEM;
+	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	bt->first_seq = seq;
+	bt->n_msgs = 0;
+	return 0;
+}
+
+void nft_batch_free(struct nft_batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	free(bt->buf);
+	bt->buf = NULL;
+	bt->b = NULL;
+}
+
+/* A message header for the next message of the batch. */
+struct nlmsghdr *nft_batch_msg(struct nft_batch *bt, uint16_t type,
+				  uint16_t flags)
+{
+	bt->n_msgs++;
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
+				     NFPROTO_INET, flags | NLM_F_ACK, seq++);
+}
+
+int nft_batch_next(struct nft_batch *bt)
+{
+	return mnl_nlmsg_batch_next(bt->b) ? 0 : -ENOBUFS;
+}
+
+static int ext_ack(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		snprintf(errmsg, sizeof(errmsg), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+static int ack_error(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+	size_t off = sizeof(*e);
+
+	if (e->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+		if (!(h->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (mnl_nlmsg_size(off) < h->nlmsg_len)
+			(void)mnl_attr_parse_payload((const char *)e + off,
+						     h->nlmsg_len -
+						     mnl_nlmsg_size(off),
+						     ext_ack, NULL);
+	}
+	return e->error;
+}
+
+/* Read every queued reply; the first error of the batch is returned. */
+static int read_acks(struct nft_batch *bt)
+{
+	char buf[16384];
+	int first = 0, acks = 0;
+
+	while (acks < bt->n_msgs) {
+		ssize_t got = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		int len = (int)got;
+
+		if (got < 0)
+			return first ? first : -errno;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		     mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			acks++;
+			if (!first && (first = ack_error(h)) && !errmsg[0]) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(h);
+
+				/* no reason text: at least say where */
+				snprintf(errmsg, sizeof(errmsg),
+					 "message %u of the batch",
+					 e->msg.nlmsg_seq - bt->first_seq + 1);
+			}
+		}
+		/* after an error the kernel aborts and may not ack the rest */
+		if (first)
+			break;
+	}
+	return first;
+}
+
+int nft_batch_send(struct nft_batch *bt)
+{
+	int r;
+
+	errmsg[0] = '\0';
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), seq++);
+	if (!mnl_nlmsg_batch_next(bt->b)) {
+		nft_batch_free(bt);
+		return -ENOBUFS;
+	}
+	committed = true;
+	if (mnl_socket_sendto(sock, mnl_nlmsg_batch_head(bt->b),
+			      mnl_nlmsg_batch_size(bt->b)) < 0)
+		r = -errno;
+	else
+		r = read_acks(bt);
+	nft_batch_free(bt);
+	return r;
+}
+
+struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags)
+{
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);	/* no stack bytes in padding */
+	return nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags | NLM_F_ACK,
+				     seq++);
+}
+
+int nft_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[16384];
+	int r = sock_open();
+
+	if (r)
+		return r;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		ssize_t got = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+
+		if (got < 0)
+			return -errno;
+		r = mnl_cb_run(buf, (size_t)got, nlh->nlmsg_seq,
+			       mnl_socket_get_portid(sock), cb, data);
+	} while (r > MNL_CB_STOP);
+	return r < 0 ? -errno : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* expressions                                                         */
+
+void ex_add(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	nftnl_rule_add_expr(r, e);
+}
+
+void ex_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+	ex_add(r, e);
+}
+
+void ex_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	ex_add(r, e);
+}
+
+void ex_cmp_u8(struct nftnl_rule *r, uint8_t v)
+{
+	ex_cmp(r, NFT_CMP_EQ, &v, 1);
+}
+
+void ex_payload(struct nftnl_rule *r, uint32_t base, uint32_t off,
+		    uint32_t len, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+	ex_add(r, e);
+}
+
+void ex_bitwise(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	static const uint8_t zero[16];
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	ex_add(r, e);
+}
+
+void ex_lookup(struct nftnl_rule *r, const char *set, bool inv,
+		   uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS,
+				   NFT_LOOKUP_F_INV);
+	if (dreg != NO_DREG)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, dreg);
+	ex_add(r, e);
+}
+
+void ex_verdict(struct nftnl_rule *r, int v, const char *chain)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
+	if (chain)
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	ex_add(r, e);
+}
+
+/* ct KEY & mask != 0 (ct state / ct status bits, host byte order) */
+void ex_ct_bits(struct nftnl_rule *r, uint32_t key, uint32_t mask)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+	uint32_t zero = 0;
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	ex_add(r, e);
+	ex_bitwise(r, &mask, 4);
+	ex_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+void ex_nfproto(struct nftnl_rule *r, uint8_t proto)
+{
+	ex_meta(r, NFT_META_NFPROTO, NFT_REG_1);
+	ex_cmp_u8(r, proto);
+}
+
+void ex_l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	ex_meta(r, NFT_META_L4PROTO, NFT_REG_1);
+	ex_cmp_u8(r, proto);
+}
+
+/* iifname/oifname [!=] @set */
+void ex_ifname_in(struct nftnl_rule *r, uint32_t key, const char *set,
+		      bool inv)
+{
+	ex_meta(r, key, NFT_REG_1);
+	ex_lookup(r, set, inv, NO_DREG);
+}
+
+/* ip/ip6 saddr/daddr (loaded into reg 1) for @family */
+void ex_addr_load(struct nftnl_rule *r, int family, bool dst)
+{
+	if (family == AF_INET) {
+		ex_nfproto(r, NFPROTO_IPV4);
+		ex_payload(r, NFT_PAYLOAD_NETWORK_HEADER, dst ? 16 : 12, 4,
+			NFT_REG_1);
+	} else {
+		ex_nfproto(r, NFPROTO_IPV6);
+		ex_payload(r, NFT_PAYLOAD_NETWORK_HEADER, dst ? 24 : 8, 16,
+			NFT_REG_1);
+	}
+}
+
+void ex_th_dport(struct nftnl_rule *r, uint16_t port)
+{
+	uint16_t p = htons(port);
+
+	ex_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+	ex_cmp(r, NFT_CMP_EQ, &p, 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* objects                                                             */
+
+int nft_put_rule(struct nft_batch *bt, struct nftnl_rule *r, const char *chain)
+{
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nlh = nft_batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	return nft_batch_next(bt);
+}
+
+int nft_put_chain(struct nft_batch *bt, const char *name, const char *type,
+		     int hook, int prio)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c)
+		return -ENOMEM;
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (type) {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+		/* never break the host's own traffic: only ours is judged */
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nlh = nft_batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	return nft_batch_next(bt);
+}
+
+struct nftnl_set *nft_set_new(const char *name)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s)
+		return NULL;
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	return s;
+}
+
+/*
+ * nft(8) prints a set's keys by the byte order kept in the set's user
+ * data; without it interface names list as "". Host order, as nft's own
+ * ifname type (BYTEORDER_HOST_ENDIAN = 1 in nftables).
+ */
+static int set_key_host_order(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
+
+	if (!ud)
+		return -ENOMEM;
+	if (!nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, 1)) {
+		nftnl_udata_buf_free(ud);
+		return -ENOSPC;
+	}
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
+			   nftnl_udata_buf_len(ud));
+	nftnl_udata_buf_free(ud);
+	return 0;
+}
+
+int nft_put_set(struct nft_batch *bt, const struct nft_set_def *d)
+{
+	struct nftnl_set *s = nft_set_new(d->name);
+	struct nlmsghdr *nlh;
+
+	if (!s)
+		return -ENOMEM;
+	if (d->key_type == TYPE_IFNAME && set_key_host_order(s)) {
+		nftnl_set_free(s);
+		return -ENOMEM;
+	}
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, seq);
+	if (d->flags)
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, d->flags);
+	if (d->flags & NFT_SET_MAP) {
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, d->data_type);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, d->data_len);
+	}
+	nlh = nft_batch_msg(bt, NFT_MSG_NEWSET, NLM_F_CREATE);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	return nft_batch_next(bt);
+}
+
+/* Add (NEWSETELEM) or delete (DELSETELEM) the elements held by @s;
+ * a DELSETELEM without elements flushes the set. */
+int nft_put_elems(struct nft_batch *bt, struct nftnl_set *s, uint16_t type)
+{
+	struct nlmsghdr *nlh = nft_batch_msg(bt, type,
+					 type == NFT_MSG_NEWSETELEM ?
+						 NLM_F_CREATE : 0);
+
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	return nft_batch_next(bt);
+}
+
+struct nftnl_set_elem *nft_elem(struct nftnl_set *s, const void *key,
+				   uint32_t len)
+{
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+	if (e) {
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, len);
+		nftnl_set_elem_add(s, e);
+	}
+	return e;
+}
+
+int nft_ifname_key(const char *ifname, char key[IFNAMSIZ])
+{
+	memset(key, 0, IFNAMSIZ);
+	return strlcpy_checked(key, ifname, IFNAMSIZ);
+}
+
+struct nftnl_rule *nft_rule_new(void)
+{
+	return nftnl_rule_alloc();
+}
+
+/* ------------------------------------------------------------------ */
+/* interval elements                                                   */
+
+void nft_span_prefix(const struct cidr *c, struct nft_span *s)
+{
+	unsigned bits = cidr_bits(c), len = bits / 8;
+	unsigned host = bits - c->prefix;
+	int carry;
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->lo, c->addr, len);
+	for (unsigned i = 0; i < len; i++) {
+		unsigned keep = i * 8 >= c->prefix ? 0 :
+				(c->prefix - i * 8 >= 8 ? 8 : c->prefix - i * 8);
+
+		s->lo[i] &= (uint8_t)(0xff00 >> keep);
+	}
+	memcpy(s->hi, s->lo, len);
+	/* hi = lo + 2^host, big-endian */
+	carry = 0;
+	for (int i = (int)len - 1; i >= 0; i--) {
+		unsigned bitpos = (len - 1 - (unsigned)i) * 8;
+		unsigned addv = (host >= bitpos && host < bitpos + 8) ?
+				1u << (host - bitpos) : 0;
+		unsigned v = s->hi[i] + addv + (unsigned)carry;
+
+		s->hi[i] = (uint8_t)v;
+		carry = v >> 8;
+	}
+	s->open = carry || host == bits;
+}
+
+void nft_span_ifname(const char *name, bool wild, struct nft_span *s)
+{
+	size_t n = strnlen(name, IFNAMSIZ - 1);
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->lo, name, n);
+	memcpy(s->hi, name, n);
+	if (wild && n)
+		s->hi[n - 1]++;		/* "pnh" -> "pni": every "pnh..." */
+	else
+		s->hi[IFNAMSIZ - 1] = 1;	/* just after the name itself */
+}
+
+int nft_span_put(struct nftnl_set *s, const struct nft_span *sp, uint32_t len,
+		 const char *chain)
+{
+	struct nftnl_set_elem *e = nft_elem(s, sp->lo, len);
+
+	if (!e)
+		return -ENOMEM;
+	if (chain) {
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, NFT_GOTO);
+		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, chain);
+	}
+	if (sp->open)
+		return 0;
+	e = nft_elem(s, sp->hi, len);
+	if (!e)
+		return -ENOMEM;
+	nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+	return 0;
+}
