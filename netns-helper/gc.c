@@ -8,7 +8,7 @@
  *   3. namespaces that are incomplete, whose /run/netns file vanished, or
  *      (user/session scope) that nobody holds, are torn down;
  *   4. host links named like ours (pnXHEX) that no record claims are deleted;
- *   5. nftables set elements that no record claims are deleted;
+ *   5. the nftables part of every network that no record uses is removed;
  *   6. every lease bitmap is rebuilt from the records.
  * It runs under the state lock, so it never races a session-open.
  */
@@ -31,11 +31,12 @@
 
 struct gc {
 	struct nl *host;
-	int sessions, namespaces, links, elements;
+	int sessions, namespaces, links, networks;
 	/* what the surviving records claim */
 	char (*ifnames)[IFNAMSIZ];
-	char (*addrs)[CIDR_STRLEN];
-	size_t n_ifnames, n_addrs;
+	size_t n_ifnames;
+	int *leaked;		/* ifindex of our links no record claims */
+	size_t n_leaked;
 	/* leases: network and slot of every record that holds one */
 	struct lease {
 		char network[NET_NAME_MAX + 1];
@@ -108,25 +109,17 @@ static int claim(const char *name, void *data)
 	v = rec_get(&rec, "ifname");
 	if (v && *v)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
-	/* a bridge network's bridge is in @ifs while it has members */
+	/* a bridge network's bridge lives while it has members */
 	v = rec_get(&rec, "bridge");
 	if (v && *v && gc->n_ifnames < GC_MAX_NS)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
-	for (int i = 0; i < 2; i++) {
-		v = rec_get(&rec, i ? "addr6" : "addr4");
-		if (v && *v)
-			snprintf(gc->addrs[gc->n_addrs++], CIDR_STRLEN, "%s",
-				 v);
-	}
 	return 0;
 }
 
-static bool claimed(const struct gc *gc, const char *key, bool is_ifname)
+static bool claimed(const struct gc *gc, const char *ifname)
 {
-	size_t n = is_ifname ? gc->n_ifnames : gc->n_addrs;
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(is_ifname ? gc->ifnames[i] : gc->addrs[i], key))
+	for (size_t i = 0; i < gc->n_ifnames; i++)
+		if (!strcmp(gc->ifnames[i], ifname))
 			return true;
 	return false;
 }
@@ -141,44 +134,54 @@ static bool ours(const char *ifname)
 	       n - 3;
 }
 
-static int sweep_link(const struct nl_link *l, void *data)
+/* Collects the leaked links: the dump must end before @gc->host is used
+ * again (nl.c: a callback must not talk on the socket it is called from). */
+static int find_leaked_link(const struct nl_link *l, void *data)
 {
 	struct gc *gc = data;
 
-	if (!ours(l->name) || claimed(gc, l->name, true))
+	if (!ours(l->name) || claimed(gc, l->name) ||
+	    gc->n_leaked >= GC_MAX_NS)
 		return 0;
 	debug("gc: deleting leaked link '%s'", l->name);
-	if (!nl_link_del(gc->host, l->ifindex))
-		gc->links++;
+	gc->leaked[gc->n_leaked++] = l->ifindex;
 	return 0;
 }
 
-static int sweep_ifname_elem(const char *key, void *data)
+static int sweep_links(struct gc *gc)
 {
-	struct gc *gc = data;
-	struct nft_session s = { .network = "", .host_ifname = key };
+	int r = nl_link_list(gc->host, find_leaked_link, gc);
 
-	if (claimed(gc, key, true))
-		return 0;
-	if (!nft_session_del(&s))
-		gc->elements++;
-	return 0;
+	for (size_t i = 0; !r && i < gc->n_leaked; i++)
+		if (!nl_link_del(gc->host, gc->leaked[i]))
+			gc->links++;
+	return r;
 }
 
-static int sweep_addr_elem(const char *key, void *data)
+static int network_used(const char *name, void *data)
+{
+	struct record rec;
+
+	return !rec_read("ns", name, &rec) &&
+	       !strcmp(rec_get(&rec, "network") ?: "", data);
+}
+
+static int sweep_network(const char *network, void *data)
 {
 	struct gc *gc = data;
-	struct nft_session s = { .network = "" };
-	struct cidr a;
+	int r;
 
-	if (claimed(gc, key, false) || cidr_parse(key, false, &a))
+	if (rec_list("ns", network_used, (void *)network) > 0)
 		return 0;
-	if (a.family == AF_INET)
-		s.addr4 = &a;
+	debug("gc: removing the nftables part of unused network '%s'",
+	      network);
+	r = nft_network_remove(network);
+	if (r)
+		warn("gc: network '%s': cannot remove its nftables part: %s%s%s",
+		     network, strerror(-r), *nft_errmsg() ? ": " : "",
+		     nft_errmsg());
 	else
-		s.addr6 = &a;
-	if (!nft_session_del(&s))
-		gc->elements++;
+		gc->networks++;
 	return 0;
 }
 
@@ -202,21 +205,19 @@ static int rebuild_leases(const char *network, void *data)
 
 static int sweep_kernel(struct gc *gc)
 {
-	static const char *const addr_sets[] = { "addrs4", "addrs6" };
 	int r;
 
 	gc->ifnames = calloc(GC_MAX_NS, sizeof(*gc->ifnames));
-	gc->addrs = calloc(2 * GC_MAX_NS, sizeof(*gc->addrs));
 	gc->leases = calloc(GC_MAX_NS, sizeof(*gc->leases));
-	if (!gc->ifnames || !gc->addrs || !gc->leases)
+	gc->leaked = calloc(GC_MAX_NS, sizeof(*gc->leaked));
+	if (!gc->ifnames || !gc->leases || !gc->leaked)
 		return -ENOMEM;
 	r = rec_list("ns", claim, gc);
 	if (!r)
-		r = nl_link_list(gc->host, sweep_link, gc);
-	/* No table means no elements: -ENOENT is fine. */
-	if (!r && nft_set_list("ifs", sweep_ifname_elem, gc) == 0)
-		for (size_t i = 0; i < 2; i++)
-			(void)nft_set_list(addr_sets[i], sweep_addr_elem, gc);
+		r = sweep_links(gc);
+	/* No table means no parts: -ENOENT is fine. */
+	if (!r)
+		(void)nft_network_list(sweep_network, gc);
 	if (!r)
 		r = rec_list("leases", rebuild_leases, gc);
 	return r;
@@ -250,14 +251,14 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	}
 	nl_close(&host);
 	free(gc.ifnames);
-	free(gc.addrs);
+	free(gc.leaked);
 	free(gc.leases);
 	if (r) {
 		err("gc: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
 	printf("gc: %d sessions closed, %d namespaces removed, %d links "
-	       "deleted, %d nftables elements deleted\n", gc.sessions,
-	       gc.namespaces, gc.links, gc.elements);
+	       "deleted, %d network nftables parts removed\n", gc.sessions,
+	       gc.namespaces, gc.links, gc.networks);
 	return EXIT_OK;
 }
