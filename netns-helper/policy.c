@@ -3,9 +3,11 @@
  * policy.c - resolve a login (user, PAM service, remote host) against the
  * rules of the policy: first match wins, then the default.
  *
- * The user's groups are read once per decision with getgrouplist(), which
- * asks every NSS source (files, LDAP, SSSD); each rule's group name is then
- * looked up with getgrnam_r(). A lookup that *fails* (as opposed to finding
+ * The user's groups are read with getgrouplist(), which asks every NSS
+ * source (files, LDAP, SSSD), once per decision and only when a group rule
+ * is reached: a policy of user rules never loads a directory's NSS module
+ * (libnss_systemd alone costs a login 0.3 ms). Each rule's group name is
+ * then looked up with getgrnam_r(). A lookup that *fails* (as opposed to finding
  * nothing) aborts the decision: treating an unreachable directory as "not
  * in the group" would let a confined user log in on the host network.
  */
@@ -28,6 +30,7 @@ struct who {
 	gid_t gid;
 	gid_t *groups;
 	int n_groups;
+	bool have_groups;	/* getgrouplist() done */
 };
 
 static int lookup_user(const char *user, struct who *w, char *err,
@@ -58,6 +61,8 @@ static int lookup_groups(const char *user, struct who *w, char *err,
 {
 	int n = 64;
 
+	if (w->have_groups)
+		return 0;
 	for (;;) {
 		gid_t *g = realloc(w->groups, sizeof(*g) * n);
 		int got = n;
@@ -68,6 +73,7 @@ static int lookup_groups(const char *user, struct who *w, char *err,
 		errno = 0;
 		if (getgrouplist(user, w->gid, g, &got) >= 0) {
 			w->n_groups = got;
+			w->have_groups = true;
 			return 0;
 		}
 		/* glibc reports a too-small buffer by -1 and a larger count;
@@ -129,7 +135,7 @@ static bool list_match(const char (*list)[CONF_STR_MAX], size_t n,
 
 /* 1 match, 0 no match, -errno on a lookup failure. */
 static int rule_match(const struct rule *r, const struct login *l,
-		      const struct who *w, char *err, size_t errlen)
+		      struct who *w, char *err, size_t errlen)
 {
 	if (*r->user && strcmp(r->user, l->user))
 		return 0;
@@ -138,7 +144,8 @@ static int rule_match(const struct rule *r, const struct login *l,
 	if (!list_match(r->rhost, r->n_rhost, l->rhost, true))
 		return 0;
 	if (*r->group)
-		return in_group(w, r->group, err, errlen);
+		return lookup_groups(l->user, w, err, errlen) ?:
+		       in_group(w, r->group, err, errlen);
 	return 1;
 }
 
@@ -166,8 +173,6 @@ int policy_resolve(const struct conf *c, const struct login *login,
 
 	memset(ret, 0, sizeof(*ret));
 	r = lookup_user(login->user, &w, err, errlen);
-	if (!r)
-		r = lookup_groups(login->user, &w, err, errlen);
 	for (size_t i = 0; !r && i < c->n_rules; i++) {
 		ret->uid = w.uid;
 		ret->gid = w.gid;
