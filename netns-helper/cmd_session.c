@@ -140,24 +140,6 @@ static int answer(const char *name, const struct decision *d,
 	return fflush(stdout) ? -errno : 0;
 }
 
-struct nested {
-	unsigned long long self;	/* the helper's own netns inode */
-	char name[NETNS_NAME_MAX + 1];
-};
-
-/* By the inode in the record: a confined login does not see the
- * namespace files (the module detaches NETNS_RUN_DIR there). */
-static int nested_cb(const char *name, void *data)
-{
-	struct nested *n = data;
-	struct record rec;
-
-	if (rec_read("ns", name, &rec) ||
-	    (unsigned long long)rec_get_num(&rec, "ino", 0) != n->self)
-		return 0;
-	return strlcpy_checked(n->name, name, sizeof(n->name)) ?: 1;
-}
-
 /*
  * A confined login that runs su or sudo runs us inside its namespace,
  * where "the host" side of netlink and nftables is that namespace:
@@ -168,16 +150,17 @@ static int refuse_nested(void)
 {
 	_cleanup_close_ int fd = open("/proc/self/ns/net",
 				      O_RDONLY | O_CLOEXEC);
-	struct nested n = { 0 };
+	char name[NETNS_NAME_MAX + 1];
 
 	if (fd < 0)
 		return -errno;
-	n.self = netns_inode(fd);
-	if (rec_list("ns", nested_cb, &n) != 1)
+	/* By inode: a confined login does not see the namespace files (the
+	 * module detaches NETNS_RUN_DIR there). */
+	if (ns_by_inode(netns_inode(fd), name, sizeof(name)) != 1)
 		return 0;
 	err("session-open: running inside namespace '%s' (a login from "
 	    "within a confined session); no new network is built from there",
-	    n.name);
+	    name);
 	return -EPERM;
 }
 

@@ -9,7 +9,8 @@
  *      (user/session scope) that nobody holds, are torn down;
  *   4. host links named like ours (pnXHEX) that no record claims are deleted;
  *   5. the nftables part of every network that no record uses is removed;
- *   6. every lease bitmap is rebuilt from the records.
+ *   6. every lease bitmap and the inode index (ino/) are rebuilt from the
+ *      records.
  * It runs under the state lock, so it never races a session-open.
  */
 #include <errno.h>
@@ -106,6 +107,10 @@ static int claim(const char *name, void *data)
 			 rec_get(&rec, "network") ?: "");
 		l->slot = (uint32_t)rec_get_num(&rec, "slot", 0);
 	}
+	/* the index entry of a namespace made before the index existed */
+	v = rec_get(&rec, "ino");
+	if (v && *v && !ns_by_inode(strtoull(v, NULL, 10), NULL, 0))
+		(void)ns_index(name, &rec);
 	v = rec_get(&rec, "ifname");
 	if (v && *v)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
@@ -185,6 +190,14 @@ static int sweep_network(const char *network, void *data)
 	return 0;
 }
 
+static int sweep_ino(const char *key, void *data)
+{
+	(void)data;
+	if (!ns_by_inode(strtoull(key, NULL, 10), NULL, 0))
+		(void)rec_remove("ino", key);
+	return 0;
+}
+
 /* Rebuild the lease bitmap of @network from the claimed leases. */
 static int rebuild_leases(const char *network, void *data)
 {
@@ -220,6 +233,8 @@ static int sweep_kernel(struct gc *gc)
 		(void)nft_network_list(sweep_network, gc);
 	if (!r)
 		r = rec_list("leases", rebuild_leases, gc);
+	if (!r)
+		r = rec_list("ino", sweep_ino, NULL);
 	return r;
 }
 

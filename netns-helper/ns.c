@@ -117,6 +117,30 @@ static int build(struct ns_ctx *ctx, const struct net_ops *ops)
 	return r;
 }
 
+int ns_index(const char *name, const struct record *ns)
+{
+	const char *ino = rec_get(ns, "ino");
+	struct record idx = { 0 };
+
+	if (!ino || !*ino)
+		return 0;
+	return rec_set(&idx, "name", "%s", name) ?: rec_write("ino", ino, &idx);
+}
+
+int ns_by_inode(unsigned long long ino, char *name, size_t len)
+{
+	struct record idx, ns;
+	char key[32];
+	const char *n;
+
+	snprintf(key, sizeof(key), "%llu", ino);
+	if (rec_read("ino", key, &idx) || !(n = rec_get(&idx, "name")) ||
+	    rec_read("ns", n, &ns) ||
+	    (unsigned long long)rec_get_num(&ns, "ino", 0) != ino)
+		return 0;
+	return !name ? 1 : strlcpy_checked(name, n, len) ?: 1;
+}
+
 int ns_create(struct nl *host, const char *name, const struct network *net,
 	      enum net_scope scope, const char *user, char *err,
 	      size_t errlen)
@@ -146,6 +170,7 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	}
 	if (!r)
 		r = rec_set(&rec, "ino", "%llu", netns_inode(ctx.nsfd)) ?:
+		    ns_index(name, &rec) ?:
 		    rec_set(&rec, "state", "ready") ?: ns_save(&ctx);
 	if (ctx.nsfd >= 0)
 		(void)close(ctx.nsfd);
@@ -190,6 +215,8 @@ int ns_destroy(struct nl *host, const char *name)
 	snprintf(members, sizeof(members), "members/%s", name);
 	(void)rec_list(members, drop_member, members);
 	(void)state_rmdir(members);
+	if (rec_get(&rec, "ino"))
+		(void)rec_remove("ino", rec_get(&rec, "ino"));
 	(void)rec_remove("ns", name);
 	if (ops && ops->uses_nat)
 		ns_nat_cleanup();

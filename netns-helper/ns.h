@@ -85,6 +85,16 @@ int ns_repair(struct nl *host, const char *name, const struct network *net,
  * there. */
 bool ns_ready(const char *name);
 
+/*
+ * ns_index() - record @name under ino/INODE (the "ino" of its record @ns),
+ * so ns_by_inode() finds it without reading every record.
+ */
+int ns_index(const char *name, const struct record *ns);
+
+/* ns_by_inode() - 1 (and @name, unless NULL) when a namespace we made
+ * has netns inode @ino (checked against its record), 0 when none has. */
+int ns_by_inode(unsigned long long ino, char *name, size_t len);
+
 /* ns_nat_cleanup() - when no namespace needs nat any more, remove the
  * nftables table and restore the forwarding sysctls. */
 void ns_nat_cleanup(void);

@@ -6,6 +6,7 @@
  *   seq                the last serial handed out (namespace ids, session
  *                      namespace names)
  *   ns/NAME            one record per namespace this project made
+ *   ino/INODE          name=NAME: which of them has that netns inode
  *   sessions/TOKEN     one record per open session
  *   members/NAME/TOKEN the sessions holding namespace NAME (its refcount)
  *   leases/NETWORK     the address-pool bitmap of a network (pool.c)

@@ -20,6 +20,13 @@ track $owner
 a=$(helper session-open --user root --service sshd --pid $owner)
 b=$(helper session-open --user root --service login --pid $owner)
 ok "two sessions of a live owner" test -n "$(kv netns "$a")" -a -n "$(kv netns "$b")"
+ino=$(stat -L -c %i "/run/netns/$(kv netns "$a")")
+is "$(cat "/run/pam_netns/ino/$ino")" "name=$(kv netns "$a")" "the inode index names the namespace"
+rm /run/pam_netns/ino/*
+printf 'name=%s\n' nosuch > /run/pam_netns/ino/12345
+helper gc >/dev/null
+is "$(cat "/run/pam_netns/ino/$ino" 2>&1)" "name=$(kv netns "$a")" "gc rebuilds a lost index entry"
+fails "and drops one that names no namespace" test -e /run/pam_netns/ino/12345
 out=$(helper gc)
 like "$out" "^gc: 0 sessions closed" "gc leaves live sessions alone"
 kill $owner; wait $owner 2>/dev/null
