@@ -22,6 +22,7 @@
 #include "cmds.h"
 #include "dns.h"
 #include "log.h"
+#include "mnt_template.h"
 #include "netns.h"
 #include "ns.h"
 #include "policy.h"
@@ -133,6 +134,9 @@ static int answer(const char *name, const struct decision *d,
 
 	if (fd < 0)
 		return fd;
+	/* the module copies its mount namespace from it; without one it
+	 * copies the host's (slower, not wrong) */
+	(void)mnt_template_ensure();
 	printf("action=join\nnetns=%s\nnetns_ino=%llu\nsession=%s\n"
 	       "network=%s\nscope=%s\nresolv=%s\n", name, netns_inode(fd),
 	       token, d->net->name, net_scope_str(d->scope),

@@ -263,6 +263,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
 		ns_nat_cleanup();
+		ns_template_cleanup();
 	}
 	nl_close(&host);
 	free(gc.ifnames);

@@ -10,6 +10,7 @@
 
 #include "dns.h"
 #include "log.h"
+#include "mnt_template.h"
 #include "netns.h"
 #include "nft.h"
 #include "ns.h"
@@ -218,6 +219,7 @@ int ns_destroy(struct nl *host, const char *name)
 	if (rec_get(&rec, "ino"))
 		(void)rec_remove("ino", rec_get(&rec, "ino"));
 	(void)rec_remove("ns", name);
+	ns_template_cleanup();
 	if (ops && ops->uses_nat)
 		ns_nat_cleanup();
 	return r;
@@ -334,6 +336,19 @@ int ns_nat_prepare(const struct network *net, char *err, size_t errlen)
 			 "and nftables: %s%s%s", net->name, strerror(-r),
 			 *nft_errmsg() ? ": " : "", nft_errmsg());
 	return r;
+}
+
+static int any_record(const char *name, void *data)
+{
+	(void)name;
+	(void)data;
+	return 1;
+}
+
+void ns_template_cleanup(void)
+{
+	if (rec_list("ns", any_record, NULL) == 0)
+		mnt_template_remove();
 }
 
 void ns_nat_cleanup(void)

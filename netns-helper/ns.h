@@ -95,6 +95,10 @@ int ns_index(const char *name, const struct record *ns);
  * has netns inode @ino (checked against its record), 0 when none has. */
 int ns_by_inode(unsigned long long ino, char *name, size_t len);
 
+/* ns_template_cleanup() - when no namespace is left, remove the login
+ * mount template (mnt_template.h). */
+void ns_template_cleanup(void);
+
 /* ns_nat_cleanup() - when no namespace needs nat any more, remove the
  * nftables table and restore the forwarding sysctls. */
 void ns_nat_cleanup(void);

@@ -14,5 +14,14 @@
 #ifndef NETNS_ETC_DIR
 #define NETNS_ETC_DIR "/etc/netns"
 #endif
+#ifndef STATE_DIR
+#define STATE_DIR "/run/pam_netns"
+#endif
+
+/*
+ * The mount namespace every login's own is copied from (mnt_template.c):
+ * the host's mounts, slaves of the host's, without NETNS_RUN_DIR.
+ */
+#define MNT_TEMPLATE STATE_DIR "/mnt"
 
 #endif

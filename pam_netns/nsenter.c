@@ -11,7 +11,8 @@
  *   2. setns(CLONE_NEWNET);
  *   3. a private mount namespace with / as a slave, so host mounts still
  *      propagate in and nothing propagates out, and NETNS_RUN_DIR
- *      detached in it;
+ *      detached in it: a copy of the helper's template (MNT_TEMPLATE,
+ *      made that way once), or else of the host's, made so here;
  *   4. tmpfs over the host resolvers' socket dirs (systemd-resolved,
  *      nscd): their resolvers live in the host namespace and would answer
  *      for a confined login;
@@ -27,6 +28,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <limits.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -247,6 +251,63 @@ static int fresh_sys(pam_handle_t *pamh, const char *netns)
 	return 0;
 }
 
+/*
+ * Copy the template: setns into it, then unshare. Its mounts are slaves
+ * of the host's already, and the copies of slaves are slaves of the same
+ * masters. setns moves the working directory to the template's root: the
+ * caller's (su keeps it) is taken along by name.
+ * Return: 1 done, 0 no usable template (nothing changed), -1 error.
+ */
+static int copy_template(pam_handle_t *pamh)
+{
+	int fd = open(MNT_TEMPLATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char cwd[PATH_MAX];
+	struct statfs sfs;
+	bool have_cwd;
+
+	if (fd < 0)
+		return 0;
+	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC ||
+	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+		close(fd);
+		return 0;
+	}
+	have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+	if (setns(fd, CLONE_NEWNS) || unshare(CLONE_NEWNS)) {
+		pam_syslog(pamh, LOG_ERR, "mount namespace from %s: %m",
+			   MNT_TEMPLATE);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	/* the same path in the copy; "/" when it is not there */
+	if ((!have_cwd || chdir(cwd)) && chdir("/"))
+		pam_syslog(pamh, LOG_WARNING, "chdir /: %m");
+	return 1;
+}
+
+/* A copy of the host's mount namespace, made as the template is. */
+static int copy_host(pam_handle_t *pamh)
+{
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL)) {
+		pam_syslog(pamh, LOG_ERR, "private mount namespace: %m");
+		return -1;
+	}
+	/*
+	 * The login needs no namespace files. Detached here, the copies of
+	 * every other session's namespace mount go, and the namespaces made
+	 * later are not propagated into this login: without it, each new
+	 * namespace is mounted once more per open login (O(logins) per open).
+	 */
+	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
+	    errno != ENOENT) {
+		pam_syslog(pamh, LOG_ERR, "detach %s: %m", NETNS_RUN_DIR);
+		return -1;
+	}
+	return 0;
+}
+
 /**
  * pn_enter() - steps 1-6 above for the namespace in @a.
  * Return: 0, or -1 (logged) with the process possibly part-way: the
@@ -264,22 +325,9 @@ int pn_enter(pam_handle_t *pamh, const struct pn_answer *a)
 		pam_syslog(pamh, LOG_ERR, "setns %s: %m", a->netns);
 		return -1;
 	}
-	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL)) {
-		pam_syslog(pamh, LOG_ERR, "private mount namespace: %m");
+	r = copy_template(pamh);
+	if (r < 0 || (r == 0 && copy_host(pamh)))
 		return -1;
-	}
-	/*
-	 * The login needs no namespace files. Detached here, the copies of
-	 * every other session's namespace mount go, and the namespaces made
-	 * later are not propagated into this login: without it, each new
-	 * namespace is mounted once more per open login (O(logins) per open).
-	 */
-	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
-	    errno != ENOENT) {
-		pam_syslog(pamh, LOG_ERR, "detach %s: %m", NETNS_RUN_DIR);
-		return -1;
-	}
 	if (mask_resolvers(pamh) || bind_etc(pamh, a->netns) ||
 	    fresh_sys(pamh, a->netns))
 		return -1;

@@ -61,6 +61,25 @@ like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
 is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
 ok "the session namespace is gone after close" test -z "$(ls /run/netns | grep -v wan)"
 
+# --- a login's mount namespace is a copy of the helper's template, which
+# follows the host's mounts (a shared mount here, as a host's are)
+sh_dir=$PN_SANDBOX_DIR/shared
+mkdir -p "$sh_dir"
+mount -t tmpfs pn-shared "$sh_dir"
+mount --make-shared "$sh_dir"
+driver pnuser sleep 3 > "$PN_SANDBOX_DIR/bg.out" &
+bg=$!
+for _ in $(seq 50); do [ -e /run/pam_netns/mnt ] && break; sleep 0.1; done
+is "$(stat -f -c %T /run/pam_netns/mnt 2>&1)" nsfs "the helper pins a login mount template"
+mkdir -p "$sh_dir/late"
+mount -t tmpfs pn-late "$sh_dir/late"
+out=$(cd /usr && driver pnuser sh -c 'echo "late=$(grep -c " '"$sh_dir"'/late " /proc/self/mountinfo)"; echo "cwd=$(pwd)"')
+is "$(kv late "$out")" 1 "a host mount made after the template reaches a new login"
+is "$(kv cwd "$out")" /usr "the login keeps its working directory"
+wait $bg
+umount "$sh_dir/late" "$sh_dir"
+fails "the template goes with the last namespace" test -e /run/pam_netns/mnt
+
 # --- the host's resolver sockets are masked inside (THREATS.md 7)
 if [ -d /run/systemd ]; then
 	mount -t tmpfs -o mode=0755 pn-sd /run/systemd	# this sandbox only
