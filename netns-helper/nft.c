@@ -54,6 +54,17 @@ static const struct nft_set_def table_sets[] = {
 	{ "l2", CONCAT(TYPE_IFNAME, TYPE_IFNAME), 2 * IFNAMSIZ, 0, 0, 0 },
 };
 
+/* ct state established,related accept */
+static int rule_replies(struct nft_batch *bt, const char *chain)
+{
+	struct nftnl_rule *r = nft_rule_new();
+
+	ex_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
+				 NF_CT_STATE_BIT(IP_CT_RELATED));
+	ex_verdict(r, NF_ACCEPT, NULL);
+	return nft_put_rule(bt, r, chain);
+}
+
 /* chain input: iifname @ifs jump from_sess_in */
 static int rules_input(struct nft_batch *bt)
 {
@@ -67,11 +78,7 @@ static int rules_input(struct nft_batch *bt)
 	ret = nft_put_rule(bt, r, "input");
 
 	/* replies to what the host started */
-	r = nft_rule_new();
-	ex_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
-				 NF_CT_STATE_BIT(IP_CT_RELATED));
-	ex_verdict(r, NF_ACCEPT, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess_in");
+	ret = ret ?: rule_replies(bt, "from_sess_in");
 
 	/* IPv6 neighbour discovery, or the link does not work at all */
 	r = nft_rule_new();
@@ -137,11 +144,7 @@ static int rules_forward(struct nft_batch *bt)
 	ex_verdict(r, NF_DROP, NULL);
 	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	/* what was let out once goes on: the filter below judges new flows */
-	r = nft_rule_new();
-	ex_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
-				 NF_CT_STATE_BIT(IP_CT_RELATED));
-	ex_verdict(r, NF_ACCEPT, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess");
+	ret = ret ?: rule_replies(bt, "from_sess");
 	/* link-local metadata services (169.254.169.254 and friends) */
 	r = nft_rule_new();
 	ex_addr_load(r, AF_INET, true);
@@ -174,11 +177,7 @@ static int rules_forward(struct nft_batch *bt)
 	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 
 	/* into a session: only replies and forwarded ports */
-	r = nft_rule_new();
-	ex_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
-				 NF_CT_STATE_BIT(IP_CT_RELATED));
-	ex_verdict(r, NF_ACCEPT, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "to_sess");
+	ret = ret ?: rule_replies(bt, "to_sess");
 	r = nft_rule_new();
 	ex_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT);
 	ex_verdict(r, NF_ACCEPT, NULL);

@@ -34,6 +34,7 @@
 
 #include "nft.h"
 #include "nft_lib.h"
+#include "nl.h"
 #include "util.h"
 
 #define BATCH_SIZE (256 * 1024)
@@ -163,31 +164,6 @@ int nft_batch_next(struct nft_batch *bt)
 	return mnl_nlmsg_batch_next(bt->b) ? 0 : -ENOBUFS;
 }
 
-static int ext_ack(const struct nlattr *a, void *data)
-{
-	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-		snprintf(errmsg, sizeof(errmsg), "%s", mnl_attr_get_str(a));
-	return MNL_CB_OK;
-}
-
-static int ack_error(const struct nlmsghdr *h)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-	size_t off = sizeof(*e);
-
-	if (e->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
-		if (!(h->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) < h->nlmsg_len)
-			(void)mnl_attr_parse_payload((const char *)e + off,
-						     h->nlmsg_len -
-						     mnl_nlmsg_size(off),
-						     ext_ack, NULL);
-	}
-	return e->error;
-}
-
 /* Read every queued reply; the first error of the batch is returned. */
 static int read_acks(struct nft_batch *bt)
 {
@@ -205,7 +181,9 @@ static int read_acks(struct nft_batch *bt)
 			if (h->nlmsg_type != NLMSG_ERROR)
 				continue;
 			acks++;
-			if (!first && (first = ack_error(h)) && !errmsg[0]) {
+			if (!first && (first = nl_ack_error(h, errmsg,
+							    sizeof(errmsg))) &&
+			    !errmsg[0]) {
 				const struct nlmsgerr *e =
 					mnl_nlmsg_get_payload(h);
 

@@ -79,18 +79,25 @@ void nl_close(struct nl *nl)
 	nl->sk = NULL;
 }
 
+struct ext_ack {
+	char *msg;
+	size_t len;
+};
+
 static int ext_ack_attr(const struct nlattr *a, void *data)
 {
+	struct ext_ack *x = data;
+
 	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-		snprintf(errmsg, sizeof(errmsg), "%s", mnl_attr_get_str(a));
+		snprintf(x->msg, x->len, "%s", mnl_attr_get_str(a));
 	return MNL_CB_OK;
 }
 
-/* The error of an NLMSG_ERROR (0 for an ACK), keeping the ext-ack text. */
-static int ack_error(const struct nlmsghdr *h)
+int nl_ack_error(const struct nlmsghdr *h, char *msg, size_t len)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+	struct ext_ack x = { msg, len };
 	size_t off = sizeof(*e);
 
 	if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
@@ -102,7 +109,7 @@ static int ack_error(const struct nlmsghdr *h)
 			(void)mnl_attr_parse_payload((const char *)e + off,
 						     h->nlmsg_len -
 						     mnl_nlmsg_size(off),
-						     ext_ack_attr, NULL);
+						     ext_ack_attr, &x);
 	}
 	return e->error;
 }
@@ -139,7 +146,7 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 			if (h->nlmsg_seq != nl->seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR)
-				return ack_error(h);
+				return nl_ack_error(h, errmsg, sizeof(errmsg));
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (cb && cb(h, data) == MNL_CB_ERROR)

@@ -37,6 +37,13 @@ int nl_open_in(struct nl *nl, int netns_fd);
 
 void nl_close(struct nl *nl);
 
+/*
+ * nl_ack_error() - the error of NLMSG_ERROR @h (0 for an ACK), with the
+ * kernel's extended-ack text, if any, into @msg. For rtnetlink and
+ * nfnetlink alike.
+ */
+int nl_ack_error(const struct nlmsghdr *h, char *msg, size_t len);
+
 /* nl_errmsg() - the kernel's extended-ack text for the last error, or "". */
 const char *nl_errmsg(void);
 
