@@ -308,6 +308,21 @@ static int forwarding_save(struct record *saved, size_t i, bool *dirty)
 }
 
 /*
+ * Written only when off: a write of net.ipv6.conf.all.forwarding walks
+ * every device of the host even when the value stays the same, which
+ * made each open cost more per open session.
+ */
+static int forwarding_on(const char *path)
+{
+	char now[16];
+	int r = netns_sysctl_read(-1, path, now, sizeof(now));
+
+	if (!r && !strcmp(now, "1"))
+		return 0;
+	return netns_sysctl_write(-1, path, "1", NULL, 0);
+}
+
+/*
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
@@ -327,8 +342,7 @@ int ns_nat_prepare(const struct network *net, char *err, size_t errlen)
 		r = rec_write(".", "forwarding", &saved);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
-			r = netns_sysctl_write(-1, fwd_sysctl[i].path, "1",
-					       NULL, 0);
+			r = forwarding_on(fwd_sysctl[i].path);
 	if (!r)
 		r = nft_network_apply(net);
 	if (r)
