@@ -150,6 +150,8 @@ measure() {
 		helper down bshared >/dev/null
 	done
 	iperf_server
+	# the kernel's own growth: the limit program with SCALE sessions
+	"$B/bench/limit" "$SCALE" | sed 's/^limit_/lscale_/'
 	pam bench-nat scale "$SCALE" 0 "bash $here/run.sh --hook"
 	throughput_plain
 	throughput_nat
@@ -178,11 +180,11 @@ median() {
 		printf "%.2f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }'
 }
 
-# deciles: median open latency (ms) of each tenth of the scale run
+# deciles [KEY]: median open latency (ms) of each tenth of the scale run
 deciles() {
-	local d out=
+	local d out= key=${1:-scale_open}
 	for ((d = 0; d < 10; d++)); do
-		out+="$(awk '$1 == "scale_open" { print $2 }' "$RAW" |
+		out+="$(awk -v k="$key" '$1 == k { print $2 }' "$RAW" |
 			awk -v lo=$((d * SCALE / 10)) -v hi=$(((d + 1) * SCALE / 10)) \
 			'NR > lo && NR <= hi' | median) "
 	done
@@ -224,11 +226,12 @@ table() {
 }
 
 targets() {
-	local lim nat natp scr join d first last r10 rN plain bn bs
+	local lim nat natp scr join d first last r10 rN plain bn bs ld lfirst llast
 	lim=$(stat limit_open | cut -d' ' -f1); nat=$(stat nat_open | cut -d' ' -f1)
 	natp=$(stat natp_open | cut -d' ' -f1)
 	scr=$(stat script_open | cut -d' ' -f1); join=$(stat join_open | cut -d' ' -f1)
 	d=$(deciles); first=${d%% *}; last=${d##* }
+	ld=$(deciles lscale_open); lfirst=${ld%% *}; llast=${ld##* }
 	r10=$(val rules_10); rN=$(val "rules_$SCALE")
 	plain=$(val bps_plain); bn=$(val bps_nat); bs=$(val bps_scale)
 	echo "| target (DESIGN §7) | measured | verdict |"
@@ -239,6 +242,7 @@ targets() {
 	echo "| same, one login alone | script/pam_netns = $(ratio "$scr" "$natp") | $(verdict "$scr >= 5 * $natp") |"
 	echo "| join ≤ 2 ms | $join ms | $(verdict "$join <= 2") |"
 	echo "| ${SCALE}th open within 1.3× the 10th | last/first decile = $(ratio "$last" "$first") (deciles, ms: $d) | $(verdict "$last <= 1.3 * $first") |"
+	echo "| (the kernel's limit program, for comparison) | last/first decile = $(ratio "$llast" "$lfirst") (deciles, ms: $ld) | - |"
 	echo "| ruleset constant | rules $r10 → $rN, lines $(val lines_10) → $(val "lines_$SCALE"), set elements $(val elems_10) → $(val "elems_$SCALE") | $(verdict "$r10 == $rN && $(val elems_10) == $(val "elems_$SCALE")") |"
 	echo "| NAT throughput ≥ 90 % of plain veth | $(awk -v a="$bn" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bn >= 0.9 * $plain") |"
 	echo "| same with $SCALE sessions present | $(awk -v a="$bs" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bs >= 0.9 * $plain") |"
