@@ -134,6 +134,21 @@ throughput_nat() {
 	helper session-close --session "$(kv session "$out")" >/dev/null
 }
 
+# settle: wait (at most a minute) until the CPUs are 90 % idle over a
+# second: namespaces and links are torn down by kernel workers long after
+# the close that asked for it returned, and that work must not fall on
+# the next measurement.
+settle() {
+	local i a b
+	for ((i = 0; i < 60; i++)); do
+		a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+		sleep 1
+		b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+		awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y)
+			exit !((y[1] - x[1]) >= 0.9 * (y[2] - x[2])) }' && return 0
+	done
+}
+
 # Rounds alternate the kinds, so a change of load on a shared machine
 # falls on all of them alike.
 measure() {
@@ -149,13 +164,18 @@ measure() {
 		pam bench-join join "$per"
 		helper down bshared >/dev/null
 	done
+	# throughput first, on a quiet machine
+	settle
 	iperf_server
-	# the kernel's own growth: the limit program with SCALE sessions
-	"$B/bench/limit" "$SCALE" | sed 's/^limit_/lscale_/'
-	pam bench-nat scale "$SCALE" 0 "bash $here/run.sh --hook"
 	throughput_plain
 	throughput_nat
+	settle
+	pam bench-nat scale "$SCALE" 0 "bash $here/run.sh --hook"
 	kill "$IPERF_PID"
+	# the kernel's own growth: the limit program with SCALE sessions
+	settle
+	"$B/bench/limit" "$SCALE" | sed 's/^limit_/lscale_/'
+
 }
 
 # ---------------------------------------------------------------- report
