@@ -2,14 +2,18 @@
 /*
  * mnt_template.c - the mount namespace logins are copied from (see
  * mnt_template.h), pinned by a bind mount of its nsfs file on
- * MNT_TEMPLATE, as `ip netns add` pins a network namespace.
+ * MNT_TEMPLATE, as `ip netns add` pins a network namespace, in
+ * MNT_TEMPLATE_DIR, a private mount: a mount namespace file cannot be
+ * bound where the mount would propagate (EINVAL).
  *
  * A child makes it: unshare(CLONE_NEWNS), / made a recursive slave,
  * NETNS_RUN_DIR detached, and sends the parent an fd of it (SCM_RIGHTS:
  * /proc/PID/ns of another process is not ours to open without
- * CAP_SYS_PTRACE); the parent bind-mounts that on MNT_TEMPLATE. The kernel
- * allows pinning a mount namespace only in an older one, which the host's
- * is; it also never propagates the pin into the template itself.
+ * CAP_SYS_PTRACE); the parent bind-mounts that on MNT_TEMPLATE while the
+ * child is still in it, then lets it go. The kernel allows pinning a
+ * mount namespace only in one with a smaller namespace id (a loop check)
+ * and on recent kernels ids do not always follow creation order, so a
+ * template that drew a smaller id than ours is dropped for another.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,7 +76,13 @@ static void make(int sock)
 	h->cmsg_type = SCM_RIGHTS;
 	h->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	_exit(sendmsg(sock, &m, 0) == 1 ? 0 : 1);
+	if (sendmsg(sock, &m, 0) != 1)
+		_exit(1);
+	/* Stay until the parent has pinned it (EOF): a mount namespace that
+	 * no task is in any more cannot be bind-mounted (EINVAL). */
+	while (read(sock, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
 }
 
 /* The fd the child sent, or -errno. */
@@ -99,6 +110,21 @@ static int receive(int sock)
 	return fd;
 }
 
+/* MNT_TEMPLATE_DIR bound on itself and made private. */
+static int private_dir(void)
+{
+	if (mkdir(MNT_TEMPLATE_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	if (mount(MNT_TEMPLATE_DIR, MNT_TEMPLATE_DIR, "none", MS_BIND, NULL) ||
+	    mount(NULL, MNT_TEMPLATE_DIR, NULL, MS_PRIVATE, NULL)) {
+		int r = -errno;
+
+		mnt_template_remove();
+		return r;
+	}
+	return 0;
+}
+
 /* Bind the namespace @nsfd on MNT_TEMPLATE. */
 static int pin(int nsfd)
 {
@@ -119,15 +145,31 @@ static int pin(int nsfd)
 	return 0;
 }
 
-int mnt_template_ensure(void)
+/* The id of mount namespace @fd (Linux 6.8+), 0 when unknown. */
+static unsigned long long mntns_id(int fd)
+{
+	unsigned long long id = 0;
+
+#ifdef NS_GET_MNTNS_ID
+	if (ioctl(fd, NS_GET_MNTNS_ID, &id))
+		id = 0;
+#else
+	(void)fd;
+#endif
+	return id;
+}
+
+/*
+ * One attempt: a new template, pinned. -EAGAIN when the kernel would take
+ * the pin for a loop: it allows pinning a mount namespace only in one
+ * with a smaller id, and ids are not handed out in order.
+ */
+static int make_and_pin(unsigned long long mine)
 {
 	int sv[2], r, status, nsfd;
 	pid_t pid;
 
-	if (in_place())
-		return 0;
-	mnt_template_remove();		/* whatever else is there */
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	pid = fork();
 	if (pid == 0) {
@@ -136,15 +178,48 @@ int mnt_template_ensure(void)
 	}
 	(void)close(sv[1]);
 	nsfd = pid < 0 ? -errno : receive(sv[0]);
-	(void)close(sv[0]);
-	r = nsfd < 0 ? nsfd : pin(nsfd);
+	if (nsfd >= 0 && mine && mntns_id(nsfd) && mntns_id(nsfd) <= mine)
+		r = -EAGAIN;
+	else
+		r = nsfd < 0 ? nsfd : pin(nsfd);
+	(void)close(sv[0]);		/* EOF: the child may go */
 	if (nsfd >= 0)
 		(void)close(nsfd);
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-	if (r)
-		warn("login mount template %s: %s", MNT_TEMPLATE, strerror(-r));
+	return r;
+}
+
+int mnt_template_ensure(void)
+{
+	_cleanup_close_ int self = -1;
+	unsigned long long mine;
+	int r;
+
+	if (in_place())
+		return 0;
+	mnt_template_remove();		/* whatever else is there */
+	r = private_dir();
+	if (r) {
+		warn("login mount template %s: %s", MNT_TEMPLATE_DIR,
+		     strerror(-r));
+		return r;
+	}
+	self = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	mine = self < 0 ? 0 : mntns_id(self);
+	/* EINVAL: the kernel's loop check, by an order the ids do not
+	 * always show; another template may do */
+	for (int i = 0; i < 16; i++) {
+		r = make_and_pin(mine);
+		if (r != -EAGAIN && r != -EINVAL)
+			break;
+	}
+	if (r) {
+		warn("login mount template %s: %s (logins copy the host's "
+		     "mount namespace instead)", MNT_TEMPLATE, strerror(-r));
+		mnt_template_remove();
+	}
 	return r;
 }
 
@@ -152,4 +227,6 @@ void mnt_template_remove(void)
 {
 	(void)umount2(MNT_TEMPLATE, MNT_DETACH | UMOUNT_NOFOLLOW);
 	(void)unlink(MNT_TEMPLATE);
+	(void)umount2(MNT_TEMPLATE_DIR, MNT_DETACH | UMOUNT_NOFOLLOW);
+	(void)rmdir(MNT_TEMPLATE_DIR);
 }

@@ -20,8 +20,12 @@
 
 /*
  * The mount namespace every login's own is copied from (mnt_template.c):
- * the host's mounts, slaves of the host's, without NETNS_RUN_DIR.
+ * the host's mounts, slaves of the host's, without NETNS_RUN_DIR. Pinned
+ * in a directory that is a private mount of its own: the kernel refuses
+ * to propagate a mount namespace file, so it cannot be pinned where
+ * mounts propagate (all of /run, under systemd).
  */
-#define MNT_TEMPLATE STATE_DIR "/mnt"
+#define MNT_TEMPLATE_DIR STATE_DIR "/mntns"
+#define MNT_TEMPLATE MNT_TEMPLATE_DIR "/login"
 
 #endif

@@ -67,10 +67,16 @@ sh_dir=$PN_SANDBOX_DIR/shared
 mkdir -p "$sh_dir"
 mount -t tmpfs pn-shared "$sh_dir"
 mount --make-shared "$sh_dir"
+# the state dir shared, with a slave elsewhere, as /run is under systemd:
+# a mount namespace file may not be pinned where mounts propagate
+mount --make-shared /run/pam_netns
+unshare --mount --propagation slave sleep 30 &
+slave=$!
+track $slave
 driver pnuser sleep 3 > "$PN_SANDBOX_DIR/bg.out" &
 bg=$!
-for _ in $(seq 50); do [ -e /run/pam_netns/mnt ] && break; sleep 0.1; done
-is "$(stat -f -c %T /run/pam_netns/mnt 2>&1)" nsfs "the helper pins a login mount template"
+for _ in $(seq 50); do [ -e /run/pam_netns/mntns/login ] && break; sleep 0.1; done
+is "$(stat -f -c %T /run/pam_netns/mntns/login 2>&1)" nsfs "the helper pins a login mount template"
 mkdir -p "$sh_dir/late"
 mount -t tmpfs pn-late "$sh_dir/late"
 out=$(cd /usr && driver pnuser sh -c 'echo "late=$(grep -c " '"$sh_dir"'/late " /proc/self/mountinfo)"; echo "cwd=$(pwd)"')
@@ -78,7 +84,9 @@ is "$(kv late "$out")" 1 "a host mount made after the template reaches a new log
 is "$(kv cwd "$out")" /usr "the login keeps its working directory"
 wait $bg
 umount "$sh_dir/late" "$sh_dir"
-fails "the template goes with the last namespace" test -e /run/pam_netns/mnt
+kill $slave; wait $slave 2>/dev/null
+mount --make-private /run/pam_netns
+fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/login
 
 # --- the host's resolver sockets are masked inside (THREATS.md 7)
 if [ -d /run/systemd ]; then
