@@ -8,7 +8,9 @@
  *   3. namespaces that are incomplete, whose /run/netns file vanished, or
  *      (user/session scope) that nobody holds, are torn down;
  *   4. host links named like ours (pnXHEX) that no record claims are deleted;
- *   5. the nftables part of every network that no record uses is removed;
+ *   5. the nftables part of every network that no record uses is removed,
+ *      and that of every network in use is rewritten if it is missing or
+ *      stale (`nft flush ruleset` by a firewall reload, an upgrade);
  *   6. every lease bitmap and the inode index (ino/) are rebuilt from the
  *      records.
  * It runs under the state lock, so it never races a session-open.
@@ -27,6 +29,7 @@
 #include "sdunit.h"
 #include "session.h"
 #include "state.h"
+#include "util.h"
 
 #define GC_MAX_NS 65536
 
@@ -238,6 +241,36 @@ static int sweep_kernel(struct gc *gc)
 	return r;
 }
 
+struct restore {
+	const struct conf *conf;
+	char done[64][NET_NAME_MAX + 1];
+	size_t n;
+};
+
+/* The part of @name's network, as the policy has it now (one read when
+ * it is in place already). */
+static int restore_part(const char *name, void *data)
+{
+	struct restore *rs = data;
+	const struct network *net;
+	struct record rec;
+	const char *n;
+
+	if (rec_read("ns", name, &rec) || !(n = rec_get(&rec, "network")) ||
+	    !(net = conf_network(rs->conf, n)) ||
+	    (net->type != NET_NAT && net->type != NET_BRIDGE))
+		return 0;
+	for (size_t i = 0; i < rs->n; i++)
+		if (!strcmp(rs->done[i], n))
+			return 0;
+	if (rs->n < ARRAY_SIZE(rs->done))
+		snprintf(rs->done[rs->n++], sizeof(rs->done[0]), "%s", n);
+	if (nft_network_apply(net))
+		warn("gc: network '%s': cannot restore its nftables part: %s",
+		     n, nft_errmsg());
+	return 0;
+}
+
 int cmd_gc(struct ctx *ctx, int argc, char **argv)
 {
 	struct nl host = { 0 };
@@ -262,6 +295,11 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		(void)rec_list("ns", sweep_ns, &gc);
 		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
+		if (!r && ctx_conf(ctx)) {
+			struct restore rs = { .conf = ctx_conf(ctx) };
+
+			(void)rec_list("ns", restore_part, &rs);
+		}
 		ns_nat_cleanup();
 		ns_template_cleanup();
 	}

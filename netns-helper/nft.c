@@ -229,20 +229,27 @@ static int rule_masq(struct nft_batch *bt, int family)
 	return nft_put_rule(bt, r, "postrouting");
 }
 
+/*
+ * 1 when the table is there in this layout (its set nets4 exists), 0 when
+ * it is not. A table of an older layout (per-session elements) is taken
+ * down first, so nft_table_ensure() makes it anew: the networks' parts
+ * then come back at their next login or `gc`.
+ */
 static int table_exists(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETTABLE, 0);
-	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETSET, 0);
+	struct nftnl_set *s = nft_set_new("nets4");
 	int r;
 
-	if (!t)
+	if (!s)
 		return -ENOMEM;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
 	r = nft_request(nlh, NULL, NULL);
-	return r == -ENOENT ? 0 : (r ? r : 1);
+	if (r == -ENOENT)
+		return nft_table_delete();	/* 0 when there is none */
+	return r ? r : 1;
 }
 
 /* ifs gets "pnh*" once: every nat session link, by its name */

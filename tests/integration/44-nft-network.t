@@ -84,7 +84,24 @@ policy "$(sed 's/pool = "10.231.0.0\/24";/pool = "10.231.0.0\/24"; deny = [ "192
 b2=$(open b)
 is "$(prefixes masq4)" "10.231.0.0/24 " "a changed policy rebuilds a part whose element was removed by hand"
 is "$(probe "$Bn" 198.51.100.1 8080)" "peer=198.51.100.2" "and b gets out again"
+# a firewall reload that flushes the whole ruleset: gc puts it back
+nft flush ruleset
+like "$(probe "$Bn" 198.51.100.1 8080)" "^error" "without the table b's traffic goes nowhere"
+helper gc >/dev/null
+is "$(prefixes nets4)" "10.231.0.0/24 " "gc rebuilds the table and the part of every network in use"
+is "$(probe "$Bn" 198.51.100.1 8080)" "peer=198.51.100.2" "and b gets out again"
 close "$b1"; close "$b2"
 fails "the table goes with the last nat namespace" nft list table inet pam_netns
+
+# a table of the older per-session layout is replaced, not written into
+nft -f - <<'NFT'
+table inet pam_netns { set addrs4 { type ipv4_addr; }; set ifs { type ifname; }; }
+NFT
+b3=$(open b); B3=$(kv netns "$b3")
+is "$(kv action "$b3")" join "a login with an old-layout table present opens"
+is "$(prefixes nets4)" "10.231.0.0/24 " "in a table of this layout"
+is "$(probe "$B3" 198.51.100.1 8080)" "peer=198.51.100.2" "and gets out"
+close "$b3"
+fails "that table goes with the last nat namespace too" nft list table inet pam_netns
 sandbox_clean "nothing left behind"
 done_testing
