@@ -65,7 +65,7 @@ static void make(int sock)
 	int fd;
 
 	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) ||
+	    mount("none", "/", "none", MS_SLAVE | MS_REC, NULL) ||
 	    (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
 	     errno != ENOENT))
 		_exit(1);
@@ -116,7 +116,7 @@ static int private_dir(void)
 	if (mkdir(MNT_TEMPLATE_DIR, 0700) && errno != EEXIST)
 		return -errno;
 	if (mount(MNT_TEMPLATE_DIR, MNT_TEMPLATE_DIR, "none", MS_BIND, NULL) ||
-	    mount(NULL, MNT_TEMPLATE_DIR, NULL, MS_PRIVATE, NULL)) {
+	    mount("none", MNT_TEMPLATE_DIR, "none", MS_PRIVATE, NULL)) {
 		int r = -errno;
 
 		mnt_template_remove();
