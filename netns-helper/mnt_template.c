@@ -12,8 +12,9 @@
  * CAP_SYS_PTRACE); the parent bind-mounts that on MNT_TEMPLATE while the
  * child is still in it, then lets it go. The kernel allows pinning a
  * mount namespace only in one with a smaller namespace id (a loop check)
- * and on recent kernels ids do not always follow creation order, so a
- * template that drew a smaller id than ours is dropped for another.
+ * and on recent kernels ids do not always follow creation order (they come
+ * from per-CPU ranges), so a template that drew a smaller id than ours is
+ * dropped for another, made on the next CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -161,11 +162,36 @@ static unsigned long long mntns_id(int fd)
 }
 
 /*
+ * Namespace ids come from per-CPU ranges, so an id larger than ours may
+ * only be had on another CPU: attempt N runs on CPU N mod the CPUs we
+ * may use.
+ */
+static void on_cpu(int attempt)
+{
+	cpu_set_t allowed, one;
+	int n, k = 0;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return;
+	n = CPU_COUNT(&allowed);
+	if (n < 2)
+		return;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed) || k++ != attempt % n)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		(void)sched_setaffinity(0, sizeof(one), &one);
+		return;
+	}
+}
+
+/*
  * One attempt: a new template, pinned. -EAGAIN when the kernel would take
  * the pin for a loop: it allows pinning a mount namespace only in one
  * with a smaller id, and ids are not handed out in order.
  */
-static int make_and_pin(unsigned long long mine)
+static int make_and_pin(unsigned long long mine, int attempt)
 {
 	int sv[2], r, status, nsfd;
 	pid_t pid;
@@ -175,6 +201,7 @@ static int make_and_pin(unsigned long long mine)
 	pid = fork();
 	if (pid == 0) {
 		(void)close(sv[0]);
+		on_cpu(attempt);
 		make(sv[1]);
 	}
 	(void)close(sv[1]);
@@ -212,7 +239,7 @@ int mnt_template_ensure(void)
 	/* EINVAL: the kernel's loop check, by an order the ids do not
 	 * always show; another template may do */
 	for (int i = 0; i < 16; i++) {
-		r = make_and_pin(mine);
+		r = make_and_pin(mine, i);
 		if (r != -EAGAIN && r != -EINVAL)
 			break;
 	}
