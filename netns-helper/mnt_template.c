@@ -12,9 +12,9 @@
  * CAP_SYS_PTRACE); the parent bind-mounts that on MNT_TEMPLATE while the
  * child is still in it, then lets it go. The kernel allows pinning a
  * mount namespace only in one with a smaller namespace id (a loop check)
- * and on recent kernels ids do not always follow creation order (they come
- * from per-CPU ranges), so a template that drew a smaller id than ours is
- * dropped for another, made on the next CPU.
+ * and on recent kernels ids do not always follow creation order (they seem
+ * to come from per-CPU ranges), so a template that drew a smaller id than
+ * ours is dropped for another, made on the next CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -162,9 +162,9 @@ static unsigned long long mntns_id(int fd)
 }
 
 /*
- * Namespace ids come from per-CPU ranges, so an id larger than ours may
- * only be had on another CPU: attempt N runs on CPU N mod the CPUs we
- * may use.
+ * Namespace ids seem to come from per-CPU ranges (what NS_GET_MNTNS_ID
+ * shows here), so an id larger than ours may only be had on another CPU:
+ * attempt N runs on CPU N mod the CPUs we may use.
  */
 static void on_cpu(int attempt)
 {
