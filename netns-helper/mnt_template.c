@@ -27,12 +27,12 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "mnt_template.h"
+#include "nsfs.h"
 #include "paths.h"
 #include "util.h"
 
@@ -41,18 +41,13 @@
 #define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, unsigned long long)
 #endif
 
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
 
 static bool in_place(void)
 {
 	_cleanup_close_ int fd = open(MNT_TEMPLATE, O_RDONLY | O_NOFOLLOW |
 					      O_CLOEXEC);
-	struct statfs sfs;
 
-	return fd >= 0 && !fstatfs(fd, &sfs) && sfs.f_type == NSFS_MAGIC &&
-	       ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNS;
+	return fd >= 0 && nsfs_is(fd, CLONE_NEWNS);
 }
 
 /* In the child: make the template and hand its nsfs fd to the parent. */

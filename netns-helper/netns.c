@@ -12,21 +12,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "names.h"
 #include "netns.h"
+#include "nsfs.h"
 #include "util.h"
 
 static int ns_path(const char *name, char *buf, size_t len)
@@ -114,7 +111,6 @@ int netns_create(const char *name, int *ret_fd)
 int netns_open(const char *name)
 {
 	char path[PATH_MAX];
-	struct statfs sfs;
 	int fd, r = ns_path(name, path, sizeof(path));
 
 	if (r)
@@ -123,8 +119,7 @@ int netns_open(const char *name)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC ||
-	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+	if (!nsfs_is(fd, CLONE_NEWNET)) {
 		(void)close(fd);
 		return -EINVAL;
 	}

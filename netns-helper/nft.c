@@ -7,27 +7,17 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
-#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "nft.h"
 #include "nft_lib.h"
@@ -235,7 +225,7 @@ static int rule_masq(struct nft_batch *bt, int family)
  * down first, so nft_table_ensure() makes it anew: the networks' parts
  * then come back at their next login or `gc`.
  */
-static int table_exists(void)
+static int table_current(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETSET, 0);
@@ -284,7 +274,7 @@ int nft_table_ensure(void)
 	};
 	struct nftnl_table *t;
 	struct nft_batch bt;
-	int r = table_exists();
+	int r = table_current();
 
 	if (r)
 		return r < 0 ? r : 0;

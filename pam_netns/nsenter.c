@@ -24,18 +24,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <linux/nsfs.h>
 #include <limits.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <syslog.h>
 #include <unistd.h>
 #include <security/pam_ext.h>
@@ -45,10 +41,8 @@
 #endif
 
 #include "module.h"
+#include "nsfs.h"
 
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
 
 /* Directories whose sockets reach the host's resolvers. */
 static const char *const resolver_dirs[] = {
@@ -97,7 +91,6 @@ static int open_beneath(int dfd, const char *name, int flags)
 
 static int open_netns(pam_handle_t *pamh, const struct pn_answer *a)
 {
-	struct statfs sfs;
 	struct stat st;
 	int dfd, fd;
 
@@ -113,7 +106,7 @@ static int open_netns(pam_handle_t *pamh, const struct pn_answer *a)
 		pam_syslog(pamh, LOG_ERR, "%s/%s: %m", NETNS_RUN_DIR, a->netns);
 		return -1;
 	}
-	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC || fstat(fd, &st) ||
+	if (!nsfs_is(fd, CLONE_NEWNET) || fstat(fd, &st) ||
 	    (unsigned long long)st.st_ino != a->netns_ino) {
 		pam_syslog(pamh, LOG_ERR, "%s/%s: not the network namespace "
 			   "the helper made", NETNS_RUN_DIR, a->netns);
@@ -262,13 +255,11 @@ static int copy_template(pam_handle_t *pamh)
 {
 	int fd = open(MNT_TEMPLATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	char cwd[PATH_MAX];
-	struct statfs sfs;
 	bool have_cwd;
 
 	if (fd < 0)
 		return 0;
-	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC ||
-	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+	if (!nsfs_is(fd, CLONE_NEWNS)) {
 		close(fd);
 		return 0;
 	}
