@@ -88,6 +88,15 @@ kill $slave; wait $slave 2>/dev/null
 mount --make-private /run/pam_netns
 fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/login
 
+# a template that cannot be made is logged, and the login copies the host's
+touch /run/pam_netns/mntns
+out=$(driver pnuser sh -c 'echo "nsmounts=$(grep -c " /run/netns" /proc/self/mountinfo)"')
+is "$(kv open "$out")" 0 "without a template the login still opens"
+like "$out" "login mount template /run/pam_netns/mntns/login: Not a directory \(logins copy the host's mount namespace instead\)" "and the reason is logged"
+is "$(kv nsmounts "$out")" 0 "the copy of the host's has no namespace mounts either"
+ok "nothing of it is left mounted" test -f /run/pam_netns/mntns -a "$(grep -c ' /run/pam_netns/mntns ' /proc/self/mountinfo)" = 0
+rm /run/pam_netns/mntns
+
 # --- the host's resolver sockets are masked inside (THREATS.md 7)
 if [ -d /run/systemd ]; then
 	mount -t tmpfs -o mode=0755 pn-sd /run/systemd	# this sandbox only
