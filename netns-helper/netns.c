@@ -37,7 +37,10 @@ static int ns_path(const char *name, char *buf, size_t len)
 /*
  * The run dir must be a shared mount of itself, so that a namespace bound
  * into it is seen from every mount namespace (Debian bug #949235): once
- * done, MS_SHARED succeeds at once.
+ * done, MS_SHARED succeeds at once. Only the first time is recursive:
+ * the binds of the namespaces are mounts below it, and a recursive
+ * MS_SHARED visits each of them (O(namespaces) per open). Propagation
+ * of a new bind, and of its unmount, follows the run dir's own mount.
  */
 static int run_dir_shared(void)
 {
@@ -52,7 +55,7 @@ static int run_dir_shared(void)
 		return -errno;
 	if (flock(fd, LOCK_EX))
 		return -errno;
-	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED, NULL)) {
 		if (errno != EINVAL ||
 		    mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none",
 			  MS_BIND | MS_REC, NULL) ||
@@ -221,21 +224,48 @@ int netns_leave(int saved_fd)
 	return 0;
 }
 
+/*
+ * /proc/sys of a procfs instance of the helper's own, mounted nowhere.
+ * In the shared /proc, a lookup under /proc/sys/net compares the name
+ * with the cached entry of every network namespace that looked the same
+ * name up (proc_sys_compare), and every session namespace looks up its
+ * eth0's accept_ra: each lookup, the host's forwarding reads included,
+ * cost O(open sessions). A private instance starts with an empty cache
+ * and goes with the helper. Where fsopen() is refused, /proc/sys.
+ */
+static int sysctl_dir(void)
+{
+	static int dir = -1;
+	_cleanup_close_ int fs = -1, mnt = -1;
+
+	if (dir >= 0)
+		return dir;
+	fs = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fs >= 0 && !fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID |
+			      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt >= 0)
+		dir = openat(mnt, "sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		dir = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dir < 0 ? -errno : dir;
+}
+
 static int sysctl_open(int netns_fd, const char *path)
 {
-	char full[PATH_MAX];
-	int saved = -1, fd, r;
+	int dir = sysctl_dir(), saved = -1, fd, r;
 
 	if (path[0] == '/' || strstr(path, ".."))
 		return -EINVAL;
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
+	if (dir < 0)
+		return dir;
 	/* /proc/sys/net belongs to the namespace of whoever opens it */
 	if (netns_fd >= 0) {
 		r = netns_enter(netns_fd, &saved);
 		if (r)
 			return r;
 	}
-	fd = open(full, O_RDWR | O_CLOEXEC);
+	fd = openat(dir, path, O_RDWR | O_CLOEXEC);
 	r = fd < 0 ? -errno : fd;
 	if (saved >= 0)
 		netns_leave(saved);
