@@ -8,10 +8,17 @@
  *
  * The helper's stdout and stderr share one pipe: key=value lines are its
  * answer, anything else is a message, logged through pam_syslog.
+ *
+ * The child is made with vfork(): it borrows the caller's memory until it
+ * execs, instead of copying page tables that grow with the caller (sshd,
+ * the systemd user manager). bench/NOTES.md has the figures. Between the
+ * two it makes system calls only, as posix_spawn's child does, with every
+ * signal blocked until the handlers are back to their defaults.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <security/pam_ext.h>
-#include <security/pam_modutil.h>
 
 #include "module.h"
 
@@ -88,12 +94,15 @@ static void reset_limits(void)
 	limit_to(RLIMIT_NOFILE, 1024);
 }
 
+/* The handlers first: the caller's must never run in the child. */
 static void reset_signals(void)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
+	sigemptyset(&dfl.sa_mask);
 	for (int s = 1; s < NSIG; s++)
-		(void)signal(s, SIG_DFL);
+		(void)sigaction(s, &dfl, NULL);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -103,27 +112,32 @@ static void reset_signals(void)
  * other fd closed. libpam up to 1.5.2 closes fds one close() at a time up
  * to the hard RLIMIT_NOFILE (capped at 65535): with systemd's default
  * hard limit that is 65535 syscalls, milliseconds per helper run (see
- * bench/NOTES.md). close_range() (Linux 5.9) does it in one; libpam's
- * loop stays the fallback for older kernels.
+ * bench/NOTES.md). close_range() (Linux 5.9) does it in one; the same
+ * loop as libpam's is the fallback for older kernels (libpam's own may
+ * log, which a vfork child must not).
  */
-static int sanitize_fds(pam_handle_t *pamh)
+static int sanitize_fds(void)
 {
 	int null = open("/dev/null", O_RDONLY);
+	struct rlimit rl;
 
-	/* null is 0 when the caller had closed stdin; else close_range
-	 * closes it with the rest */
-	if (null >= 0 && (null == STDIN_FILENO ||
-			  dup2(null, STDIN_FILENO) == STDIN_FILENO) &&
-	    close_range(STDERR_FILENO + 1, ~0U, 0) == 0)
+	/* null is 0 when the caller had closed stdin; else closed below
+	 * with the rest */
+	if (null < 0 || (null != STDIN_FILENO &&
+			 dup2(null, STDIN_FILENO) != STDIN_FILENO))
+		return -1;
+	if (close_range(STDERR_FILENO + 1, ~0U, 0) == 0)
 		return 0;
-	return pam_modutil_sanitize_helper_fds(pamh, PAM_MODUTIL_NULL_FD,
-					       PAM_MODUTIL_IGNORE_FD,
-					       PAM_MODUTIL_IGNORE_FD) < 0 ? -1 : 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_max > 65536)
+		rl.rlim_max = 65536;
+	for (int fd = STDERR_FILENO + 1; fd < (int)rl.rlim_max; fd++)
+		(void)close(fd);
+	return 0;
 }
 
-/* In the child: never returns. */
-static void exec_child(pam_handle_t *pamh, int out, const struct exec_ns *ns,
-		       char *const argv[])
+/* In the vfork child: system calls only, never returns. */
+static __attribute__((noreturn)) void
+exec_child(int out, const struct exec_ns *ns, char *const argv[])
 {
 	static char *const envp[] = { NULL };
 
@@ -132,7 +146,7 @@ static void exec_child(pam_handle_t *pamh, int out, const struct exec_ns *ns,
 		_exit(126);
 	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
 		_exit(126);
-	if (sanitize_fds(pamh))
+	if (sanitize_fds())
 		_exit(126);
 	reset_signals();
 	reset_limits();
@@ -196,6 +210,24 @@ static int wait_child(pid_t pid)
 	return status;
 }
 
+/* vfork and exec @argv in the child, all signals blocked around. */
+static pid_t spawn(int out, const struct exec_ns *ns, char *const argv[])
+{
+	sigset_t all, old;
+	pid_t pid;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		exec_child(out, ns, argv);
+	err = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return pid;
+}
+
 /*
  * Run @argv, its output into @out. Return: the wait status, or -1 when
  * it could not be run or timed out (logged).
@@ -216,12 +248,10 @@ static int run(pam_handle_t *pamh, char *const argv[],
 	/* The caller may ignore SIGCHLD; waitpid needs the default. */
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, &old);
-	pid = fork();
-	if (pid == 0)
-		exec_child(pamh, fds[1], ns, argv);
+	pid = spawn(fds[1], ns, argv);
 	close(fds[1]);
 	if (pid < 0) {
-		pam_syslog(pamh, LOG_ERR, "fork: %m");
+		pam_syslog(pamh, LOG_ERR, "vfork: %m");
 	} else {
 		r = read_all(fds[0], out, outlen);
 		if (r == -ETIMEDOUT) {

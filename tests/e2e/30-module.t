@@ -160,21 +160,33 @@ out=$(driver -s pn-unsafe pnuser)
 is "$(kv open "$out")" 4 "a world-writable helper is not run"
 
 # --- the caller's state does not reach the helper
+# spy (perl: sh unblocks every signal when it starts) -> spy.sh -> helper
 cat > "$PN_SANDBOX_DIR/spy" <<EOT
+#!/usr/bin/perl
+open(my \$st, '<', '/proc/self/status') or die;
+open(my \$out, '>', '$PN_SANDBOX_DIR/spy.sig') or die;
+print \$out grep(/^SigBlk:/, <\$st>);
+close(\$out) or die;
+exec('$PN_SANDBOX_DIR/spy.sh', @ARGV) or die;
+EOT
+cat > "$PN_SANDBOX_DIR/spy.sh" <<EOT
 #!/bin/sh
 env > $PN_SANDBOX_DIR/spy.env
 ls /proc/\$\$/fd > $PN_SANDBOX_DIR/spy.fds
 ulimit -n > $PN_SANDBOX_DIR/spy.nofile
+grep -E '^SigIgn:' /proc/\$\$/status >> $PN_SANDBOX_DIR/spy.sig
 exec $HELPER "\$@"
 EOT
-chmod 0755 "$PN_SANDBOX_DIR/spy"
+chmod 0755 "$PN_SANDBOX_DIR/spy" "$PN_SANDBOX_DIR/spy.sh"
 pam_service pn-test helper="$PN_SANDBOX_DIR/spy" conf="$POLICY"
-out=$(exec 7</dev/null 8</dev/null; ulimit -Sn 16; LD_PRELOAD=/nonexistent.so PATH=/tmp IFS=x PN_SECRET=1 \
+out=$(exec 7</dev/null 8</dev/null; ulimit -Sn 16; trap '' INT HUP TERM; LD_PRELOAD=/nonexistent.so PATH=/tmp IFS=x PN_SECRET=1 \
 	"$B/tests/tools/pam-driver" pnuser 2>&1)
 is "$(kv open "$out")" 0 "a login with a hostile environment and ulimit -Sn 16 works"
 is "$(grep -v -e '^PWD=' "$PN_SANDBOX_DIR/spy.env")" "" "the helper gets an empty environment"
 ok "none of the caller's fds (7, 8) reaches the helper" sh -c "! grep -qx -e 7 -e 8 $PN_SANDBOX_DIR/spy.fds"
 is "$(cat "$PN_SANDBOX_DIR/spy.nofile")" 1024 "and a sane fd limit"
+is "$(cat "$PN_SANDBOX_DIR/spy.sig")" "SigBlk:	0000000000000000
+SigIgn:	0000000000000000" "no signal blocked (the module blocks all around vfork) nor ignored (the caller ignored INT, HUP, TERM)"
 
 # --- pamtester, the stock client
 pam_service pn-test $MOD_ARGS
