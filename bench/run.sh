@@ -14,7 +14,8 @@
 #   4. scale   BENCH_SCALE nat sessions open together: latency per decile,
 #              ruleset size at 10 and at BENCH_SCALE, helper max RSS
 #   5. iperf3  TCP from a nat session to wan, against a routed veth pair
-#              without NAT, and with BENCH_SCALE sessions present
+#              without NAT, alone and with BENCH_SCALE sessions present:
+#              the two in turns, three runs each, medians compared
 #
 # Prints one table with PASS/MISS per target and writes it, with the
 # machine and the date, to bench/RESULTS.md (or BENCH_RESULTS), followed by
@@ -54,16 +55,6 @@ ruleset() {
 	echo "elems_$1 $(nft -j list table inet pam_netns |
 		jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | length] | add')"
 }
-
-# The -x hook of pam-bench in the scale run: with 10 and with SCALE open.
-if [ "${1:-}" = --hook ]; then
-	ruleset "$BENCH_OPENED"
-	if [ "$BENCH_OPENED" != 10 ] || [ "$SCALE" = 10 ]; then
-		ns=$(ls /run/netns | grep '^bnat\.' | tail -n1)
-		echo "bps_scale $(iperf_bps "$ns")"
-	fi
-	exit 0
-fi
 
 setup() {
 	. "$ROOT/tests/e2e/e2e.sh"
@@ -105,10 +96,10 @@ iperf_server() {
 	track "$IPERF_PID"
 }
 
-# A namespace behind a veth pair, routed to wan without NAT or nftables.
-throughput_plain() {
-	local fwd
-	fwd=$(sysctl -n net.ipv4.ip_forward)
+# bplain: a namespace behind a veth pair, routed to wan without NAT or
+# nftables (the reference); plain_down removes it.
+plain_up() {
+	PLAIN_FWD=$(sysctl -n net.ipv4.ip_forward)
 	sysctl -qw net.ipv4.ip_forward=1
 	ip netns add bplain
 	ip link add bplain0 type veth peer name eth0 netns bplain
@@ -119,20 +110,43 @@ throughput_plain() {
 	ip -n bplain link set eth0 up
 	ip -n bplain route add default via 10.220.0.0
 	ip -n wan route add 10.220.0.0/31 via 198.51.100.2
-	echo "bps_plain $(iperf_bps bplain)"
+}
+
+plain_down() {
 	ip -n wan route del 10.220.0.0/31
 	ip link del bplain0
 	ip netns del bplain
-	sysctl -qw net.ipv4.ip_forward="$fwd"
+	sysctl -qw net.ipv4.ip_forward="$PLAIN_FWD"
+}
+
+# throughput TAG NS: the plain pair and NS (a nat session) in turns,
+# three runs each, so a change of load falls on both alike.
+throughput() {
+	local i
+	plain_up
+	for ((i = 0; i < 3; i++)); do
+		echo "bps_plain_$1 $(iperf_bps bplain)"
+		echo "bps_nat_$1 $(iperf_bps "$2")"
+	done
+	plain_down
 }
 
 # One nat session made by the helper, as the module would ask for it.
-throughput_nat() {
+throughput_alone() {
 	local out
 	out=$(helper session-open --user pnuser --service bench-nat --pid $$)
-	echo "bps_nat $(iperf_bps "$(kv netns "$out")")"
+	throughput alone "$(kv netns "$out")"
 	helper session-close --session "$(kv session "$out")" >/dev/null
 }
+
+# The -x hook of pam-bench in the scale run: with 10 and with SCALE open.
+if [ "${1:-}" = --hook ]; then
+	ruleset "$BENCH_OPENED"
+	if [ "$BENCH_OPENED" != 10 ] || [ "$SCALE" = 10 ]; then
+		throughput scale "$(ls /run/netns | grep '^bnat\.' | tail -n1)"
+	fi
+	exit 0
+fi
 
 # settle: wait (at most a minute) until the CPUs are 90 % idle over a
 # second: namespaces and links are torn down by kernel workers long after
@@ -167,8 +181,7 @@ measure() {
 	# throughput first, on a quiet machine
 	settle
 	iperf_server
-	throughput_plain
-	throughput_nat
+	throughput_alone
 	settle
 	pam bench-nat scale "$SCALE" 0 "bash $here/run.sh --hook"
 	kill "$IPERF_PID"
@@ -188,6 +201,16 @@ stat() {
 			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 			p = int(NR * 0.9 + 0.999999); if (p < 1) p = 1
 			printf "%.2f %.2f\n", m / 1000, v[p] / 1000 }'
+}
+
+vmedian() {	# vmedian KEY: the median of the values named KEY
+	awk -v k="$1" '$1 == k { print $2 }' "$RAW" | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'
+}
+
+bps_ratio() {	# bps_ratio A B: "A / B Gbit/s = P %" (medians of 3 runs)
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else
+		printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }'
 }
 
 val() {		# val KEY: the single value named KEY
@@ -246,14 +269,15 @@ table() {
 }
 
 targets() {
-	local lim nat natp scr join d first last r10 rN plain bn bs ld lfirst llast
+	local lim nat natp scr join d first last r10 rN plain bn splain bs ld lfirst llast
 	lim=$(stat limit_open | cut -d' ' -f1); nat=$(stat nat_open | cut -d' ' -f1)
 	natp=$(stat natp_open | cut -d' ' -f1)
 	scr=$(stat script_open | cut -d' ' -f1); join=$(stat join_open | cut -d' ' -f1)
 	d=$(deciles); first=${d%% *}; last=${d##* }
 	ld=$(deciles lscale_open); lfirst=${ld%% *}; llast=${ld##* }
 	r10=$(val rules_10); rN=$(val "rules_$SCALE")
-	plain=$(val bps_plain); bn=$(val bps_nat); bs=$(val bps_scale)
+	plain=$(vmedian bps_plain_alone); bn=$(vmedian bps_nat_alone)
+	splain=$(vmedian bps_plain_scale); bs=$(vmedian bps_nat_scale)
 	echo "| target (DESIGN §7) | measured | verdict |"
 	echo "|---|---|---|"
 	echo "| nat open ≤ 2.5× limit, back to back | pam_netns/limit = $(ratio "$nat" "$lim") | $(verdict "$nat <= 2.5 * $lim") |"
@@ -264,8 +288,9 @@ targets() {
 	echo "| ${SCALE}th open within 1.3× the 10th | last/first decile = $(ratio "$last" "$first") (deciles, ms: $d) | $(verdict "$last <= 1.3 * $first") |"
 	echo "| (the kernel's limit program, for comparison) | last/first decile = $(ratio "$llast" "$lfirst") (deciles, ms: $ld) | - |"
 	echo "| ruleset constant | rules $r10 → $rN, lines $(val lines_10) → $(val "lines_$SCALE"), set elements $(val elems_10) → $(val "elems_$SCALE") | $(verdict "$r10 == $rN && $(val elems_10) == $(val "elems_$SCALE")") |"
-	echo "| NAT throughput ≥ 90 % of plain veth | $(awk -v a="$bn" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bn >= 0.9 * $plain") |"
-	echo "| same with $SCALE sessions present | $(awk -v a="$bs" -v b="$plain" 'BEGIN { printf "%.1f / %.1f Gbit/s = %.0f %%", a / 1e9, b / 1e9, 100 * a / b }') | $(verdict "$bs >= 0.9 * $plain") |"
+	echo "| NAT throughput ≥ 90 % of plain veth | $(bps_ratio "$bn" "$plain") | $(verdict "$bn >= 0.9 * $plain") |"
+	echo "| same with $SCALE sessions present (plain veth measured with them too) | $(bps_ratio "$bs" "$splain") | $(verdict "$bs >= 0.9 * $splain") |"
+	echo "| (NAT with $SCALE sessions against plain veth alone) | $(bps_ratio "$bs" "$plain") | - |"
 	echo
 	echo "Helper max RSS: $(val nat_rss) KiB (nat), $(val scale_rss) KiB (scale run)."
 }
@@ -274,7 +299,7 @@ machine() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r)"
 	echo "- load average before / after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T"
+	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns)"
 }
 
 report() {
