@@ -159,7 +159,7 @@ static int bridge_up(struct ns_ctx *ctx)
 {
 	char ifname[IFNAMSIZ];
 	struct cidr addr;
-	int r = ns_nat_prepare(ctx->net, ctx->err, ctx->errlen);
+	int r = ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen);
 	int br = r ? r : bridge_index(ctx);
 
 	if (br < 0)

@@ -139,7 +139,7 @@ static int nat_up(struct ns_ctx *ctx)
 	char ifname[IFNAMSIZ];
 	int r;
 
-	r = ns_nat_prepare(ctx->net, ctx->err, ctx->errlen);
+	r = ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen);
 	if (!r)
 		r = lease(ctx, &a, ifname, sizeof(ifname));
 	if (!r)

@@ -272,21 +272,6 @@ static int sysctl_open(int netns_fd, const char *path)
 	return r;
 }
 
-int netns_sysctl_read(int netns_fd, const char *path, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = sysctl_open(netns_fd, path);
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 int netns_sysctl_write(int netns_fd, const char *path, const char *value,
 		       char *ret_old, size_t oldlen)
 {

@@ -61,7 +61,5 @@ int netns_leave(int saved_fd);
 int netns_sysctl_write(int netns_fd, const char *path, const char *value,
 		       char *ret_old, size_t oldlen);
 
-/* netns_sysctl_read() - /proc/sys/@path into @buf, without the newline. */
-int netns_sysctl_read(int netns_fd, const char *path, char *buf, size_t len);
 
 #endif

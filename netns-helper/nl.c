@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
@@ -450,6 +451,32 @@ int nl_route_oif(struct nl *nl, const struct cidr *dst)
 	if (r == -ENETUNREACH || r == -EHOSTUNREACH)
 		return -ENETUNREACH;
 	return r ? r : (oif > 0 ? oif : -ENETUNREACH);
+}
+
+static int netconf_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct nlattr *a;
+
+	if (h->nlmsg_type != RTM_NEWNETCONF)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, h, sizeof(struct netconfmsg))
+		if (mnl_attr_get_type(a) == NETCONFA_FORWARDING &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*(int *)data = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int nl_forwarding(struct nl *nl, int family)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_GETNETCONF, 0);
+	struct netconfmsg *ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
+	int fwd = -ENODATA, r;
+
+	ncm->ncm_family = (uint8_t)family;
+	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
+	r = transact(nl, nlh, netconf_cb, &fwd);
+	return r ? r : fwd;
 }
 
 struct overlap {

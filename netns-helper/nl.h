@@ -116,6 +116,14 @@ int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
 			const struct cidr *gw, int ifindex, uint8_t type,
 			uint32_t metric);
 
+/*
+ * nl_forwarding() - the namespace-wide forwarding switch of @family
+ * (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding): 0, 1, or -errno.
+ * A netlink question, where the sysctl's path costs a lookup per
+ * namespace that ever looked it up (see sysctl_dir() in netns.c).
+ */
+int nl_forwarding(struct nl *nl, int family);
+
 /* nl_route_oif() - ifindex (> 0) of the device the kernel would use to
  * reach @dst (RTM_GETROUTE), or -errno (-ENETUNREACH when there is none). */
 int nl_route_oif(struct nl *nl, const struct cidr *dst);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -284,27 +285,29 @@ static int any_nat_record(const char *name, void *data)
 	return ops && ops->uses_nat;
 }
 
-/* record key (short: record keys are bounded) -> sysctl */
+/* record key (short: record keys are bounded) -> family, sysctl */
 static const struct {
-	const char *key, *path;
+	const char *key;
+	int family;
+	const char *path;
 } fwd_sysctl[] = {
-	{ "ipv4", "net/ipv4/ip_forward" },
-	{ "ipv6", "net/ipv6/conf/all/forwarding" },
+	{ "ipv4", AF_INET, "net/ipv4/ip_forward" },
+	{ "ipv6", AF_INET6, "net/ipv6/conf/all/forwarding" },
 };
 
 /* Remember the first value of forwarding sysctl @i in @saved. */
-static int forwarding_save(struct record *saved, size_t i, bool *dirty)
+static int forwarding_save(struct nl *host, struct record *saved, size_t i,
+			   bool *dirty)
 {
-	char old[16];
-	int r;
+	int old;
 
 	if (rec_get(saved, fwd_sysctl[i].key))
 		return 0;
-	r = netns_sysctl_read(-1, fwd_sysctl[i].path, old, sizeof(old));
-	if (r)
-		return r;
+	old = nl_forwarding(host, fwd_sysctl[i].family);
+	if (old < 0)
+		return old;
 	*dirty = true;
-	return rec_set(saved, fwd_sysctl[i].key, "%s", old);
+	return rec_set(saved, fwd_sysctl[i].key, "%d", old);
 }
 
 /*
@@ -312,21 +315,21 @@ static int forwarding_save(struct record *saved, size_t i, bool *dirty)
  * every device of the host even when the value stays the same, which
  * made each open cost more per open session.
  */
-static int forwarding_on(const char *path)
+static int forwarding_on(struct nl *host, size_t i)
 {
-	char now[16];
-	int r = netns_sysctl_read(-1, path, now, sizeof(now));
+	int now = nl_forwarding(host, fwd_sysctl[i].family);
 
-	if (!r && !strcmp(now, "1"))
+	if (now > 0)
 		return 0;
-	return netns_sysctl_write(-1, path, "1", NULL, 0);
+	return netns_sysctl_write(-1, fwd_sysctl[i].path, "1", NULL, 0);
 }
 
 /*
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
-int ns_nat_prepare(const struct network *net, char *err, size_t errlen)
+int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
+		   size_t errlen)
 {
 	bool ipv6 = net->pool6.family != 0;
 	struct record saved = { 0 };
@@ -337,12 +340,12 @@ int ns_nat_prepare(const struct network *net, char *err, size_t errlen)
 		r = 0;
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
-			r = forwarding_save(&saved, i, &dirty);
+			r = forwarding_save(host, &saved, i, &dirty);
 	if (!r && dirty)
 		r = rec_write(".", "forwarding", &saved);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
-			r = forwarding_on(fwd_sysctl[i].path);
+			r = forwarding_on(host, i);
 	if (!r)
 		r = nft_network_apply(net);
 	if (r)

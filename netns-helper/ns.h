@@ -104,8 +104,9 @@ void ns_template_cleanup(void);
 void ns_nat_cleanup(void);
 
 /* ns_nat_prepare() - enable forwarding (saving the old values; IPv6 too
- * when @net has pool6) and bring @net's part of the nftables table up to
- * date (nft_network_apply()). */
-int ns_nat_prepare(const struct network *net, char *err, size_t errlen);
+ * when @net has pool6), read through @host, and bring @net's part of the
+ * nftables table up to date (nft_network_apply()). */
+int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
+		   size_t errlen);
 
 #endif

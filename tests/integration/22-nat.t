@@ -37,6 +37,7 @@ open() { helper session-open --user root --service "$1" --pid $$; }
 rules() { nft -j list ruleset | jq '[.nftables[] | select(.rule)] | length'; }
 elements() { nft -j list ruleset | jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | length] | add'; }
 fwd0=$(sysctl -n net.ipv4.ip_forward)
+sysctl -qw net.ipv6.conf.all.forwarding=0
 
 a=$(open sshd); A=$(kv netns "$a")
 is "$(kv action "$a")" join "a nat session opens"
@@ -47,6 +48,7 @@ is "$(ip netns exec "$A" sysctl -n net.ipv6.conf.eth0.accept_ra)" 0 "accept_ra=0
 like "$(timeout 10 "$HELPER" --config "$POLICY" status "$A")" "eth0 +veth +up +10\.213\.0\.1/31" "status lists the links inside with their addresses"
 is "$(timeout 10 "$HELPER" --config "$POLICY" status --json "$A" | jq -r '.links[].name' | tr '\n' ' ')" "lo eth0 " "status --json too"
 is "$(sysctl -n net.ipv4.ip_forward)" 1 "forwarding is on while a nat namespace is up"
+is "$(sysctl -n net.ipv6.conf.all.forwarding)" 1 "IPv6 forwarding too (the network has pool6)"
 is "$(probe "$A" 198.51.100.1 8080)" "peer=198.51.100.2" "IPv4 to the wan, masqueraded as the uplink address"
 is "$(probe "$A" 2001:db8:100::1 8080)" "peer=2001:db8:100::2" "IPv6 to the wan, masqueraded"
 like "$(probe "$A" 203.0.113.1 8080)" "^error" "the deny list blocks 203.0.113.0/24"
@@ -79,6 +81,7 @@ helper session-close --session "$(kv session "$a")"
 helper session-close --session "$(kv session "$b")"
 is "$(nft list tables)" "" "the nftables table goes with the last nat namespace"
 is "$(sysctl -n net.ipv4.ip_forward)" "$fwd0" "forwarding is restored"
+is "$(sysctl -n net.ipv6.conf.all.forwarding)" 0 "IPv6 forwarding too"
 
 # pool exhaustion: a /29 holds four sessions
 toks=()
