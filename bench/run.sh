@@ -164,18 +164,20 @@ settle() {
 }
 
 # Rounds alternate the kinds, so a change of load on a shared machine
-# falls on all of them alike.
+# falls on all of them alike, and each kind starts on idle CPUs: the
+# kernel tears down the namespaces of the kind before for a second or
+# more after its closes returned.
 measure() {
 	local rounds=3 per i
 	per=$(((N + rounds - 1) / rounds))
 	for ((i = 0; i < rounds; i++)); do
-		"$B/bench/limit" "$per"
-		bash "$here/script.sh" "$per"
-		pam bench-nat nat "$per"
-		pam bench-nat natp "$per" 50
-		pam bench-iso iso "$per"
+		settle; "$B/bench/limit" "$per"
+		settle; bash "$here/script.sh" "$per"
+		settle; pam bench-nat nat "$per"
+		settle; pam bench-nat natp "$per" 50
+		settle; pam bench-iso iso "$per"
 		helper up bshared >/dev/null
-		pam bench-join join "$per"
+		settle; pam bench-join join "$per"
 		helper down bshared >/dev/null
 	done
 	# throughput first, on a quiet machine
