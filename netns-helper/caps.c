@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "sigdfl.h"
 
 static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
 /* permitted, never effective: for the DHCP client alone (dhcp.c) */
@@ -51,7 +52,6 @@ static void close_stray_fds(void)
 
 int caps_sanitize(char *err, size_t errlen)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
 	if (getauxval(AT_SECURE)) {
@@ -66,9 +66,7 @@ int caps_sanitize(char *err, size_t errlen)
 	/* Programs the helper starts later get a fixed, root-owned PATH. */
 	(void)setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	close_stray_fds();
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)sigaction(sig, &sa, NULL);
+	sig_default_all();
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	umask(022);

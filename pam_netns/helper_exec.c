@@ -33,6 +33,7 @@
 #include <security/pam_ext.h>
 
 #include "module.h"
+#include "sigdfl.h"
 
 #define OUT_MAX		8192
 #define EXIT_DENIED	3	/* netns-helper(8) */
@@ -97,12 +98,9 @@ static void reset_limits(void)
 /* The handlers first: the caller's must never run in the child. */
 static void reset_signals(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
-	sigemptyset(&dfl.sa_mask);
-	for (int s = 1; s < NSIG; s++)
-		(void)sigaction(s, &dfl, NULL);
+	sig_default_all();
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -187,6 +187,13 @@ ok "none of the caller's fds (7, 8) reaches the helper" sh -c "! grep -qx -e 7 -
 is "$(cat "$PN_SANDBOX_DIR/spy.nofile")" 1024 "and a sane fd limit"
 is "$(cat "$PN_SANDBOX_DIR/spy.sig")" "SigBlk:	0000000000000000
 SigIgn:	0000000000000000" "no signal blocked (the module blocks all around vfork) nor ignored (the caller ignored INT, HUP, TERM)"
+# GNU make leaves glibc's own signals (32, 33) ignored in what it runs,
+# and glibc's sigaction() cannot set them back
+printf 'sig:\n\t@grep SigIgn /proc/self/status\ndrive:\n\t@"$(DRIVER)" pnuser >/dev/null 2>&1\n' > "$PN_SANDBOX_DIR/sig.mk"
+is "$(make -s -f "$PN_SANDBOX_DIR/sig.mk" sig)" "SigIgn:	0000000180000000" "(make's children have 32 and 33 ignored)"
+make -s -f "$PN_SANDBOX_DIR/sig.mk" drive DRIVER="$B/tests/tools/pam-driver"
+is "$(cat "$PN_SANDBOX_DIR/spy.sig")" "SigBlk:	0000000000000000
+SigIgn:	0000000000000000" "a caller with 32 and 33 ignored: the helper has them at their defaults"
 
 # --- pamtester, the stock client
 pam_service pn-test $MOD_ARGS
