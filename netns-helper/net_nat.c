@@ -59,6 +59,11 @@ static int lease(struct ns_ctx *ctx, struct pool_addrs *a, char *ifname,
 	return ns_save(ctx);
 }
 
+/*
+ * Without pool6 the host end has no use for IPv6: no link-local address,
+ * so it adds one route (ff00::/8) to the host's IPv6 table instead of
+ * three, which every link event of the host walks.
+ */
 static int host_side(struct ns_ctx *ctx, const char *ifname,
 		     const struct pool_addrs *a)
 {
@@ -68,8 +73,9 @@ static int host_side(struct ns_ctx *ctx, const char *ifname,
 	if (idx < 0)
 		return idx;
 	r = nl_addr_add(ctx->host, idx, &a->host4);
-	if (!r && a->host6.family)
-		r = nl_addr_add(ctx->host, idx, &a->host6);
+	if (!r)
+		r = a->host6.family ? nl_addr_add(ctx->host, idx, &a->host6) :
+				      nl_link_no_ipv6_ll(ctx->host, idx);
 	return r ? r : nl_link_up(ctx->host, idx);
 }
 

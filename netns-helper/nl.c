@@ -222,6 +222,24 @@ int nl_link_up(struct nl *nl, int ifindex)
 	return transact(nl, nlh, NULL, NULL);
 }
 
+int nl_link_no_ipv6_ll(struct nl *nl, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = msg(buf, RTM_SETLINK, 0);
+	struct nlattr *spec, *inet6;
+	int r;
+
+	link_hdr(nlh, ifindex);
+	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	inet6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, inet6);
+	mnl_attr_nest_end(nlh, spec);
+	r = transact(nl, nlh, NULL, NULL);
+	/* a kernel without IPv6 makes no link-local address either */
+	return r == -EAFNOSUPPORT ? 0 : r;
+}
+
 int nl_link_del(struct nl *nl, int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

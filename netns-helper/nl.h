@@ -124,6 +124,12 @@ int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
  */
 int nl_forwarding(struct nl *nl, int family);
 
+/*
+ * nl_link_no_ipv6_ll() - no IPv6 link-local address on @ifindex when it
+ * comes up (addrgenmode none). Call it before nl_link_up().
+ */
+int nl_link_no_ipv6_ll(struct nl *nl, int ifindex);
+
 /* nl_route_oif() - ifindex (> 0) of the device the kernel would use to
  * reach @dst (RTM_GETROUTE), or -errno (-ENETUNREACH when there is none). */
 int nl_route_oif(struct nl *nl, const struct cidr *dst);

@@ -45,6 +45,8 @@ is "$(ip -n "$A" -j addr show eth0 | jq -r '[.[0].addr_info[] | select(.scope=="
    "10.213.0.1/31 fd6e:7300::2/64" "eth0 inside has the first lease of both pools"
 is "$(ip -n "$A" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')" "lo eth0 " "inside: lo and eth0 only"
 is "$(ip netns exec "$A" sysctl -n net.ipv6.conf.eth0.accept_ra)" 0 "accept_ra=0 inside"
+hostif=$(ip -j link show | jq -r --argjson i "$(ip -n "$A" -j link show eth0 | jq '.[0].link_index')" '.[] | select(.ifindex == $i) | .ifname')
+is "$(ip -6 -j addr show dev "$hostif" | jq '[.[].addr_info[] | select(.scope == "link")] | length')" 1 "with pool6 the host end keeps its link-local address (neighbour discovery of forwarded replies needs it)"
 like "$(timeout 10 "$HELPER" --config "$POLICY" status "$A")" "eth0 +veth +up +10\.213\.0\.1/31" "status lists the links inside with their addresses"
 is "$(timeout 10 "$HELPER" --config "$POLICY" status --json "$A" | jq -r '.links[].name' | tr '\n' ' ')" "lo eth0 " "status --json too"
 is "$(sysctl -n net.ipv4.ip_forward)" 1 "forwarding is on while a nat namespace is up"
@@ -87,6 +89,9 @@ is "$(sysctl -n net.ipv6.conf.all.forwarding)" 0 "IPv6 forwarding too"
 toks=()
 for i in 1 2 3 4; do toks+=("$(kv session "$(open tiny)")"); done
 is "$(ls /run/netns | grep -c '^tiny\.')" 4 "four sessions fill a /29"
+tiny_if=$(ip -j link show | jq -r '[.[] | select(.ifname | startswith("pnh"))][-1].ifname')
+is "$(ip -6 -j addr show dev "$tiny_if" | jq '[.[].addr_info[] | select(.local)] | length')" 0 "without pool6 the host end has no IPv6 address, not even link-local"
+is "$(ip -6 route show table all dev "$tiny_if" | grep -vc '^multicast ff00::/8')" 0 "and no IPv6 route but ff00::/8"
 out=$(open tiny 2>&1); rc=$?
 is "$rc" 1 "a fifth session fails"
 like "$out" "address pool 10.215.0.0/29 exhausted \(4 sessions\)" "with a clear error"
