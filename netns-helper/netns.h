@@ -61,5 +61,4 @@ int netns_leave(int saved_fd);
 int netns_sysctl_write(int netns_fd, const char *path, const char *value,
 		       char *ret_old, size_t oldlen);
 
-
 #endif
