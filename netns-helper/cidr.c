@@ -208,6 +208,21 @@ static bool add_u64(uint8_t *addr, unsigned bytes, uint64_t n)
  * Return: 0, -ERANGE when the sum leaves @base's range, -EINVAL for an
  * unset family or a @prefix longer than the address
  */
+bool cidr_span(const struct cidr *c, uint8_t first[16], uint8_t next[16])
+{
+	unsigned bytes = cidr_bits(c) / 8;
+
+	memset(first, 0, 16);
+	memset(next, 0, 16);
+	for (unsigned i = 0; i < bytes; i++) {
+		uint8_t m = prefix_mask(i, c->prefix);
+
+		first[i] = c->addr[i] & m;
+		next[i] = first[i] | (uint8_t)~m;	/* the last address */
+	}
+	return add_u64(next, bytes, 1);
+}
+
 int cidr_nth(const struct cidr *base, uint64_t n, uint8_t prefix,
 	     struct cidr *ret)
 {

@@ -54,4 +54,13 @@ bool cidr_overlap(const struct cidr *a, const struct cidr *b);
 int cidr_nth(const struct cidr *base, uint64_t n, uint8_t prefix,
 	     struct cidr *ret);
 
+/*
+ * cidr_span() - the range @c covers: its first address into @first and the
+ * first address after it into @next (network byte order, the family's
+ * length; host bits of @c are ignored).
+ * Return: true, or false when nothing follows it (the range ends the
+ * address space; @next is then all zeros)
+ */
+bool cidr_span(const struct cidr *c, uint8_t first[16], uint8_t next[16]);
+
 #endif

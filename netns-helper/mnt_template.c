@@ -41,7 +41,6 @@
 #define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, unsigned long long)
 #endif
 
-
 static bool in_place(void)
 {
 	_cleanup_close_ int fd = open(MNT_TEMPLATE, O_RDONLY | O_NOFOLLOW |
@@ -151,9 +150,8 @@ static unsigned long long mntns_id(int fd)
 {
 	unsigned long long id = 0;
 
-	if (ioctl(fd, NS_GET_MNTNS_ID, &id))
-		id = 0;		/* an older kernel: the pin tells */
-	return id;
+	/* an older kernel: 0, and the pin tells */
+	return ioctl(fd, NS_GET_MNTNS_ID, &id) ? 0 : id;
 }
 
 /*
@@ -189,6 +187,7 @@ static void on_cpu(int attempt)
 static int make_and_pin(unsigned long long mine, int attempt)
 {
 	int sv[2], r, status, nsfd;
+	unsigned long long id;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
@@ -201,10 +200,12 @@ static int make_and_pin(unsigned long long mine, int attempt)
 	}
 	(void)close(sv[1]);
 	nsfd = pid < 0 ? -errno : receive(sv[0]);
-	if (nsfd >= 0 && mine && mntns_id(nsfd) && mntns_id(nsfd) <= mine)
+	if (nsfd < 0)
+		r = nsfd;
+	else if (mine && (id = mntns_id(nsfd)) && id <= mine)
 		r = -EAGAIN;
 	else
-		r = nsfd < 0 ? nsfd : pin(nsfd);
+		r = pin(nsfd);
 	(void)close(sv[0]);		/* EOF: the child may go */
 	if (nsfd >= 0)
 		(void)close(nsfd);

@@ -23,7 +23,6 @@
 #include "nft_lib.h"
 #include "util.h"
 
-
 /* ------------------------------------------------------------------ */
 /* the table                                                           */
 
@@ -298,11 +297,7 @@ int nft_table_ensure(void)
 	for (int f = 0; !r && f < 2; f++)
 		r = rule_dnat(&bt, f ? AF_INET6 : AF_INET) ?:
 		    rule_masq(&bt, f ? AF_INET6 : AF_INET);
-	if (r) {
-		nft_batch_free(&bt);
-		return r;
-	}
-	return nft_batch_send(&bt);
+	return nft_batch_finish(&bt, r);
 }
 
 int nft_table_delete(void)
@@ -319,7 +314,7 @@ int nft_table_delete(void)
 	nftnl_table_nlmsg_build_payload(nft_batch_msg(&bt, NFT_MSG_DELTABLE, 0),
 					t);
 	nftnl_table_free(t);
-	r = nft_batch_next(&bt) ?: nft_batch_send(&bt);
+	r = nft_batch_finish(&bt, nft_batch_next(&bt));
 	return r == -ENOENT ? 0 : r;
 }
 
@@ -373,11 +368,7 @@ int nft_forward_add(const struct port_forward *f, const struct cidr *to4,
 		memcpy(data + 16, &to, 2);
 		r = put_fwd(&bt, NFT_MSG_NEWSETELEM, "fwd6", key, data, 20);
 	}
-	if (r) {
-		nft_batch_free(&bt);
-		return r;
-	}
-	return nft_batch_send(&bt);
+	return nft_batch_finish(&bt, r);
 }
 
 /* Each map alone: a missing element aborts its own batch only. */
@@ -391,11 +382,10 @@ int nft_forward_del(const struct port_forward *f)
 		struct nft_batch bt;
 		int e = nft_batch_start(&bt);
 
-		if (!e) {
-			e = put_fwd(&bt, NFT_MSG_DELSETELEM,
-				    i ? "fwd6" : "fwd4", key, NULL, 0);
-			e = e ? (nft_batch_free(&bt), e) : nft_batch_send(&bt);
-		}
+		if (!e)
+			e = nft_batch_finish(&bt, put_fwd(&bt,
+					NFT_MSG_DELSETELEM, i ? "fwd6" : "fwd4",
+					key, NULL, 0));
 		if (e && e != -ENOENT)
 			r = e;
 	}

@@ -212,6 +212,14 @@ int nft_batch_send(struct nft_batch *bt)
 	return r;
 }
 
+int nft_batch_finish(struct nft_batch *bt, int r)
+{
+	if (!r)
+		return nft_batch_send(bt);
+	nft_batch_free(bt);
+	return r;
+}
+
 struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags)
 {
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);	/* no stack bytes in padding */
@@ -517,31 +525,7 @@ struct nftnl_rule *nft_rule_new(void)
 
 void nft_span_prefix(const struct cidr *c, struct nft_span *s)
 {
-	unsigned bits = cidr_bits(c), len = bits / 8;
-	unsigned host = bits - c->prefix;
-	int carry;
-
-	memset(s, 0, sizeof(*s));
-	memcpy(s->lo, c->addr, len);
-	for (unsigned i = 0; i < len; i++) {
-		unsigned keep = i * 8 >= c->prefix ? 0 :
-				(c->prefix - i * 8 >= 8 ? 8 : c->prefix - i * 8);
-
-		s->lo[i] &= (uint8_t)(0xff00 >> keep);
-	}
-	memcpy(s->hi, s->lo, len);
-	/* hi = lo + 2^host, big-endian */
-	carry = 0;
-	for (int i = (int)len - 1; i >= 0; i--) {
-		unsigned bitpos = (len - 1 - (unsigned)i) * 8;
-		unsigned addv = (host >= bitpos && host < bitpos + 8) ?
-				1u << (host - bitpos) : 0;
-		unsigned v = s->hi[i] + addv + (unsigned)carry;
-
-		s->hi[i] = (uint8_t)v;
-		carry = v >> 8;
-	}
-	s->open = carry || host == bits;
+	s->open = !cidr_span(c, s->lo, s->hi);
 }
 
 void nft_span_ifname(const char *name, bool wild, struct nft_span *s)

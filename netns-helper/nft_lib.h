@@ -47,6 +47,9 @@ int nft_batch_next(struct nft_batch *bt);
 /* nft_batch_send() - commit: the first error of the batch, or 0. Frees. */
 int nft_batch_send(struct nft_batch *bt);
 void nft_batch_free(struct nft_batch *bt);
+/* nft_batch_finish() - send the batch when @r (the result of filling it)
+ * is 0, else drop it; either way freed. Return: @r, or the send's. */
+int nft_batch_finish(struct nft_batch *bt, int r);
 
 /*
  * nft_request() - send the GET request nft_request_hdr() began in @buf and

@@ -3,7 +3,7 @@
  * nft_network.c - one network's part of the table "inet pam_netns" (nft.h):
  *
  *   - chain net_NAME, its egress filter, with the sets NAME_deny4/6 and
- *     NAME_allow4/6, ending in "accept comment "pam_netns ...""; 
+ *     NAME_allow4/6, ending in "accept comment "pam_netns ..."";
  *   - its elements of the shared sets: pool (or subnet) -> goto net_NAME
  *     in nets4/nets6, the same prefixes in masq4/masq6 when masqueraded,
  *     a bridge network's bridge in ifs and l2; its DNS servers in dns4/6.
@@ -73,6 +73,11 @@ static void set_name(char *buf, size_t len, const char *net, const char *what)
 	snprintf(buf, len, "%s_%s", net, what);
 }
 
+static void chain_name(char *buf, size_t len, const char *net)
+{
+	snprintf(buf, len, "net_%s", net);
+}
+
 static int put_interval_set(struct nft_batch *bt, const char *name, int family,
 			    const struct cidr_list *l)
 {
@@ -109,7 +114,6 @@ static bool has_family(const struct cidr_list *l, int family)
 	return false;
 }
 
-/* chain net_NAME: deny lists drop; a non-empty allow list drops the rest */
 /* uplink = "eth0": the network's traffic leaves by that device or not at
  * all (a missing device means nothing leaves: fail closed) */
 static int uplink_rule(struct nft_batch *bt, const struct network *net,
@@ -129,6 +133,7 @@ static int uplink_rule(struct nft_batch *bt, const struct network *net,
 	return nft_put_rule(bt, rl, chain);
 }
 
+/* chain net_NAME: deny lists drop; a non-empty allow list drops the rest */
 static int net_rules(struct nft_batch *bt, const struct network *net,
 		     const char *chain)
 {
@@ -366,7 +371,7 @@ static int part_read(const char *name, struct part *p)
 
 	if (!r)
 		return -ENOMEM;
-	snprintf(chain, sizeof(chain), "net_%s", name);
+	chain_name(chain, sizeof(chain), name);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
@@ -449,7 +454,7 @@ static int put_group(struct nft_batch *bt, const char *name,
 
 	if (!s)
 		return -ENOMEM;
-	snprintf(chain, sizeof(chain), "net_%s", name);
+	chain_name(chain, sizeof(chain), name);
 	if (g == G_BRIDGE)
 		nft_span_ifname(p->bridge, false, &sp);
 	else
@@ -496,7 +501,7 @@ static int write_part(const struct network *net, const struct part *want,
 
 	if (r)
 		return r;
-	snprintf(chain, sizeof(chain), "net_%s", net->name);
+	chain_name(chain, sizeof(chain), net->name);
 	if (old)
 		r = put_groups(&bt, net->name, old, want, NFT_MSG_DELSETELEM);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(filter_sets); i++) {
@@ -514,11 +519,7 @@ static int write_part(const struct network *net, const struct part *want,
 	 * there is a no-op, and one removed by hand comes back */
 	r = r ?: put_groups(&bt, net->name, want, NULL, NFT_MSG_NEWSETELEM);
 	r = r ?: put_dns(&bt, &net->dns);
-	if (r) {
-		nft_batch_free(&bt);
-		return r;
-	}
-	return nft_batch_send(&bt);
+	return nft_batch_finish(&bt, r);
 }
 
 /* Each group of @p alone: whatever of it is still there goes. */
@@ -529,10 +530,8 @@ static void del_groups_each(const char *name, const struct part *p)
 
 		if (!has_group(p, (enum group)g) || nft_batch_start(&bt))
 			continue;
-		if (put_group(&bt, name, p, (enum group)g, NFT_MSG_DELSETELEM))
-			nft_batch_free(&bt);
-		else
-			(void)nft_batch_send(&bt);
+		(void)nft_batch_finish(&bt, put_group(&bt, name, p,
+				(enum group)g, NFT_MSG_DELSETELEM));
 	}
 }
 
@@ -569,7 +568,7 @@ static int remove_batch(const char *name, const struct part *p)
 		nftnl_chain_free(c);
 		return r;
 	}
-	snprintf(chain, sizeof(chain), "net_%s", name);
+	chain_name(chain, sizeof(chain), name);
 	r = p ? put_groups(&bt, name, p, NULL, NFT_MSG_DELSETELEM) : 0;
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
@@ -593,11 +592,7 @@ static int remove_batch(const char *name, const struct part *p)
 		nftnl_set_free(s);
 		r = nft_batch_next(&bt);
 	}
-	if (r) {
-		nft_batch_free(&bt);
-		return r;
-	}
-	return nft_batch_send(&bt);
+	return nft_batch_finish(&bt, r);
 }
 
 int nft_network_remove(const char *netname)

@@ -24,10 +24,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -42,7 +42,6 @@
 
 #include "module.h"
 #include "nsfs.h"
-
 
 /* Directories whose sockets reach the host's resolvers. */
 static const char *const resolver_dirs[] = {

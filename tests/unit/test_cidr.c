@@ -168,11 +168,54 @@ static void test_nth(void)
 	ok(!cidr_nth(&c, 5, 24, &c) && c.addr[3] == 5, "result may alias base");
 }
 
+/* "FIRST NEXT" of cidr_span(), NEXT "-" when nothing follows */
+static const char *span(const char *s, char *buf, size_t len)
+{
+	uint8_t first[16], next[16];
+	char a[CIDR_STRLEN], b[CIDR_STRLEN];
+	struct cidr c, f = { 0 }, n = { 0 };
+	bool more;
+
+	if (cidr_parse(s, true, &c))
+		return "parse error";
+	more = cidr_span(&c, first, next);
+	f.family = n.family = c.family;
+	memcpy(f.addr, first, 16);
+	memcpy(n.addr, next, 16);
+	snprintf(buf, len, "%s %s", cidr_format(&f, false, a, sizeof(a)),
+		 more ? cidr_format(&n, false, b, sizeof(b)) : "-");
+	return buf;
+}
+
+static void test_span(void)
+{
+	char buf[2 * CIDR_STRLEN];
+
+	is(span("10.213.0.0/16", buf, sizeof(buf)), "10.213.0.0 10.214.0.0",
+	   "span of a /16");
+	is(span("10.213.7.9/16", buf, sizeof(buf)), "10.213.0.0 10.214.0.0",
+	   "host bits are ignored");
+	is(span("10.0.0.255/32", buf, sizeof(buf)), "10.0.0.255 10.0.1.0",
+	   "a /32 carries into the next byte");
+	is(span("192.0.2.0/23", buf, sizeof(buf)), "192.0.2.0 192.0.4.0",
+	   "a prefix not on a byte boundary");
+	is(span("255.255.255.0/24", buf, sizeof(buf)), "255.255.255.0 -",
+	   "the last /24: nothing follows");
+	is(span("0.0.0.0/0", buf, sizeof(buf)), "0.0.0.0 -",
+	   "all of IPv4: nothing follows");
+	is(span("fd6e:7300::/48", buf, sizeof(buf)), "fd6e:7300:: fd6e:7300:1::",
+	   "span of an IPv6 /48");
+	is(span("fd6e:73ff::/20", buf, sizeof(buf)), "fd6e:7000:: fd6e:8000::",
+	   "IPv6, a prefix inside a byte");
+	is(span("::/0", buf, sizeof(buf)), ":: -", "all of IPv6");
+}
+
 int main(void)
 {
 	test_parse();
 	test_format();
 	test_relations();
 	test_nth();
+	test_span();
 	return done_testing();
 }
