@@ -829,6 +829,33 @@ static int parse_type(struct parser *p, const config_setting_t *s,
 			 "vpn, macvlan, physical or bridge)", v);
 }
 
+/* Whether some type of network knows the key @k. */
+static bool any_kind_key(const char *k)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (in_list(k, kinds[i].keys))
+			return true;
+	return false;
+}
+
+/*
+ * A key no type knows is a typo: report it before the type is looked at,
+ * so that a misspelt "type" reads "unknown key 'tpye'", not "missing
+ * 'type'". Keys of another type are reported by check_keys() once the
+ * type is known.
+ */
+static int check_any_keys(struct parser *p, const config_setting_t *s)
+{
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *m = elem(s, i);
+
+		if (!any_kind_key(config_setting_name(m)))
+			return fail(p, m, "unknown key '%s'",
+				    config_setting_name(m));
+	}
+	return 0;
+}
+
 static const char *const range_keys[] = { "pool", "pool6", "subnet" };
 
 static const struct cidr *range_of(const struct network *n, size_t i)
@@ -884,7 +911,8 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	n->line = line_of(s);
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
-	return parse_type(p, s, n) ?:
+	return check_any_keys(p, s) ?:
+	       parse_type(p, s, n) ?:
 	       check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
 	       kinds[n->type].parse(p, s, n) ?:
 	       check_overlap(p, s, n);

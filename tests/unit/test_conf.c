@@ -78,6 +78,15 @@ static const struct bad_case bad[] = {
 	  "20 bytes" },
 	{ NETS("  a = 5;\n"), "t.conf:2: network 'a': must be a group" },
 	{ NETS("\n  lab = { };\n"), "t.conf:3: network 'lab': missing 'type'" },
+	{ NETS("  lab = {\n    tpye = \"nat\"; pool = \"10.0.0.0/8\"; };\n"),
+	  "t.conf:3: network 'lab': unknown key 'tpye'" },
+	{ NETS("  lab = { pool = \"10.0.0.0/8\";\n    colour = 1; };\n"),
+	  "t.conf:3: network 'lab': unknown key 'colour'" },
+	{ NETS("  lab = { type = \"nat\"; pool = \"10.0.0.0/8\";\n"
+	       "    tpye = \"nat\"; };\n"),
+	  "t.conf:3: network 'lab': unknown key 'tpye'" },
+	{ NETS("  lab = { pool = \"10.0.0.0/8\"; };\n"),
+	  "t.conf:2: network 'lab': missing 'type'" },
 	{ NETS("  lab = {\n    type = \"wifi\"; };\n"),
 	  "t.conf:3: network 'lab': unknown type 'wifi' (expected isolated, "
 	  "nat, vpn, macvlan, physical or bridge)" },
