@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -133,6 +134,23 @@ static int sanitize_fds(void)
 	return 0;
 }
 
+/*
+ * Real, effective and saved ids all 0 and no supplementary groups. Under
+ * setuid su or sudo run by an ordinary user the real uid is the caller's:
+ * exec'd like that, the helper would start with AT_SECURE set and refuse
+ * to run (it cannot tell it from a setuid install). The raw system calls
+ * change this process alone: glibc's wrappers would signal every thread
+ * of the vfork parent, whose memory this child shares.
+ */
+static int become_root(void)
+{
+	if (syscall(SYS_setgroups, 0, NULL) ||
+	    syscall(SYS_setresgid, 0, 0, 0) ||
+	    syscall(SYS_setresuid, 0, 0, 0))
+		return -1;
+	return 0;
+}
+
 /* In the vfork child: system calls only, never returns. */
 static __attribute__((noreturn)) void
 exec_child(int out, const struct exec_ns *ns, char *const argv[])
@@ -142,6 +160,8 @@ exec_child(int out, const struct exec_ns *ns, char *const argv[])
 	if (ns && (setns(ns->net_fd, CLONE_NEWNET) ||
 		   setns(ns->mnt_fd, CLONE_NEWNS)))
 		_exit(126);
+	if (become_root())
+		_exit(125);
 	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
 		_exit(126);
 	if (sanitize_fds())
@@ -289,7 +309,10 @@ static int exit_code(pam_handle_t *pamh, const char *path, int status)
 			   WTERMSIG(status));
 		return -1;
 	}
-	if (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)
+	if (WEXITSTATUS(status) == 125)
+		pam_syslog(pamh, LOG_ERR, "%s could not be run as root: the "
+			   "caller's effective uid is not 0", path);
+	else if (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)
 		pam_syslog(pamh, LOG_ERR, "%s could not be run (exit %d)",
 			   path, WEXITSTATUS(status));
 	return WEXITSTATUS(status);
