@@ -53,6 +53,7 @@ bool pn_token_ok(const char *s);
 
 /* nsenter.c */
 int pn_single_threaded(void);
+bool pn_netns_is(unsigned long long ino);
 int pn_enter(pam_handle_t *pamh, const struct pn_answer *a);
 int pn_return_to(int net_fd, int mnt_fd);
 

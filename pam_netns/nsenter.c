@@ -17,7 +17,10 @@
  *      nscd): their resolvers live in the host namespace and would answer
  *      for a confined login;
  *   5. NETNS_ETC_DIR/NAME/<file> bind-mounted over /etc/<file>;
- *   6. a fresh /sys, so /sys/class/net shows this namespace's links.
+ *   6. a fresh /sys, so /sys/class/net shows this namespace's links,
+ *      with every filesystem the host has below /sys put back on it
+ *      (cgroup2 at /sys/fs/cgroup: the systemd user manager, podman
+ *      and systemd-cgls read it).
  *
  * Any error returns -1 with a message logged; the caller moves back.
  */
@@ -67,6 +70,18 @@ int pn_single_threaded(void)
 			n++;
 	closedir(d);
 	return n == 1;
+}
+
+/**
+ * pn_netns_is() - whether this process is in the network namespace
+ * whose nsfs inode is @ino (a su from within the very namespace).
+ */
+bool pn_netns_is(unsigned long long ino)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/net", &st) &&
+	       (unsigned long long)st.st_ino == ino;
 }
 
 /* openat() of a single name beneath @dfd: no symlinks, no blocking. */
@@ -225,22 +240,138 @@ static int bind_etc(pam_handle_t *pamh, const char *netns)
 	return r;
 }
 
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *p)
+{
+	char *o = p;
+
+	for (; *p; p++, o++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' &&
+		    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o = (char)((p[1] - '0') << 6 | (p[2] - '0') << 3 |
+				    (p[3] - '0'));
+			p += 3;
+		} else {
+			*o = *p;
+		}
+	}
+	*o = '\0';
+}
+
+#define SUBMOUNTS_MAX 64
+
+/* The mounts directly below /sys, each cloned with what is below it. */
+struct submounts {
+	int n;
+	int fd[SUBMOUNTS_MAX];
+	char path[SUBMOUNTS_MAX][128];
+};
+
+static void submounts_close(struct submounts *sm)
+{
+	for (int i = 0; i < sm->n; i++)
+		close(sm->fd[i]);
+	sm->n = 0;
+}
+
+/* Clone @path and everything below it into @sm. */
+static int clone_one(pam_handle_t *pamh, struct submounts *sm,
+		     const char *path)
+{
+	int fd;
+
+	if (sm->n == SUBMOUNTS_MAX || strlen(path) >= sizeof(sm->path[0])) {
+		pam_syslog(pamh, LOG_ERR, "%s: too many or too long mount "
+			   "points below /sys", path);
+		return -1;
+	}
+	fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | AT_RECURSIVE |
+				       OPEN_TREE_CLOEXEC | AT_NO_AUTOMOUNT |
+				       AT_SYMLINK_NOFOLLOW);
+	if (fd < 0) {
+		pam_syslog(pamh, LOG_ERR, "cloning %s: %m", path);
+		return -1;
+	}
+	sm->fd[sm->n] = fd;
+	snprintf(sm->path[sm->n++], sizeof(sm->path[0]), "%s", path);
+	return 0;
+}
+
+/*
+ * Clone every mount whose parent is the /sys mount, recursively (so
+ * cgroup v1's hierarchies below the tmpfs at /sys/fs/cgroup come along).
+ * Clones of this namespace's mounts, slaves of the host's: the host's
+ * later changes still propagate to them, as to the rest of the login's
+ * tree. Return: 0, 1 when the kernel has no open_tree (before 5.2), -1.
+ */
+static int clone_submounts(pam_handle_t *pamh, struct submounts *sm)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024], mp[512];
+	int id, parent, sys_id = -1, r = 0;
+
+	if (!f) {
+		pam_syslog(pamh, LOG_ERR, "/proc/self/mountinfo: %m");
+		return -1;
+	}
+	/* later lines are mounted later: the last /sys is the visible one */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %d %*s %*s %511s", &id, &parent, mp) == 3 &&
+		    !strcmp(mp, "/sys"))
+			sys_id = id;
+	rewind(f);
+	while (!r && sys_id >= 0 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %d %*s %*s %511s", &id, &parent, mp) != 3 ||
+		    parent != sys_id)
+			continue;
+		unescape(mp);
+		r = clone_one(pamh, sm, mp);
+		if (r && errno == ENOSYS && sm->n == 0)
+			r = 1;
+	}
+	fclose(f);
+	if (r)
+		submounts_close(sm);
+	return r;
+}
+
+/* Attach the clones on the fresh sysfs, at the same paths. */
+static int attach_submounts(pam_handle_t *pamh, struct submounts *sm)
+{
+	for (int i = 0; i < sm->n; i++)
+		if (move_mount(sm->fd[i], "", AT_FDCWD, sm->path[i],
+			       MOVE_MOUNT_F_EMPTY_PATH)) {
+			pam_syslog(pamh, LOG_ERR, "mount %s on the new /sys: "
+				   "%m", sm->path[i]);
+			return -1;
+		}
+	return 0;
+}
+
 static int fresh_sys(pam_handle_t *pamh, const char *netns)
 {
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct submounts sm = { 0 };
 	struct statvfs sv;
+	int r;
 
 	if (!statvfs("/sys", &sv) && (sv.f_flag & ST_RDONLY))
 		flags |= MS_RDONLY;
-	if (umount2("/sys", MNT_DETACH) && errno != EINVAL) {
+	r = clone_submounts(pamh, &sm);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		pam_syslog(pamh, LOG_WARNING, "no open_tree() in this kernel: "
+			   "the login's /sys has no submounts (no cgroups)");
+	r = -1;
+	if (umount2("/sys", MNT_DETACH) && errno != EINVAL)
 		pam_syslog(pamh, LOG_ERR, "umount /sys: %m");
-		return -1;
-	}
-	if (mount(netns, "/sys", "sysfs", flags, NULL)) {
+	else if (mount(netns, "/sys", "sysfs", flags, NULL))
 		pam_syslog(pamh, LOG_ERR, "mount /sys: %m");
-		return -1;
-	}
-	return 0;
+	else
+		r = attach_submounts(pamh, &sm);
+	submounts_close(&sm);
+	return r;
 }
 
 /*
