@@ -10,6 +10,11 @@
  * failure (never PAM_SESSION_ERR, which sudo ignores), PAM_SERVICE_ERR
  * for bad module options. A failure never leaves the login on the host
  * network, except for the one recovery_user an administrator names.
+ *
+ * Distribution stacks include each other (su-l includes su, every stack
+ * includes common-session), so the module can run twice in one handle:
+ * the second run returns what the first returned and changes nothing,
+ * and the session is closed once.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,27 +28,44 @@
 #include "module.h"
 
 #define DATA_NAME "pam_netns_session"
+#define RESULT_NAME "pam_netns_result"
 
 /* Kept with pam_set_data between open and close. */
 struct pn_session {
 	int host_net_fd, host_mnt_fd;	/* where the login started */
 	char token[PN_TOKEN_MAX + 1];	/* "" once closed */
 	char netns[NETNS_NAME_MAX + 1];
+	struct pn_args args;		/* for a close from pam_end */
 };
 
-/* Frees memory only: forked children call pam_end with PAM_DATA_SILENT,
- * and teardown belongs to close_session. */
+/*
+ * A session still open when the handle ends with a failure was refused
+ * after this module let it in (a later module of the stack failed, and
+ * the program never calls close_session then): close it, so nothing of
+ * a refused login is left. Forked children end their copy of the handle
+ * with PAM_DATA_SILENT, and a successful pam_end without a close is a
+ * program that keeps the session: both leave it alone.
+ */
 static void session_cleanup(pam_handle_t *pamh, void *data, int status)
 {
 	struct pn_session *s = data;
 
-	(void)pamh;
-	(void)status;
+	if (pamh && s->token[0] && !(status & PAM_DATA_SILENT) &&
+	    (status & ~PAM_DATA_SILENT) != PAM_SUCCESS)
+		(void)pn_helper_close(pamh, &s->args, s->token,
+				      s->host_net_fd, s->host_mnt_fd);
 	if (s->host_net_fd >= 0)
 		close(s->host_net_fd);
 	if (s->host_mnt_fd >= 0)
 		close(s->host_mnt_fd);
 	free(s);
+}
+
+static void free_result(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	free(data);
 }
 
 static const char *item(pam_handle_t *pamh, int type)
@@ -53,26 +75,42 @@ static const char *item(pam_handle_t *pamh, int type)
 	return pam_get_item(pamh, type, &v) == PAM_SUCCESS ? v : NULL;
 }
 
+/*
+ * One line for the person logging in, where the program shows PAM's
+ * messages (sshd prints them before it closes a refused session): what
+ * refused the login, never internals; the details are in the system log.
+ */
+static void tell(pam_handle_t *pamh, int flags, const char *text)
+{
+	if (!(flags & PAM_SILENT))
+		(void)pam_error(pamh, "pam_netns: %s", text);
+}
+
 /* The one place a failure becomes a PAM code. */
-static int failed(pam_handle_t *pamh, const struct pn_args *args,
+static int failed(pam_handle_t *pamh, int flags, const struct pn_args *args,
 		  const char *user)
 {
 	if (user && args->recovery_user && !strcmp(user, args->recovery_user)) {
 		pam_syslog(pamh, LOG_WARNING, "recovery user '%s': letting "
 			   "the login in on the host network", user);
+		tell(pamh, flags, "network set-up failed; recovery user, "
+		     "logged in on the host network");
 		return PAM_IGNORE;
 	}
 	pam_syslog(pamh, LOG_ERR, "refusing the session of '%s'",
 		   user ? user : "(unknown)");
+	tell(pamh, flags, "login refused: the network of this login could "
+	     "not be set up (the system log has the reason)");
 	return PAM_SYSTEM_ERR;
 }
 
-static struct pn_session *session_new(void)
+static struct pn_session *session_new(const struct pn_args *args)
 {
 	struct pn_session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
+	s->args = *args;
 	s->host_net_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	s->host_mnt_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (s->host_net_fd < 0 || s->host_mnt_fd < 0) {
@@ -91,7 +129,9 @@ static int join(pam_handle_t *pamh, const struct pn_args *args,
 	snprintf(s->token, sizeof(s->token), "%s", a->session);
 	snprintf(s->netns, sizeof(s->netns), "%s", a->netns);
 	snprintf(env, sizeof(env), "NETNS=%s", a->netns);
-	if (pn_enter(pamh, a) == 0 && pam_putenv(pamh, env) == PAM_SUCCESS &&
+	/* su or sudo from within the very namespace: already there */
+	if ((pn_netns_is(a->netns_ino) || pn_enter(pamh, a) == 0) &&
+	    pam_putenv(pamh, env) == PAM_SUCCESS &&
 	    pam_set_data(pamh, DATA_NAME, s, session_cleanup) == PAM_SUCCESS)
 		return 0;
 	if (pn_return_to(s->host_net_fd, s->host_mnt_fd))
@@ -104,8 +144,8 @@ static int join(pam_handle_t *pamh, const struct pn_args *args,
 	return -1;
 }
 
-static int open_session(pam_handle_t *pamh, const struct pn_args *args,
-			const char *user)
+static int open_session(pam_handle_t *pamh, int flags,
+			const struct pn_args *args, const char *user)
 {
 	const char *service = item(pamh, PAM_SERVICE);
 	struct pn_session *s;
@@ -120,7 +160,7 @@ static int open_session(pam_handle_t *pamh, const struct pn_args *args,
 			   "setns would move only one");
 		return -1;
 	}
-	s = session_new();
+	s = session_new(args);
 	if (!s) {
 		pam_syslog(pamh, LOG_ERR, "saving the current namespaces: %m");
 		return -1;
@@ -132,10 +172,15 @@ static int open_session(pam_handle_t *pamh, const struct pn_args *args,
 	}
 	if (a.action != PN_JOIN) {
 		session_cleanup(pamh, s, 0);
-		if (a.action == PN_DENY)
+		if (a.action == PN_DENY) {
+			char msg[sizeof(a.reason) + 48];
+
 			pam_syslog(pamh, LOG_NOTICE, "session of '%s' refused "
 				   "by policy: %s", user, a.reason);
-		else if (args->debug)
+			snprintf(msg, sizeof(msg), "login refused by the "
+				 "network policy: %s", a.reason);
+			tell(pamh, flags, msg);
+		} else if (args->debug)
 			pam_syslog(pamh, LOG_DEBUG, "'%s' is not confined",
 				   user);
 		return a.action == PN_DENY ? PAM_PERM_DENIED : PAM_IGNORE;
@@ -150,27 +195,43 @@ static int open_session(pam_handle_t *pamh, const struct pn_args *args,
 	return PAM_SUCCESS;
 }
 
+/* Keep @r for a second run of the module in this handle. */
+static int remember(pam_handle_t *pamh, int r)
+{
+	int *keep = malloc(sizeof(*keep));
+
+	if (keep) {
+		*keep = r;
+		if (pam_set_data(pamh, RESULT_NAME, keep, free_result) !=
+		    PAM_SUCCESS)
+			free(keep);
+	}
+	return r;
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
 	const char *user = item(pamh, PAM_USER);
-	const void *old = NULL;
+	const void *first = NULL;
 	struct pn_args args;
 	int r;
 
-	(void)flags;
+	/*
+	 * Run already in this handle (a stack included twice): the first
+	 * line's result and arguments stand, so a failure under an optional
+	 * line never becomes a success under a required one.
+	 */
+	if (pam_get_data(pamh, RESULT_NAME, &first) == PAM_SUCCESS && first)
+		return *(const int *)first;
 	if (pn_parse_args(pamh, argc, argv, &args))
-		return PAM_SERVICE_ERR;
+		return remember(pamh, PAM_SERVICE_ERR);
 	if (!user || !*user) {
 		pam_syslog(pamh, LOG_ERR, "no user name");
-		return failed(pamh, &args, NULL);
+		return remember(pamh, failed(pamh, flags, &args, NULL));
 	}
-	if (pam_get_data(pamh, DATA_NAME, &old) == PAM_SUCCESS && old) {
-		pam_syslog(pamh, LOG_ERR, "session opened twice");
-		return PAM_SYSTEM_ERR;
-	}
-	r = open_session(pamh, &args, user);
-	return r < 0 ? failed(pamh, &args, user) : r;
+	r = open_session(pamh, flags, &args, user);
+	return remember(pamh, r < 0 ? failed(pamh, flags, &args, user) : r);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
