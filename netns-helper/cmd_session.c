@@ -147,25 +147,20 @@ static int answer(const char *name, const struct decision *d,
 /*
  * A confined login that runs su or sudo runs us inside its namespace,
  * where "the host" side of netlink and nftables is that namespace:
- * building there would record kernel objects in the wrong place. Such
- * a login may stay where it is (host, deny), never get a new network.
+ * building there would record kernel objects in the wrong place.
+ * Return: 1 with @name set when the caller is in a namespace we made,
+ * 0 when not, or a negative errno.
  */
-static int refuse_nested(void)
+static int caller_inside(char *name, size_t len)
 {
 	_cleanup_close_ int fd = open("/proc/self/ns/net",
 				      O_RDONLY | O_CLOEXEC);
-	char name[NETNS_NAME_MAX + 1];
 
 	if (fd < 0)
 		return -errno;
 	/* By inode: a confined login does not see the namespace files (the
 	 * module detaches NETNS_RUN_DIR there). */
-	if (ns_by_inode(netns_inode(fd), name, sizeof(name)) != 1)
-		return 0;
-	err("session-open: running inside namespace '%s' (a login from "
-	    "within a confined session); no new network is built from there",
-	    name);
-	return -EPERM;
+	return ns_by_inode(netns_inode(fd), name, len) == 1;
 }
 
 /*
@@ -178,6 +173,37 @@ static int confine_manager(const struct decision *d, const char *name,
 	if (!d->rule || !d->rule->systemd_user || d->scope == SCOPE_SESSION)
 		return 0;
 	return sdunit_write(d->uid, name, e, elen);
+}
+
+/*
+ * A login from within the confined session @inside (su, sudo there): it
+ * may join @inside when the policy gives it that very namespace, never
+ * get another one (no way out, nothing built from inside).
+ */
+static int open_nested(const struct open_args *a, const struct decision *d,
+		       const char *inside)
+{
+	struct session_info si = { a->login.user, a->login.service,
+				   a->login.rhost, a->tty, a->pid };
+	char token[TOKEN_LEN + 1], e[CONF_ERR_MAX] = "";
+	int r;
+
+	if (d->scope == SCOPE_SESSION || strcmp(d->netns, inside)) {
+		info("session-open for '%s': running inside namespace '%s'; "
+		     "the policy gives another network", a->login.user, inside);
+		return deny("this login starts inside a confined session, and "
+			    "the policy gives it another network");
+	}
+	r = session_add(inside, &si, token, sizeof(token));
+	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
+		   (r = answer(inside, d, token))))
+		(void)session_end(NULL, token);
+	if (r) {
+		err("session-open for '%s': %s", a->login.user,
+		    *e ? e : strerror(-r));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 static int open_session(const struct open_args *a, const struct decision *d)
@@ -194,8 +220,11 @@ static int open_session(const struct open_args *a, const struct decision *d)
 		err("%s", e);
 		return EXIT_FAIL;
 	}
-	if (refuse_nested())
+	r = caller_inside(name, sizeof(name));
+	if (r < 0)
 		return EXIT_FAIL;
+	if (r)
+		return open_nested(a, d, name);
 	*e = '\0';
 	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
 	/*
@@ -258,8 +287,8 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		{ "session", required_argument, NULL, 's' },
 		{ 0 }
 	};
+	char e[256], name[NETNS_NAME_MAX + 1];
 	const char *token = NULL;
-	char e[256];
 	struct nl host = { 0 };
 	int o, r;
 
@@ -276,8 +305,13 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		err("%s", e);
 		return EXIT_FAIL;
 	}
-	r = nl_open(&host);
-	if (!r)
+	/* From inside a confined session (a nested su's close) only the
+	 * record goes: a namespace left empty is torn down by the next
+	 * open or gc, from the host. */
+	r = caller_inside(name, sizeof(name));
+	if (r == 1)
+		r = session_end(NULL, token);
+	else if (!r && !(r = nl_open(&host)))
 		r = session_end(&host, token);
 	nl_close(&host);
 	if (r == -ENOENT) {

@@ -89,7 +89,7 @@ int session_end(struct nl *host, const char *token)
 		return rec_remove("sessions", token);
 	(void)rec_remove(dir, token);
 	r = rec_remove("sessions", token);
-	return r ? r : release(host, netns);
+	return r || !host ? r : release(host, netns);
 }
 
 struct reap {

@@ -27,6 +27,8 @@ int session_add(const char *netns, const struct session_info *si,
  * session_end() - drop session @token; when it was the last reference on a
  * user- or session-scope namespace, destroy that namespace.
  * Return: 0, -ENOENT for an unknown token, or -errno
+ * With @host NULL only the records go (a caller inside a confined
+ * session cannot reach the host side); gc releases the namespace then.
  */
 int session_end(struct nl *host, const char *token);
 

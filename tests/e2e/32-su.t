@@ -55,7 +55,7 @@ out=$(driver -s su pnshare sh -c 'echo "in=$(stat -L -c %i /proc/self/ns/net)";
 	echo "helper=$('"$HELPER --config $POLICY"' session-open --user pnuser --service su --pid $$ 2>&1 | tr "\n" " ")"')
 is "$(kv root "$out")" "$(kv in "$out")" "su to an uncovered user inside a confined session stays in it"
 is "$(kv other "$out")" 1 "su to a user with another network from inside is refused"
-like "$(kv helper "$out")" "running inside namespace 'offline.pnshare'" "and the helper says why"
+like "$(kv helper "$out")" "reason=this login starts inside a confined session" "and the helper says why"
 ok "nothing was built from inside" test -z "$(ls /run/netns | grep -v -e wan)"
 
 sandbox_clean
