@@ -132,23 +132,13 @@ static bool claimed(const struct gc *gc, const char *ifname)
 	return false;
 }
 
-/* Our link names: "pn", a role letter, lowercase hex (names.c). */
-static bool ours(const char *ifname)
-{
-	size_t n = strlen(ifname);
-
-	return n > 3 && !strncmp(ifname, "pn", 2) && ifname[2] >= 'a' &&
-	       ifname[2] <= 'z' && strspn(ifname + 3, "0123456789abcdef") ==
-	       n - 3;
-}
-
 /* Collects the leaked links: the dump must end before @gc->host is used
  * again (nl.c: a callback must not talk on the socket it is called from). */
 static int find_leaked_link(const struct nl_link *l, void *data)
 {
 	struct gc *gc = data;
 
-	if (!ours(l->name) || claimed(gc, l->name) ||
+	if (!name_ifname_ours(l->name) || claimed(gc, l->name) ||
 	    gc->n_leaked >= GC_MAX_NS)
 		return 0;
 	debug("gc: deleting leaked link '%s'", l->name);

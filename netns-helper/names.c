@@ -156,3 +156,12 @@ int name_ifname(char role, uint32_t id, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	return 0;
 }
+
+bool name_ifname_ours(const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	return n > 3 && !strncmp(ifname, "pn", 2) && ifname[2] >= 'a' &&
+	       ifname[2] <= 'z' && strspn(ifname + 3, "0123456789abcdef") ==
+	       n - 3;
+}

@@ -76,4 +76,8 @@ int name_netns_session(const char *network, const char *user, uid_t uid,
  */
 int name_ifname(char role, uint32_t id, char *buf, size_t len);
 
+/* name_ifname_ours() - whether @ifname has the form name_ifname() gives
+ * the links of pam_netns: "pn", a role letter, lowercase hex. */
+bool name_ifname_ours(const char *ifname);
+
 #endif

@@ -120,11 +120,26 @@ static void ifname_collisions(void)
 	ok(name_ifname('H', 1, names[0], 16) == -EINVAL, "bad role refused");
 }
 
+static void ifnames_ours(void)
+{
+	char name[16];
+
+	ok(!name_ifname('b', 0x1a, name, sizeof(name)) &&
+	   name_ifname_ours(name), "a derived name is recognised as ours");
+	ok(name_ifname_ours("pnh0") && name_ifname_ours("pnwffffffff"),
+	   "pnh0 and pnwffffffff are ours");
+	ok(!name_ifname_ours("pnh") && !name_ifname_ours("pnH1") &&
+	   !name_ifname_ours("pnh1g") && !name_ifname_ours("pn01") &&
+	   !name_ifname_ours("eth0") && !name_ifname_ours("pnbr0"),
+	   "other names are not (pnh, pnH1, pnh1g, pn01, eth0, pnbr0)");
+}
+
 int main(void)
 {
 	network_names();
 	netns_and_ifnames();
 	derivation();
 	ifname_collisions();
+	ifnames_ours();
 	return done_testing();
 }
