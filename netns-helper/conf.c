@@ -897,11 +897,22 @@ static int check_overlap(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
+/* Where the ranges are written, for the messages of later checks. */
+static void range_lines(const config_setting_t *s, struct network *n)
+{
+	int *lines[] = { &n->pool_line, &n->pool6_line, &n->subnet_line };
+
+	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++)
+		if (range_of(n, i)->family)
+			*lines[i] = line_of(member(s, range_keys[i]));
+}
+
 static int parse_network(struct parser *p, const config_setting_t *s,
 			 struct network *n)
 {
 	const char *name = config_setting_name(s);
 	enum name_err e = name_check_network(name);
+	int r;
 
 	if (e)
 		return fail(p, s, "network name '%s': %s", name,
@@ -911,11 +922,14 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	n->line = line_of(s);
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
-	return check_any_keys(p, s) ?:
-	       parse_type(p, s, n) ?:
-	       check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
-	       kinds[n->type].parse(p, s, n) ?:
-	       check_overlap(p, s, n);
+	r = check_any_keys(p, s) ?:
+	    parse_type(p, s, n) ?:
+	    check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
+	    kinds[n->type].parse(p, s, n) ?:
+	    check_overlap(p, s, n);
+	if (!r)
+		range_lines(s, n);
+	return r;
 }
 
 static int parse_networks(struct parser *p, const config_setting_t *s)
@@ -972,13 +986,14 @@ static int check_match_string(struct parser *p, const config_setting_t *s,
 }
 
 static int opt_name(struct parser *p, const config_setting_t *rule,
-		    const char *key, char ret[CONF_STR_MAX])
+		    const char *key, char ret[CONF_STR_MAX], int *ret_line)
 {
 	const config_setting_t *s = member(rule, key);
 	const char *v;
 
 	if (!s)
 		return 0;
+	*ret_line = line_of(s);
 	return get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
 	       strlcpy_checked(ret, v, CONF_STR_MAX);
 }
@@ -1095,8 +1110,8 @@ static int parse_rule(struct parser *p, const config_setting_t *s,
 		return fail(p, s, "must be a group");
 	r->line = line_of(s);
 	return check_keys(p, s, keys, NULL) ?:
-	       opt_name(p, s, "user", r->user) ?:
-	       opt_name(p, s, "group", r->group) ?:
+	       opt_name(p, s, "user", r->user, &r->user_line) ?:
+	       opt_name(p, s, "group", r->group, &r->group_line) ?:
 	       opt_match(p, s, "service", r->service, &r->n_service) ?:
 	       opt_match(p, s, "rhost", r->rhost, &r->n_rhost) ?:
 	       parse_rule_network(p, s, r) ?:

@@ -67,6 +67,7 @@ struct network {
 	char uplink[IFNAMSIZ];		/* "" = wherever 0/0 routes */
 	struct cidr pool;		/* IPv4 network, prefix <= 30 */
 	struct cidr pool6;		/* IPv6 network, prefix <= 64; family 0 = none */
+	int pool_line, pool6_line;	/* where they are written */
 	struct cidr_list allow;		/* egress: empty = everything */
 	struct cidr_list deny;
 	struct port_forward forward[CONF_MAX_LIST];
@@ -94,6 +95,7 @@ struct network {
 	/* bridge */
 	char bridge[IFNAMSIZ];
 	struct cidr subnet;		/* IPv4 network; the bridge takes the first host */
+	int subnet_line;		/* where it is written */
 	bool nat;
 };
 
@@ -104,6 +106,7 @@ struct rule {
 	int line;
 	char user[CONF_STR_MAX];		/* "" = any */
 	char group[CONF_STR_MAX];		/* "" = any */
+	int user_line, group_line;		/* where they are written */
 	char service[CONF_MAX_MATCH][CONF_STR_MAX];	/* none = any */
 	size_t n_service;
 	char rhost[CONF_MAX_MATCH][CONF_STR_MAX];	/* none = any */

@@ -52,17 +52,11 @@ static int gateway_of(const struct network *n, struct cidr *ret)
 static int make_bridge(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
-	char buf[CIDR_STRLEN];
 	struct cidr gw;
-	int r = nl_route_overlaps(ctx->host, &n->subnet), idx;
+	int r, idx;
 
-	if (r > 0) {
-		snprintf(ctx->err, ctx->errlen, "network '%s': subnet %s "
-			 "overlaps a route of the host", n->name,
-			 cidr_format(&n->subnet, true, buf, sizeof(buf)));
-		return -EADDRINUSE;
-	}
-	r = r ?: gateway_of(n, &gw) ?:
+	r = pool_check_routes(ctx->host, n, ctx->err, ctx->errlen) ?:
+	    gateway_of(n, &gw) ?:
 	    rec_set(ctx->rec, "bridge", "%s", n->bridge) ?: ns_save(ctx);
 	if (r)
 		return r;

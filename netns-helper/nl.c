@@ -499,8 +499,18 @@ int nl_forwarding(struct nl *nl, int family)
 
 struct overlap {
 	const struct cidr *net;
+	const int *skip;
+	struct nl_route *ret;
 	int found;
 };
+
+static bool skipped(const int *skip, int oif)
+{
+	for (; skip && *skip; skip++)
+		if (*skip == oif)
+			return true;
+	return false;
+}
 
 static int overlap_cb(const struct nlmsghdr *h, void *data)
 {
@@ -508,18 +518,25 @@ static int overlap_cb(const struct nlmsghdr *h, void *data)
 	struct route rt;
 
 	parse_route(h, &rt);
-	if (rt.table == RT_TABLE_MAIN && rt.dst.prefix &&
-	    rt.dst.family == o->net->family && cidr_overlap(&rt.dst, o->net))
-		o->found = 1;
+	if (o->found || rt.table != RT_TABLE_MAIN || !rt.dst.prefix ||
+	    rt.dst.family != o->net->family || skipped(o->skip, rt.oif) ||
+	    !cidr_overlap(&rt.dst, o->net))
+		return MNL_CB_OK;
+	o->found = 1;
+	if (o->ret) {
+		o->ret->dst = rt.dst;
+		o->ret->oif = rt.oif;
+	}
 	return MNL_CB_OK;
 }
 
-int nl_route_overlaps(struct nl *nl, const struct cidr *net)
+int nl_route_overlaps(struct nl *nl, const struct cidr *net, const int *skip,
+		      struct nl_route *ret)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = msg(buf, RTM_GETROUTE, NLM_F_DUMP);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct overlap o = { .net = net };
+	struct overlap o = { .net = net, .skip = skip, .ret = ret };
 	int r;
 
 	rtm->rtm_family = (uint8_t)net->family;

@@ -134,11 +134,20 @@ int nl_link_no_ipv6_ll(struct nl *nl, int ifindex);
  * reach @dst (RTM_GETROUTE), or -errno (-ENETUNREACH when there is none). */
 int nl_route_oif(struct nl *nl, const struct cidr *dst);
 
+/* A route as nl_route_overlaps() reports it. */
+struct nl_route {
+	struct cidr dst;
+	int oif;		/* 0 for a route without a device (blackhole) */
+};
+
 /*
  * nl_route_overlaps() - true (1) when a route in the main table other than
  * a default route overlaps @net, 0 when none does, or -errno.
+ * @skip:	ifindexes whose routes do not count, ending with 0; or NULL
+ * @ret:	the first route that overlaps, or NULL
  */
-int nl_route_overlaps(struct nl *nl, const struct cidr *net);
+int nl_route_overlaps(struct nl *nl, const struct cidr *net, const int *skip,
+		      struct nl_route *ret);
 
 /* A link as nl_link_list() reports it. */
 struct nl_link {

@@ -124,25 +124,44 @@ static int64_t bitmap_find(const struct bitmap *b, uint32_t slots)
 	return -1;
 }
 
-static int check_routes(struct nl *nl, const struct network *net, char *err,
-			size_t errlen)
+int pool_route_clash(struct nl *nl, const struct network *net,
+		     const int *skip, struct pool_clash *ret)
 {
-	const struct cidr *p[] = { &net->pool, &net->pool6 };
-	char buf[CIDR_STRLEN];
+	const struct pool_clash ranges[] = {
+		{ .key = "pool", .range = &net->pool, .line = net->pool_line },
+		{ .key = "pool6", .range = &net->pool6,
+		  .line = net->pool6_line },
+		{ .key = "subnet", .range = &net->subnet,
+		  .line = net->subnet_line },
+	};
 
-	for (size_t i = 0; nl && i < ARRAY_SIZE(p); i++) {
-		int r = p[i]->family ? nl_route_overlaps(nl, p[i]) : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ranges); i++) {
+		int r;
 
-		if (r > 0) {
-			snprintf(err, errlen, "network '%s': pool %s overlaps "
-				 "a route of the host", net->name,
-				 cidr_format(p[i], true, buf, sizeof(buf)));
-			return -EADDRINUSE;
-		}
-		if (r < 0)
+		if (!ranges[i].range->family)
+			continue;
+		*ret = ranges[i];
+		r = nl_route_overlaps(nl, ret->range, skip, &ret->route);
+		if (r)
 			return r;
 	}
 	return 0;
+}
+
+int pool_check_routes(struct nl *nl, const struct network *net, char *err,
+		      size_t errlen)
+{
+	struct pool_clash c;
+	char buf[CIDR_STRLEN];
+	int r = nl ? pool_route_clash(nl, net, NULL, &c) : 0;
+
+	if (r > 0) {
+		snprintf(err, errlen, "network '%s': %s %s overlaps a route "
+			 "of the host", net->name, c.key,
+			 cidr_format(c.range, true, buf, sizeof(buf)));
+		return -EADDRINUSE;
+	}
+	return r;
 }
 
 int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
@@ -161,7 +180,7 @@ int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 	if (r)
 		return r;
 	if (bitmap_empty(b, slots)) {
-		r = check_routes(nl, net, err, errlen);
+		r = pool_check_routes(nl, net, err, errlen);
 		if (r)
 			return r;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "nl.h"
 
 #define POOL_MAX_SLOTS (1u << 20)	/* bitmap of 128 KiB at most */
 
@@ -26,13 +27,39 @@ uint32_t pool_slots(const struct network *net);
 int pool_addrs(const struct network *net, uint32_t slot,
 	       struct pool_addrs *ret);
 
+/* A range of a network that overlaps a route of the host. */
+struct pool_clash {
+	const char *key;		/* "pool", "pool6" or "subnet" */
+	const struct cidr *range;	/* the network's */
+	int line;			/* of @key in the policy file */
+	struct nl_route route;		/* the host's */
+};
+
+/*
+ * pool_route_clash() - the first range @net hands out (a nat network's
+ * pool and pool6, a bridge's subnet) that overlaps a route in the host's
+ * main table, default routes aside: such a range would capture traffic
+ * meant for somewhere else.
+ * @skip:	ifindexes whose routes do not count, ending with 0; or NULL
+ * Return: 1 and *@ret set, 0 when no range overlaps, or -errno
+ */
+int pool_route_clash(struct nl *nl, const struct network *net,
+		     const int *skip, struct pool_clash *ret);
+
+/*
+ * pool_check_routes() - pool_route_clash() as the error of a login:
+ * @err:	"network 'lab': pool 10.213.0.0/16 overlaps a route of the host"
+ * Return: 0, -EADDRINUSE, or -errno
+ */
+int pool_check_routes(struct nl *nl, const struct network *net, char *err,
+		      size_t errlen);
+
 /*
  * pool_alloc() - lease a free slot (state lock held). When the network
  * holds no lease yet, its pools are first checked against the host's
  * routes: a pool that overlaps a route would capture real traffic.
  * @err:	"address pool 10.213.0.0/29 exhausted (4 sessions)" etc.
  */
-struct nl;
 int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 	       char *err, size_t errlen);
 

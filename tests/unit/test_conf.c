@@ -544,6 +544,16 @@ static void test_small(void)
 	   c->nets[0].dns.n == 2 && c->rules[0].n_service == 1,
 	   "  changes neither entries nor lines");
 	conf_free(c);
+	c = parse("networks = {\n  a = { type = \"nat\";\n    pool = \"10.0.0.0/8\";\n"
+		  "    pool6 = \"fd00::/48\"; };\n  b = { type = \"bridge\"; "
+		  "bridge = \"br0\";\n    subnet = \"192.168.1.0/24\"; }; };\n"
+		  "rules = ( { network = \"a\";\n  user = \"u\";\n"
+		  "  group = \"g\"; } );\n", "lines of ranges and names");
+	ok(c && c->nets[0].pool_line == 3 && c->nets[0].pool6_line == 4 &&
+	   !c->nets[0].subnet_line && c->nets[1].subnet_line == 6 &&
+	   !c->nets[1].pool_line && c->rules[0].user_line == 8 &&
+	   c->rules[0].group_line == 9, "  each with the line of its key");
+	conf_free(c);
 	c = parse("default = \"host\";\n", "default host");
 	ok(c && c->def == VERDICT_HOST && c->default_line == 1,
 	   "  with its line");
