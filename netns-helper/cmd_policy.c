@@ -5,15 +5,14 @@
  *   explain  say what a login of USER would get, and why
  * Neither changes anything, and neither needs root.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmds.h"
 #include "log.h"
 #include "policy.h"
-#include "wgconf.h"
 
 static void print_list(const char *key, const struct cidr_list *l)
 {
@@ -111,34 +110,6 @@ static void print_rule(const struct rule *r)
 		printf(" -> %s\n", policy_verdict_str(r->verdict));
 }
 
-/* The wg-quick files the policy names are part of it: check them too
- * (file safety and syntax; endpoints are resolved only at up). A file
- * not there yet is a warning: it may be deployed after the policy. */
-static int check_wireguard(const struct conf *c)
-{
-	char e[CONF_ERR_MAX];
-	int bad = 0;
-
-	for (size_t i = 0; i < c->n_nets; i++) {
-		struct wg_conf *wg = NULL;
-
-		if (c->nets[i].type != NET_VPN || !*c->nets[i].wireguard)
-			continue;
-		int r = wgconf_load(c->nets[i].wireguard, &wg, e, sizeof(e));
-
-		if (r == -ENOENT)
-			warn("network '%s': %s: missing: a login on this "
-			     "network fails until it exists", c->nets[i].name,
-			     c->nets[i].wireguard);
-		else if (r) {
-			err("network '%s': %s", c->nets[i].name, e);
-			bad++;
-		}
-		wgconf_free(wg);
-	}
-	return bad;
-}
-
 int cmd_check(struct ctx *ctx, int argc, char **argv)
 {
 	struct conf *c;
@@ -150,7 +121,7 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 	c = ctx_conf(ctx);
 	if (!c)
 		return EXIT_CONFIG;
-	if (check_wireguard(c))
+	if (check_host(c))
 		return EXIT_CONFIG;
 	printf("%s: OK\n", c->path);
 	printf("networks (%zu):\n", c->n_nets);

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check.c - the checks of a parsed policy against the host, for `check`
+ * and `edit`: the wg-quick files it names, the host's routes, and the
+ * users and groups NSS knows. Only a broken wg-quick file is an error;
+ * the rest may change after the check (a route is added, a directory is
+ * reachable again) and is a warning naming the file and the line.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "log.h"
+#include "nl.h"
+#include "pool.h"
+#include "util.h"
+#include "wgconf.h"
+
+#define NSS_BUF		16384
+#define NSS_BUF_MAX	(1024 * 1024)
+
+/* The wg-quick files the policy names are part of it: check them too
+ * (file safety and syntax; endpoints are resolved only at up). A file
+ * not there yet is a warning: it may be deployed after the policy. */
+static int check_wireguard(const struct conf *c)
+{
+	char e[CONF_ERR_MAX];
+	int bad = 0;
+
+	for (size_t i = 0; i < c->n_nets; i++) {
+		struct wg_conf *wg = NULL;
+
+		if (c->nets[i].type != NET_VPN || !*c->nets[i].wireguard)
+			continue;
+		int r = wgconf_load(c->nets[i].wireguard, &wg, e, sizeof(e));
+
+		if (r == -ENOENT)
+			warn("network '%s': %s: missing: a login on this "
+			     "network fails until it exists", c->nets[i].name,
+			     c->nets[i].wireguard);
+		else if (r) {
+			err("network '%s': %s", c->nets[i].name, e);
+			bad++;
+		}
+		wgconf_free(wg);
+	}
+	return bad;
+}
+
+/* ---- routes --------------------------------------------------------- */
+
+/* Links whose routes are the helper's own: session links and bridges. */
+struct own_links {
+	const struct conf *c;
+	int *v;			/* ifindexes, ending with 0 */
+	size_t n, max;
+};
+
+static bool is_policy_bridge(const struct conf *c, const char *ifname)
+{
+	for (size_t i = 0; i < c->n_nets; i++)
+		if (c->nets[i].type == NET_BRIDGE &&
+		    !strcmp(c->nets[i].bridge, ifname))
+			return true;
+	return false;
+}
+
+static int add_own_link(const struct nl_link *l, void *data)
+{
+	struct own_links *o = data;
+
+	if (!name_ifname_ours(l->name) && !is_policy_bridge(o->c, l->name))
+		return 0;
+	if (o->n + 1 >= o->max) {
+		size_t max = o->max ? 2 * o->max : 64;
+		int *v = realloc(o->v, max * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		o->v = v;
+		o->max = max;
+	}
+	o->v[o->n++] = l->ifindex;
+	o->v[o->n] = 0;
+	return 0;
+}
+
+static void warn_clash(const struct conf *c, const struct network *n,
+		       const struct pool_clash *k)
+{
+	char a[CIDR_STRLEN], b[CIDR_STRLEN], dev[IF_NAMESIZE + 5] = "";
+	char ifname[IF_NAMESIZE];
+
+	if (k->route.oif > 0 && if_indextoname((unsigned)k->route.oif, ifname))
+		snprintf(dev, sizeof(dev), " dev %s", ifname);
+	warn("%s:%d: network '%s': %s %s overlaps the host's route %s%s: "
+	     "logins on it fail while the route is there", c->path, k->line,
+	     n->name, k->key, cidr_format(k->range, true, a, sizeof(a)),
+	     cidr_format(&k->route.dst, true, b, sizeof(b)), dev);
+}
+
+/*
+ * The login-time check of pool.c (pool_route_clash()) as a warning: the
+ * error comes at the login, while the route is there. The routes of the
+ * namespaces already up (their session links and bridges) are not the
+ * host's: they are skipped.
+ */
+static void check_routes(const struct conf *c)
+{
+	struct own_links own = { .c = c };
+	struct nl nl;
+	int r = nl_open(&nl);
+
+	if (r) {
+		warn("cannot read the routes of the host: %s, ignoring",
+		     strerror(-r));
+		return;
+	}
+	r = nl_link_list(&nl, add_own_link, &own);
+	for (size_t i = 0; !r && i < c->n_nets; i++) {
+		struct pool_clash k;
+
+		r = pool_route_clash(&nl, &c->nets[i], own.v, &k);
+		if (r > 0)
+			warn_clash(c, &c->nets[i], &k);
+		r = r > 0 ? 0 : r;
+	}
+	if (r)
+		warn("cannot read the routes of the host: %s, ignoring",
+		     strerror(-r));
+	free(own.v);
+	nl_close(&nl);
+}
+
+/* ---- users and groups ----------------------------------------------- */
+
+/* getpwnam_r(3): these mean "not found" as much as a NULL result does. */
+static bool not_found(int r)
+{
+	return !r || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM;
+}
+
+/* 0 when NSS knows the user (or group) @name, -ENOENT when it does not,
+ * or -errno when the lookup failed. */
+static int nss_lookup(const char *name, bool group)
+{
+	for (size_t len = NSS_BUF;; len *= 2) {
+		_cleanup_free_ char *buf = malloc(len);
+		struct passwd pw, *pwr = NULL;
+		struct group gr, *grr = NULL;
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = group ? getgrnam_r(name, &gr, buf, len, &grr) :
+			    getpwnam_r(name, &pw, buf, len, &pwr);
+		if (pwr || grr)
+			return 0;
+		if (r == ERANGE && len < NSS_BUF_MAX)
+			continue;
+		return not_found(r) ? -ENOENT : -r;
+	}
+}
+
+static void check_name(const struct conf *c, int line, const char *key,
+		       const char *name)
+{
+	int r = nss_lookup(name, !strcmp(key, "group"));
+
+	if (r == -ENOENT)
+		warn("%s:%d: rule names %s '%s', unknown to NSS: it matches "
+		     "nobody", c->path, line, key, name);
+	else if (r)
+		warn("%s:%d: rule names %s '%s', which could not be looked "
+		     "up: %s", c->path, line, key, name, strerror(-r));
+}
+
+static void check_names(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+
+		if (*r->user)
+			check_name(c, r->user_line, "user", r->user);
+		if (*r->group)
+			check_name(c, r->group_line, "group", r->group);
+	}
+}
+
+int check_host(const struct conf *c)
+{
+	int bad = check_wireguard(c);
+
+	check_routes(c);
+	check_names(c);
+	return bad;
+}
