@@ -126,22 +126,30 @@ static int get_namespace(struct nl *host, const char *name,
 	return ns_create(host, name, d->net, d->scope, user, e, elen);
 }
 
+/* The answer for namespace @name, open as @fd. */
+static int print_answer(int fd, const char *name, const struct decision *d,
+			const char *token)
+{
+	char path[256];
+
+	printf("action=join\nnetns=%s\nnetns_ino=%llu\nsession=%s\n"
+	       "network=%s\nscope=%s\nresolv=%s\n", name, netns_inode(fd),
+	       token, d->net->name, net_scope_str(d->scope),
+	       dns_path(name, path, sizeof(path)));
+	return fflush(stdout) ? -errno : 0;
+}
+
 static int answer(const char *name, const struct decision *d,
 		  const char *token)
 {
 	_cleanup_close_ int fd = netns_open(name);
-	char path[256];
 
 	if (fd < 0)
 		return fd;
 	/* the module copies its mount namespace from it; without one it
 	 * copies the host's (slower, not wrong) */
 	(void)mnt_template_ensure();
-	printf("action=join\nnetns=%s\nnetns_ino=%llu\nsession=%s\n"
-	       "network=%s\nscope=%s\nresolv=%s\n", name, netns_inode(fd),
-	       token, d->net->name, net_scope_str(d->scope),
-	       dns_path(name, path, sizeof(path)));
-	return fflush(stdout) ? -errno : 0;
+	return print_answer(fd, name, d, token);
 }
 
 /*
@@ -186,6 +194,7 @@ static int open_nested(const struct open_args *a, const struct decision *d,
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
 	char token[TOKEN_LEN + 1], e[CONF_ERR_MAX] = "";
+	_cleanup_close_ int fd = -1;
 	int r;
 
 	if (d->scope == SCOPE_SESSION || strcmp(d->netns, inside)) {
@@ -194,9 +203,12 @@ static int open_nested(const struct open_args *a, const struct decision *d,
 		return deny("this login starts inside a confined session, and "
 			    "the policy gives it another network");
 	}
-	r = session_add(inside, &si, token, sizeof(token));
+	/* the caller's own namespace: its file is not visible in there,
+	 * and no mount template is made from a confined session */
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	r = fd < 0 ? -errno : session_add(inside, &si, token, sizeof(token));
 	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
-		   (r = answer(inside, d, token))))
+		   (r = print_answer(fd, inside, d, token))))
 		(void)session_end(NULL, token);
 	if (r) {
 		err("session-open for '%s': %s", a->login.user,

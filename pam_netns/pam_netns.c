@@ -79,11 +79,12 @@ static const char *item(pam_handle_t *pamh, int type)
  * One line for the person logging in, where the program shows PAM's
  * messages (sshd prints them before it closes a refused session): what
  * refused the login, never internals; the details are in the system log.
+ * A refusal is told even under PAM_SILENT, which sudo passes to every
+ * session open: without it the user sees only "Permission denied".
  */
-static void tell(pam_handle_t *pamh, int flags, const char *text)
+static void tell(pam_handle_t *pamh, const char *text)
 {
-	if (!(flags & PAM_SILENT))
-		(void)pam_error(pamh, "pam_netns: %s", text);
+	(void)pam_error(pamh, "pam_netns: %s", text);
 }
 
 /* The one place a failure becomes a PAM code. */
@@ -93,13 +94,14 @@ static int failed(pam_handle_t *pamh, int flags, const struct pn_args *args,
 	if (user && args->recovery_user && !strcmp(user, args->recovery_user)) {
 		pam_syslog(pamh, LOG_WARNING, "recovery user '%s': letting "
 			   "the login in on the host network", user);
-		tell(pamh, flags, "network set-up failed; recovery user, "
-		     "logged in on the host network");
+		if (!(flags & PAM_SILENT))
+			tell(pamh, "network set-up failed; recovery user, "
+			     "logged in on the host network");
 		return PAM_IGNORE;
 	}
 	pam_syslog(pamh, LOG_ERR, "refusing the session of '%s'",
 		   user ? user : "(unknown)");
-	tell(pamh, flags, "login refused: the network of this login could "
+	tell(pamh, "login refused: the network of this login could "
 	     "not be set up (the system log has the reason)");
 	return PAM_SYSTEM_ERR;
 }
@@ -179,7 +181,7 @@ static int open_session(pam_handle_t *pamh, int flags,
 				   "by policy: %s", user, a.reason);
 			snprintf(msg, sizeof(msg), "login refused by the "
 				 "network policy: %s", a.reason);
-			tell(pamh, flags, msg);
+			tell(pamh, msg);
 		} else if (args->debug)
 			pam_syslog(pamh, LOG_DEBUG, "'%s' is not confined",
 				   user);
