@@ -299,7 +299,8 @@ static int clone_one(pam_handle_t *pamh, struct submounts *sm,
 
 /*
  * Clone every mount whose parent is the /sys mount, recursively (so
- * cgroup v1's hierarchies below the tmpfs at /sys/fs/cgroup come along).
+ * cgroup v1's hierarchies below the tmpfs at /sys/fs/cgroup come along),
+ * except sysfs itself.
  * Clones of this namespace's mounts, slaves of the host's: the host's
  * later changes still propagate to them, as to the rest of the login's
  * tree. Return: 0, 1 when the kernel has no open_tree (before 5.2), -1.
@@ -321,8 +322,12 @@ static int clone_submounts(pam_handle_t *pamh, struct submounts *sm)
 			sys_id = id;
 	rewind(f);
 	while (!r && sys_id >= 0 && fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - ");
+
+		/* pieces of a sysfs (a container's /sys/class, ...) show
+		 * the old namespace: the fresh sysfs has them already */
 		if (sscanf(line, "%d %d %*s %*s %511s", &id, &parent, mp) != 3 ||
-		    parent != sys_id)
+		    parent != sys_id || !sep || !strncmp(sep, " - sysfs ", 9))
 			continue;
 		unescape(mp);
 		r = clone_one(pamh, sm, mp);

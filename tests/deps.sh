@@ -27,6 +27,8 @@ cmd:sshd              openssh-server
 cmd:ssh               openssh-client
 cmd:ssh-keygen        openssh-client
 cmd:su                util-linux
+cmd:sudo              sudo
+cmd:systemd-nspawn    systemd-container
 cmd:clang             clang
 file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 cmd:valgrind          valgrind

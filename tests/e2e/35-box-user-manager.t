@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Under a real systemd (../shared/tools/systemd-box: systemd 252 as PID 1,
+# logind, ssh.service): after `make install` and `pam-auth-update
+# --enable netns`, an ssh login of a `systemd_user = true` user starts its
+# user manager, in the login's namespace; the login's /sys has the
+# cgroup2 mount the manager needs and the namespace's own devices (not
+# the container's sysfs pieces). The box is started from the host, never
+# from inside the test sandbox, and stopped at the end.
+. "$(dirname "$0")/../lib.sh"
+needs_root
+BOX=$ROOT/../shared/tools/systemd-box
+name=pnt$$
+
+if [ ! -x "$BOX" ] || ! command -v systemd-nspawn >/dev/null; then
+	echo "1..0 # SKIP no systemd-box or systemd-nspawn here"
+	exit 0
+fi
+binds=(--bind-ro "$ROOT")
+case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
+if ! "$BOX" start "$name" "${binds[@]}" >/dev/null 2>"$B/box-$name.err"; then
+	echo "1..0 # SKIP the box cannot start here: $(tail -n1 "$B/box-$name.err")"
+	exit 0
+fi
+trap '"$BOX" stop "$name" >/dev/null 2>&1; rm -f "$B/box-$name.err"' EXIT
+inbox() { "$BOX" run "$name" -- "$@"; }
+
+inbox make -s -C "$ROOT" B="$B" install >/dev/null
+inbox sh -c 'useradd -m -s /bin/bash alice && cat > /etc/security/pam_netns.conf' <<'EOT'
+networks = { corp = { type = "isolated"; }; };
+rules = ( { user = "alice"; network = "corp"; scope = "user"; systemd_user = true; } );
+default = "host";
+EOT
+inbox sh -c 'DEBIAN_FRONTEND=noninteractive pam-auth-update --enable netns'
+inbox sh -c 'mkdir -p /root/k && ssh-keygen -q -t ed25519 -N "" -f /root/k/key &&
+	install -d -m 700 -o alice -g alice ~alice/.ssh &&
+	install -m 600 -o alice -g alice /root/k/key.pub ~alice/.ssh/authorized_keys'
+uid=$(inbox id -u alice)
+box_ino=$(inbox stat -L -c %i /proc/1/ns/net)
+
+# One login that waits for its manager, then reports.
+out=$(inbox ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR alice@127.0.0.1 '
+	echo "ino=$(stat -L -c %i /proc/self/ns/net)"
+	echo "cgroup=$(findmnt -rn -o FSTYPE /sys/fs/cgroup)"
+	echo "ifs=$(ls /sys/class/net | tr "\n" " ")"
+	echo "manager=$(systemctl --user is-system-running --wait)"
+	echo "svc=$(systemd-run --user --wait --pipe -q stat -L -c %i /proc/self/ns/net)"' 2>&1)
+ino=$(kv ino "$out")
+ok "alice's ssh login is confined" test -n "$ino" -a "$ino" != "$box_ino"
+is "$(kv cgroup "$out")" cgroup2 "the login's /sys has /sys/fs/cgroup (cgroup2)"
+is "$(kv ifs "$out")" "lo " "and /sys/class/net shows the namespace's devices only"
+like "$(kv manager "$out")" '^(running|degraded)$' "alice's user manager starts"
+is "$(inbox systemctl is-active "user@$uid.service")" active "user@$uid.service is active"
+pid=$(inbox systemctl show -p MainPID --value "user@$uid.service")
+is "$(inbox stat -L -c %i "/proc/$pid/ns/net")" "$ino" "the manager runs in alice's namespace"
+is "$(kv svc "$out")" "$ino" "so does a unit it starts (systemd-run --user)"
+
+done_testing
