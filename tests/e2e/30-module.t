@@ -195,6 +195,38 @@ make -s -f "$PN_SANDBOX_DIR/sig.mk" drive DRIVER="$B/tests/tools/pam-driver"
 is "$(cat "$PN_SANDBOX_DIR/spy.sig")" "SigBlk:	0000000000000000
 SigIgn:	0000000000000000" "a caller with 32 and 33 ignored: the helper has them at their defaults"
 
+# --- a module after pam_netns refuses: nothing of the refused login stays
+cat > /etc/pam.d/pn-later <<EOT
+auth     sufficient pam_rootok.so
+account  required   pam_permit.so
+session  required   $MODULE $MOD_ARGS
+session  required   pam_deny.so
+EOT
+out=$(driver -s pn-later pnshare)
+ok "a later module refuses the session" test "$(kv open "$out")" != 0
+ok "pam_end with the error closes pam_netns' session: no namespace" test ! -e /run/netns/offline.pnshare
+is "$(find /run/pam_netns/sessions -mindepth 1 | wc -l)" 0 "and no session record"
+
+# --- the module twice in one handle (a stack included twice), in the
+# service pn-test (pnuser: lab, session scope)
+mk2() {	# mk2 NAME FIRST-CONTROL FIRST-ARGS SECOND-ARGS
+	printf 'auth sufficient pam_rootok.so\naccount required pam_permit.so\nsession %s %s %s\nsession required %s %s\nsession required pam_permit.so\n' \
+		"$2" "$MODULE" "$3" "$MODULE" "$4" > "/etc/pam.d/$1"
+}
+mk2 pn-test required "$MOD_ARGS" "$MOD_ARGS"
+out=$(driver -s pn-test pnuser sh -c 'echo "ino=$(stat -L -c %i /proc/self/ns/net)"')
+is "$(kv open "$out")" 0 "twice in one handle: the login opens"
+like "$(kv env_netns "$out")" '^lab\.pnuser\.[0-9]+$' "into one session namespace"
+is "$(kv close "$out")" 0 "and closes"
+ok "nothing left" test -z "$(ls /run/netns | grep -v -x wan)"
+mk2 pn-test optional "helper=/nonexistent/netns-helper conf=$POLICY" "$MOD_ARGS"
+out=$(driver -s pn-test pnuser)
+is "$(kv open "$out")" 4 "an optional first run that failed: the required second returns the same error (PAM_SYSTEM_ERR)"
+is "$(kv netns "$out")" "$host" "and the login is not moved"
+mk2 pn-test required "$MOD_ARGS" "helper=/nonexistent/netns-helper conf=$POLICY"
+out=$(driver -s pn-test pnfree)
+is "$(kv open "$out")" 0 "the first line's arguments win (the second's helper is never run)"
+
 # --- pamtester, the stock client
 pam_service pn-test $MOD_ARGS
 ok "pamtester: open and close a confined session" pamtester pn-test pnuser open_session close_session

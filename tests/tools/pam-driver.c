@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 {
 	const char *confdir = NULL, *service = "pn-test", *rhost = NULL;
 	struct pam_conv conv = { no_conv, NULL };
-	int o, r, threaded = 0, keep = 0;
+	int o, r, opened, threaded = 0, keep = 0;
 	pam_handle_t *pamh;
 	pthread_t t;
 
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 		pam_set_item(pamh, PAM_RHOST, rhost);
 	if (threaded && pthread_create(&t, NULL, idle, NULL))
 		return 1;
-	r = pam_open_session(pamh, 0);
+	r = opened = pam_open_session(pamh, 0);
 	printf("open=%d\nopen_text=%s\nnetns=%llu\n", r, pam_strerror(pamh, r),
 	       netns_ino());
 	printf("env_netns=%s\n", pam_getenv(pamh, "NETNS") ?: "");
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
 		printf("close=%d\n", r);
 	}
 	printf("netns_after=%llu\n", netns_ino());
+	/* as sshd and su do: a failed open ends the handle with its error */
 	if (!keep)
-		pam_end(pamh, PAM_SUCCESS);
+		pam_end(pamh, opened == PAM_SUCCESS ? PAM_SUCCESS : opened);
 	return 0;
 }
