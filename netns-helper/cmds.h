@@ -20,6 +20,8 @@ enum {
 struct ctx {
 	const char *conf_path;
 	struct conf *conf;	/* loaded on demand by ctx_conf() */
+	char **env;		/* the environment the helper was started
+				 * with, for the editor of edit only */
 };
 
 /* ctx_conf() - load the policy once; logs the error and returns NULL. */
@@ -27,6 +29,7 @@ struct conf *ctx_conf(struct ctx *ctx);
 
 int cmd_check(struct ctx *ctx, int argc, char **argv);
 int cmd_explain(struct ctx *ctx, int argc, char **argv);
+int cmd_edit(struct ctx *ctx, int argc, char **argv);
 int cmd_up(struct ctx *ctx, int argc, char **argv);
 int cmd_down(struct ctx *ctx, int argc, char **argv);
 int cmd_session_open(struct ctx *ctx, int argc, char **argv);

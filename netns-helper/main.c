@@ -2,7 +2,8 @@
 /*
  * main.c - netns-helper: builds and tears down the network namespaces of
  * pam_netns. Run by root: by pam_netns.so at session open and close, by
- * systemd at boot (up), and by administrators (check, explain, list).
+ * systemd at boot (up), and by administrators (check, explain, edit,
+ * list).
  *
  *   netns-helper [--config FILE] [-v] VERB [ARGS]
  *
@@ -28,26 +29,38 @@
 #define VERSION "0"
 #endif
 
+/* Who may run a verb, and with which privileges. */
+enum verb_privs {
+	ANYONE,		/* reads only */
+	ROOT,		/* real uid 0, then CAP_NET_ADMIN and CAP_SYS_ADMIN */
+	/* Real uid 0, all of root kept: edit runs the administrator's
+	 * editor as root, as visudo does. The two network capabilities are
+	 * of no use to an editor, and cutting the rest would break editors,
+	 * not confine them (uid 0 owns the system's files either way). */
+	ROOT_EDITOR,
+};
+
 struct verb {
 	const char *name;
 	int (*fn)(struct ctx *ctx, int argc, char **argv);
-	bool needs_root;
+	enum verb_privs privs;
 	const char *usage;
 };
 
 static const struct verb verbs[] = {
-	{ "check", cmd_check, false, "check" },
-	{ "explain", cmd_explain, false,
+	{ "check", cmd_check, ANYONE, "check" },
+	{ "explain", cmd_explain, ANYONE,
 	  "explain USER [--service S] [--rhost H]" },
-	{ "up", cmd_up, true, "up NETWORK [--name NAME]" },
-	{ "down", cmd_down, true, "down NAME" },
-	{ "session-open", cmd_session_open, true,
+	{ "edit", cmd_edit, ROOT_EDITOR, "edit" },
+	{ "up", cmd_up, ROOT, "up NETWORK [--name NAME]" },
+	{ "down", cmd_down, ROOT, "down NAME" },
+	{ "session-open", cmd_session_open, ROOT,
 	  "session-open --user U --service S [--rhost H] [--tty T] --pid PID" },
-	{ "session-close", cmd_session_close, true,
+	{ "session-close", cmd_session_close, ROOT,
 	  "session-close --session TOKEN" },
-	{ "list", cmd_list, true, "list [--json]" },
-	{ "status", cmd_status, true, "status NAME [--json]" },
-	{ "gc", cmd_gc, true, "gc" },
+	{ "list", cmd_list, ROOT, "list [--json]" },
+	{ "status", cmd_status, ROOT, "status NAME [--json]" },
+	{ "gc", cmd_gc, ROOT, "gc" },
 };
 
 static void usage(FILE *f)
@@ -147,9 +160,14 @@ static int fd_limit(char *e, size_t elen)
 	return -EMFILE;
 }
 
-int main(int argc, char **argv)
+/*
+ * @envp is the environment as the helper was started: caps_sanitize()
+ * clears environ, not the array the kernel handed over, which only the
+ * editor of edit gets to see.
+ */
+int main(int argc, char **argv, char **envp)
 {
-	struct ctx ctx = { .conf_path = CONF_PATH };
+	struct ctx ctx = { .conf_path = CONF_PATH, .env = envp };
 	const struct verb *v;
 	char e[256];
 	int i, r;
@@ -168,12 +186,10 @@ int main(int argc, char **argv)
 	v = find_verb(argv[i]);
 	if (!v)
 		die(EXIT_USAGE, "unknown verb '%s' (try --help)", argv[i]);
-	if (v->needs_root) {
-		if (caps_require_root(e, sizeof(e)))
-			die(EXIT_FAIL, "%s: %s", v->name, e);
-		if (caps_drop(e, sizeof(e)))
-			die(EXIT_FAIL, "%s", e);
-	}
+	if (v->privs != ANYONE && caps_require_root(e, sizeof(e)))
+		die(EXIT_FAIL, "%s: %s", v->name, e);
+	if (v->privs == ROOT && caps_drop(e, sizeof(e)))
+		die(EXIT_FAIL, "%s", e);
 	optind = 0;	/* verbs run getopt over their own argv: reinitialize */
 	r = v->fn(&ctx, argc - i, argv + i);
 	conf_free(ctx.conf);

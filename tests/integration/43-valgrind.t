@@ -36,6 +36,9 @@ vg() {
 out() { cat "$PN_SANDBOX_DIR/out"; }
 
 vg check check
+printf '#!/bin/sh\necho "# edited" >> "$1"\n' > "$PN_SANDBOX_DIR/ed"
+chmod 0755 "$PN_SANDBOX_DIR/ed"
+EDITOR=$PN_SANDBOX_DIR/ed vg edit edit
 vg explain explain root --service nat
 vg "session-open nat" session-open --user root --service nat --pid $$
 a=$(kv session "$(out)"); A=$(kv netns "$(out)")

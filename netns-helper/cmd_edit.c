@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_edit.c - `edit`, the policy file's visudo: the administrator edits a
+ * copy, and only a copy that passes `check` replaces the file, in one
+ * rename(), so that a login never reads a half-written or invalid policy.
+ *
+ * Theory of operation:
+ *  1. The file is read after the loader's own checks (a file that is not
+ *     there yet reads as empty), and copied to PATH.XXXXXX in its
+ *     directory (mkostemp: O_EXCL, 0600, root's).
+ *  2. The editor, $VISUAL, else $EDITOR, else sensible-editor, else vi,
+ *     runs on the copy through /bin/sh with the environment the helper
+ *     was started with (caps_sanitize() cleared the helper's own).
+ *  3. A copy equal to the file changes nothing. Otherwise it is parsed
+ *     under the file's name and checked against the host as `check` does
+ *     (check.h): errors send the administrator back to the editor when
+ *     standard input is a terminal, and refuse the copy when it is not.
+ *  4. A valid copy gets the file's owner and mode (root:root 0644 for a
+ *     new file), is synced, and renamed over the file; the directory is
+ *     synced too.
+ * The copy never outlives the verb: it is removed on every way out, also
+ * on SIGINT, SIGQUIT, SIGTERM and SIGHUP. While the editor runs, the
+ * terminal's SIGINT and SIGQUIT are the editor's business; SIGTERM and
+ * SIGHUP are passed on to it, and the copy is removed once it exited.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cmds.h"
+#include "log.h"
+#include "sigdfl.h"
+#include "util.h"
+
+#define EDITOR_MAX	1024	/* bytes of $VISUAL or $EDITOR */
+
+static const int caught[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+
+/* What the signal handler needs; set with the signals blocked. */
+static char tmp_path[PATH_MAX];		/* "" when there is no copy */
+static volatile pid_t editor_pid;
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	if (editor_pid > 0) {
+		got_signal = sig;
+		(void)kill(editor_pid, sig);
+		return;
+	}
+	if (*tmp_path)
+		(void)unlink(tmp_path);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+static void block_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(caught); i++)
+		sigaddset(&set, caught[i]);
+	(void)sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+static void handle_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(caught); i++)
+		(void)sigaction(caught[i], &sa, NULL);
+}
+
+static void remove_copy(void)
+{
+	block_signals(true);
+	if (*tmp_path)
+		(void)unlink(tmp_path);
+	*tmp_path = '\0';
+	block_signals(false);
+}
+
+/* ---- the editor ----------------------------------------------------- */
+
+static const char *env_get(char **env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; env && *env; env++)
+		if (!strncmp(*env, key, n) && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t")] == '\0';
+}
+
+/* An editor variable: unset or blank -> NULL; 0 or -EINVAL. */
+static int editor_var(char **env, const char *key, const char **ret)
+{
+	const char *v = env_get(env, key);
+
+	*ret = NULL;
+	if (!v || blank(v))
+		return 0;
+	if (strlen(v) > EDITOR_MAX) {
+		err("edit: $%s is longer than %d bytes", key, EDITOR_MAX);
+		return -EINVAL;
+	}
+	for (const char *p = v; *p; p++)
+		if (((unsigned char)*p < ' ' && *p != '\t') || *p == 0x7f) {
+			err("edit: $%s contains a control character", key);
+			return -EINVAL;
+		}
+	*ret = v;
+	return 0;
+}
+
+/* $VISUAL, $EDITOR, sensible-editor where the helper's PATH has it, vi. */
+static int find_editor(char **env, const char **ret)
+{
+	static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin",
+					    "/bin" };
+	static char path[64];
+	int r = editor_var(env, "VISUAL", ret);
+
+	if (r || *ret)
+		return r;
+	r = editor_var(env, "EDITOR", ret);
+	if (r || *ret)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/sensible-editor", dirs[i]);
+		if (!access(path, X_OK)) {
+			*ret = path;
+			return 0;
+		}
+	}
+	*ret = "vi";
+	return 0;
+}
+
+/* As git runs it, the command may carry arguments (the file is "$@");
+ * exec, so that a signal passed on reaches the editor, not the shell. */
+static void exec_editor(const char *script, const char *editor,
+			const char *file, char **env)
+{
+	char *const argv[] = { "/bin/sh", "-c", (char *)script,
+			       (char *)editor, (char *)file, NULL };
+	sigset_t none;
+
+	sig_default_all();
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(argv[0], argv, env);
+	_exit(127);
+}
+
+/* Wait for the editor; the terminal's SIGINT and SIGQUIT are its own. */
+static int wait_editor(pid_t pid, const char *editor)
+{
+	int st = 0;
+	pid_t w;
+
+	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	block_signals(true);
+	editor_pid = 0;
+	(void)signal(SIGINT, on_signal);
+	(void)signal(SIGQUIT, on_signal);
+	if (got_signal) {	/* SIGTERM or SIGHUP while it ran */
+		if (*tmp_path)
+			(void)unlink(tmp_path);
+		(void)signal(got_signal, SIG_DFL);
+		(void)raise(got_signal);
+	}
+	block_signals(false);
+	if (w < 0) {
+		err("edit: waiting for the editor: %s", strerror(errno));
+		return -ECHILD;
+	}
+	if (WIFSIGNALED(st))
+		err("edit: the editor (%s) was killed by signal %d", editor,
+		    WTERMSIG(st));
+	else if (WEXITSTATUS(st))
+		err("edit: the editor (%s) exited with status %d", editor,
+		    WEXITSTATUS(st));
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -ECANCELED;
+}
+
+static int run_editor(const char *editor, char **env)
+{
+	char script[EDITOR_MAX + 16];
+	pid_t pid;
+	int r;
+
+	snprintf(script, sizeof(script), "exec %s \"$@\"", editor);
+	block_signals(true);
+	pid = fork();
+	if (pid == 0)
+		exec_editor(script, editor, tmp_path, env);
+	if (pid > 0) {
+		editor_pid = pid;
+		(void)signal(SIGINT, SIG_IGN);
+		(void)signal(SIGQUIT, SIG_IGN);
+	}
+	r = pid < 0 ? -errno : 0;
+	block_signals(false);
+	if (r) {
+		err("edit: cannot start the editor: %s", strerror(-r));
+		return r;
+	}
+	return wait_editor(pid, editor);
+}
+
+/* ---- the file and its copy ------------------------------------------ */
+
+struct policy_file {
+	const char *path;
+	char *text;		/* as it was; NULL when there was no file */
+	size_t len;
+	mode_t mode;
+	gid_t gid;
+};
+
+/*
+ * The file as it is, after the loader's checks; none reads as empty.
+ * Return: 0, or an exit code
+ */
+static int read_original(struct policy_file *f)
+{
+	char e[CONF_ERR_MAX];
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r = conf_check_file(f->path, CONF_MAX_SIZE, &fd, e, sizeof(e));
+
+	f->mode = 0644;
+	f->gid = 0;
+	if (r == -ENOENT)
+		return 0;
+	if (r) {
+		err("%s", e);
+		return EXIT_CONFIG;
+	}
+	r = fstat(fd, &st) ? -errno :
+	    conf_read_all(fd, CONF_MAX_SIZE, &f->text, &f->len);
+	if (r) {
+		err("%s: cannot read: %s", f->path, strerror(-r));
+		return EXIT_FAIL;
+	}
+	f->mode = st.st_mode & 07777;
+	f->gid = st.st_gid;
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* PATH.XXXXXX next to the file, with its text. */
+static int make_copy(const struct policy_file *f)
+{
+	char tmpl[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (snprintf(tmpl, sizeof(tmpl), "%s.XXXXXX", f->path) >=
+	    (int)sizeof(tmpl)) {
+		err("edit: %s: %s", f->path, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	block_signals(true);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	r = fd < 0 ? -errno : 0;
+	if (!r)
+		memcpy(tmp_path, tmpl, sizeof(tmp_path));
+	block_signals(false);
+	if (r) {
+		err("edit: cannot make a copy next to %s: %s", f->path,
+		    strerror(-r));
+		return r;
+	}
+	r = f->text ? write_all(fd, f->text, f->len) : 0;
+	if (r)
+		err("edit: %s: cannot write: %s", tmp_path, strerror(-r));
+	return r;
+}
+
+/*
+ * The copy as the editor left it, checked as the loader checks a policy
+ * file, parsed under the file's name and held against the host.
+ * Return: 0 valid, -EINVAL invalid, 1 unchanged, or -errno
+ */
+static int check_copy(const struct policy_file *f, int *ret_fd)
+{
+	char e[CONF_ERR_MAX];
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	struct conf *c = NULL;
+	size_t len = 0;
+	int r = conf_check_file(tmp_path, CONF_MAX_SIZE, &fd, e, sizeof(e));
+
+	if (r) {
+		err("%s", e);
+		return -EINVAL;
+	}
+	r = conf_read_all(fd, CONF_MAX_SIZE, &text, &len);
+	if (r) {
+		err("edit: %s: cannot read: %s", tmp_path, strerror(-r));
+		return -EINVAL;
+	}
+	if (len == f->len && (!len || !memcmp(text, f->text, len)))
+		return 1;
+	r = conf_parse(text, len, f->path, &c, e, sizeof(e));
+	if (r == -EINVAL)
+		err("%s", e);
+	if (!r && check_host(c))
+		r = -EINVAL;
+	conf_free(c);
+	if (!r)
+		*ret_fd = steal_fd(&fd);
+	return r;
+}
+
+/* The copy, with the file's owner and mode, replaces the file. */
+static int install(const struct policy_file *f, int fd)
+{
+	_cleanup_close_ int dir = -1;
+	char d[PATH_MAX];
+	int r = 0;
+
+	if (fchown(fd, 0, f->gid) || fchmod(fd, f->mode) || fsync(fd)) {
+		r = -errno;
+		err("edit: %s: %s", tmp_path, strerror(-r));
+		return r;
+	}
+	block_signals(true);
+	if (rename(tmp_path, f->path))
+		r = -errno;
+	else
+		*tmp_path = '\0';
+	block_signals(false);
+	if (r) {
+		err("edit: cannot replace %s: %s", f->path, strerror(-r));
+		return r;
+	}
+	snprintf(d, sizeof(d), "%s", f->path);
+	*strrchr(d, '/') = '\0';
+	dir = open(*d ? d : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || fsync(dir))
+		warn("edit: cannot sync %s: %s, ignoring", *d ? d : "/",
+		     strerror(errno));
+	return 0;
+}
+
+/* Ask on the terminal: true to edit again, false to give up. */
+static bool edit_again(void)
+{
+	char line[64];
+
+	for (;;) {
+		fprintf(stderr, "What now? (e)dit again, e(x)it without "
+			"saving: ");
+		fflush(stderr);
+		if (!fgets(line, sizeof(line), stdin))
+			return false;
+		if (line[0] == 'e' && (line[1] == '\n' || !line[1]))
+			return true;
+		if (line[0] == 'x' && (line[1] == '\n' || !line[1]))
+			return false;
+	}
+}
+
+static int edit_loop(const struct policy_file *f, const char *editor,
+		     char **env)
+{
+	for (;;) {
+		int fd = -1, r = run_editor(editor, env);
+
+		if (r)
+			return EXIT_FAIL;
+		r = check_copy(f, &fd);
+		if (r == 1) {
+			info("%s: unchanged", f->path);
+			return EXIT_OK;
+		}
+		if (!r) {
+			r = install(f, fd);
+			(void)close(fd);
+			if (r)
+				return EXIT_FAIL;
+			info("%s: installed", f->path);
+			return EXIT_OK;
+		}
+		if (r != -EINVAL)
+			return EXIT_FAIL;
+		if (!isatty(STDIN_FILENO) || !edit_again()) {
+			err("%s: unchanged: the edited version is invalid",
+			    f->path);
+			return EXIT_CONFIG;
+		}
+	}
+}
+
+int cmd_edit(struct ctx *ctx, int argc, char **argv)
+{
+	struct policy_file f = { .path = ctx->conf_path };
+	const char *editor;
+	int r;
+
+	if (argc > 1) {
+		err("edit: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (find_editor(ctx->env, &editor))
+		return EXIT_USAGE;
+	handle_signals();
+	r = read_original(&f);
+	if (r)
+		return r;
+	r = make_copy(&f) ? EXIT_FAIL : edit_loop(&f, editor, ctx->env);
+	remove_copy();
+	free(f.text);
+	return r;
+}
