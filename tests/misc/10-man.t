@@ -9,7 +9,7 @@ for f in "$B"/man/*.[0-9]; do
 	is "$w" "" "man --warnings prints nothing for $(basename "$f")"
 	like "$(grep -c '@[A-Z_]*@' "$f")" '^0$' "$(basename "$f"): every @PATH@ was substituted"
 done
-for v in check explain up down session-open session-close list status gc; do
+for v in check explain edit up down session-open session-close list status gc; do
 	like "$(cat "$B/man/netns-helper.8")" "^\.B[IR]? \"?$v" "netns-helper(8) documents '$v'"
 done
 done_testing
