@@ -5,9 +5,13 @@
 # anything CMD made outlives it.
 #
 # The sandbox is a new network and mount namespace (private propagation),
-# so nothing made inside touches the host:
-#   - tmpfs on /run/netns, /run/pam_netns, /etc/netns and /run/wireguard
-#     (wireguard-go's UAPI sockets);
+# so nothing made inside touches the host, laid out as a real host is:
+#   - a private tmpfs on /run, in which /run/netns is a plain directory
+#     (the helper makes it a mount point itself, as on a real host), with
+#     /run/wireguard (wireguard-go's UAPI sockets), /run/sshd and
+#     /run/lock; a test that needs more of /run (/run/systemd/resolve,
+#     /run/nscd, ...) makes it there;
+#   - a tmpfs on /etc/netns;
 #   - the sandbox plays "the host": loopback, a host-only address
 #     192.0.2.10/32 on lo, and an uplink "uplink0" 198.51.100.2/24 and
 #     2001:db8:100::2/64 towards
@@ -22,24 +26,27 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-dirs="/run/netns /run/pam_netns /etc/netns /run/wireguard /run/sshd"
 
+# Nothing is made on the host: /run and /etc/netns exist there already
+# (a mount point made on the host and removed after would take the mounts
+# of another sandbox running at the same time with it).
 outer() {
-	local made=() rc=0 d
-	for d in $dirs; do
-		if [ ! -e "$d" ]; then mkdir -p "$d"; made+=("$d"); fi
-	done
 	PN_SANDBOX=1 unshare --net --mount --propagation private -- \
-		"$here/sandbox.sh" "$@" || rc=$?
-	# mount points this script had to create on the host go again
-	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null || true; done
-	return $rc
+		"$here/sandbox.sh" "$@"
 }
 
 setup() {
-	local d
-	for d in $dirs; do mount -t tmpfs -o mode=0755 pn-sandbox "$d"; done
-	chmod 0700 /run/pam_netns
+	mount -t tmpfs -o mode=0755,nosuid,nodev pn-run /run
+	mkdir -m 0755 /run/netns /run/wireguard /run/sshd
+	mkdir -m 1777 /run/lock
+	if [ ! -d /etc/netns ]; then
+		# a copy-on-write /etc (upper layer on the private /run) to
+		# make the mount point in, rather than a directory on the host
+		mkdir -p /run/pn-etc/u /run/pn-etc/w
+		mount -t overlay pn-etc -o lowerdir=/etc,upperdir=/run/pn-etc/u,workdir=/run/pn-etc/w /etc
+		mkdir -m 0755 /etc/netns
+	fi
+	mount -t tmpfs -o mode=0755 pn-sandbox /etc/netns
 	# A private root-owned 0755 scratch dir (policy files need parents
 	# that only root can write, which rules out /tmp): a tmpfs over /mnt,
 	# the traditional spare mount point, visible in this sandbox only.
@@ -96,7 +103,7 @@ leaks() {
 	[ -z "$l" ] || echo "links left in the sandbox: $(echo $l)"
 	l=$(nft list tables 2>/dev/null || true)
 	[ -z "$l" ] || echo "nftables tables left: $l"
-	l=$(cd /run/pam_netns && find . -mindepth 1 \
+	l=$(cd /run/pam_netns 2>/dev/null && find . -mindepth 1 \
 		! -path ./lock ! -path ./seq ! -path ./ns ! -path ./sessions \
 		! -path ./members ! -path ./leases ! -path ./ino 2>/dev/null || true)
 	[ -z "$l" ] || echo "state left in /run/pam_netns: $(echo $l)"

@@ -7,24 +7,27 @@
 #
 #   realhost_setup    overlays over /etc /usr /var /home /root (upper
 #                     layers on the sandbox's tmpfs: nothing of the host
-#                     changes), a private /run with /run/netns a plain
-#                     directory, `make install`, real users with
+#                     changes; the sandbox's /run is private already, with
+#                     /run/netns a plain directory), `make install`, real
+#                     users with
 #                     passwords, the policy below, and the real
 #                     `pam-auth-update --enable netns`
 #   realhost_sshd     the stock sshd_config on 127.0.0.1:2222
 #   RSSH USER CMD     ssh with the users' key
 #   pw USER           USER's password
 #   in_ns/host_ino    what a login prints, and the host's netns inode
-#   realhost_done     stop sshd, shared namespaces down, checks, /run back
+#   realhost_done     stop sshd, shared namespaces down, checks
 #
 # Users: pnconf (isolated "offline", user scope), pnteam1 and pnteam2
 # (group pnteam, isolated "team", shared scope), pnhost (host network,
-# an ordinary sudoer), pndeny (refused by policy), root (host).
+# an ordinary sudoer), pndeny (refused by policy), pndns (nat "lab" with
+# its own DNS server, session scope), root (host).
 
 RH=$PN_SANDBOX_DIR/realhost
 RH_POLICY='networks = {
   offline = { type = "isolated"; };
   team = { type = "isolated"; };
+  lab = { type = "nat"; pool = "10.213.0.0/16"; dns = [ "192.0.2.53" ]; };
 };
 rules = (
   { user = "root"; network = "host"; },
@@ -32,6 +35,7 @@ rules = (
   { user = "pnconf"; network = "offline"; scope = "user"; },
   { group = "pnteam"; network = "team"; scope = "shared"; },
   { user = "pndeny"; network = "deny"; },
+  { user = "pndns"; network = "lab"; scope = "session"; },
 );
 default = "host";'
 
@@ -51,13 +55,9 @@ realhost_setup() {
 	for d in /etc /usr /var /home /root; do overlay "$d"; done
 	# the sandbox's /etc/netns tmpfs is under the /etc overlay now
 	mount -t tmpfs -o mode=0755 pn-sandbox /etc/netns
-	# A private /run as a host has it: /run/netns a plain directory,
-	# made a mount point by the helper itself.
-	mount -t tmpfs -o mode=0755,nosuid,nodev pn-run /run
-	mkdir -m 0755 /run/netns /run/sshd
 	make --no-print-directory -s -C "$ROOT" B="$B" install >/dev/null
 	groupadd pnteam
-	for u in pnconf pnteam1 pnteam2 pnhost pndeny; do
+	for u in pnconf pnteam1 pnteam2 pnhost pndeny pndns; do
 		useradd -m -s /bin/bash "$u"
 		printf '%s:%s\n' "$u" "$(pw "$u")" | chpasswd
 	done
@@ -107,8 +107,7 @@ records() {
 realhost_done() {
 	[ -s "$RH/sshd.pid" ] && kill "$(cat "$RH/sshd.pid")" 2>/dev/null
 	"$HELPER" down team >/dev/null 2>&1 || true
-	is "$(ls -A /run/netns)" "" "no namespace left in the plain /run/netns"
+	is "$(ls -A /run/netns | grep -vx wan)" "" "no namespace left in the plain /run/netns"
 	is "$(records)" 0 "no session record left"
 	sandbox_clean
-	umount -l /run
 }

@@ -5,18 +5,13 @@
 # written atomically, root-owned 0644, never through a planted symlink or
 # in a directory others can write; removed at teardown and by gc; nothing
 # is written when systemd is not running. No systemd runs here: the tests
-# look at the files, in a tmpfs over /run/systemd of this sandbox only.
+# look at the files, in /run/systemd of the sandbox's private /run.
 . "$(dirname "$0")/../lib.sh"
 in_sandbox "$@"
 . "$TESTS_DIR/e2e/e2e.sh"
 e2e_users
 
-if [ ! -d /run/systemd ]; then
-	# Making /run/systemd on the host would tell programs systemd runs.
-	echo "1..0 # SKIP no /run/systemd to mount a sandbox tmpfs over"
-	exit 0
-fi
-mount -t tmpfs -o mode=0755 pn-sd /run/systemd	# this sandbox only
+mkdir -m 0755 /run/systemd	# in the sandbox's private /run
 SD=/run/systemd/system
 mkdir -m 0755 $SD
 
@@ -141,6 +136,6 @@ a=$(open pnshare login); rc=$?
 is "$rc" 4 "systemd_user with scope session is an invalid policy"
 like "$a" "pam_netns.conf:3: rule: 'systemd_user' needs scope 'user' or 'shared'" "with file and line"
 
-umount /run/systemd
+rm -rf /run/systemd
 sandbox_clean
 done_testing

@@ -31,14 +31,15 @@ is "$rc" 1 "a hard fd limit of 5: session-open exits 1"
 is "$out" "netns-helper: error: too few file descriptors: the limit is 5, netns-helper needs 64" "and says why, up front"
 is "$(snapshot)" "$before" "nothing changed"
 
-# --- a full state filesystem
-mount -o remount,size=256k /run/pam_netns
+# --- a full state filesystem (the sandbox's private /run)
+mount -o remount,size=256k /run
 dd if=/dev/zero of=/run/pam_netns/fill bs=4k count=1000 2>/dev/null
 out=$(open 2>&1); rc=$?
 is "$rc" 1 "session-open on a full /run/pam_netns exits 1"
 like "$out" "No space left on device" "and says why"
 is "$(kv action "$out")" "" "with no join answer"
 rm -f /run/pam_netns/fill
+mount -o remount,size=64m /run
 is "$(snapshot)" "$before" "nothing changed"
 is "$(probe "$A" 198.51.100.1 8080)" "peer=198.51.100.2" "the running session still works"
 b=$(open); ok "with space again, a login opens" test -n "$(kv netns "$b")"
