@@ -49,6 +49,23 @@ static bool in_place(void)
 	return fd >= 0 && nsfs_is(fd, CLONE_NEWNS);
 }
 
+/*
+ * NETNS_RUN_DIR in a login: detached, so no namespace mount is kept alive
+ * or propagated in, and covered with an empty read-only tmpfs, since on a
+ * host where it is a plain directory on /run the directory underneath
+ * still lists every namespace's name (who is on which network).
+ */
+static int netns_dir_hide(void)
+{
+	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL) {
+		if (errno == ENOENT)
+			return 0;
+		return -1;
+	}
+	return mount("pam_netns", NETNS_RUN_DIR, "tmpfs", MS_RDONLY |
+		     MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k");
+}
+
 /* In the child: make the template and hand its nsfs fd to the parent. */
 static void make(int sock)
 {
@@ -66,8 +83,7 @@ static void make(int sock)
 
 	if (unshare(CLONE_NEWNS) ||
 	    mount("none", "/", "none", MS_SLAVE | MS_REC, NULL) ||
-	    (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
-	     errno != ENOENT))
+	    netns_dir_hide())
 		_exit(1);
 	fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

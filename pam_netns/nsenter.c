@@ -11,12 +11,14 @@
  *   2. setns(CLONE_NEWNET);
  *   3. a private mount namespace with / as a slave, so host mounts still
  *      propagate in and nothing propagates out, and NETNS_RUN_DIR
- *      detached in it: a copy of the helper's template (MNT_TEMPLATE,
+ *      detached in it and covered by an empty tmpfs: a copy of the helper's template (MNT_TEMPLATE,
  *      made that way once), or else of the host's, made so here;
  *   4. tmpfs over the host resolvers' socket dirs (systemd-resolved,
  *      nscd): their resolvers live in the host namespace and would answer
  *      for a confined login;
- *   5. NETNS_ETC_DIR/NAME/<file> bind-mounted over /etc/<file>;
+ *   5. NETNS_ETC_DIR/NAME/<file> mounted over /etc/<file> itself, also
+ *      where that is a symlink (resolv.conf of systemd-resolved,
+ *      resolvconf, NetworkManager): the link is covered, not followed;
  *   6. a fresh /sys, so /sys/class/net shows this namespace's links,
  *      with every filesystem the host has below /sys put back on it
  *      (cgroup2 at /sys/fs/cgroup: the systemd user manager, podman
@@ -149,38 +151,41 @@ static int mask_resolvers(pam_handle_t *pamh)
 }
 
 /*
- * /etc/resolv.conf is often a symlink into a resolver dir that was just
- * masked; make its target exist there (on our tmpfs) so the bind below
- * has something to cover.
+ * Mount the file open as @src_fd over /etc/@name itself, not over what
+ * it points to: /etc/resolv.conf is often a symlink (systemd-resolved's
+ * ../run/systemd/resolve/stub-resolv.conf, resolvconf's, NetworkManager's)
+ * whose target may be masked, missing or shared with the host. The new
+ * mount API mounts on the link; an old kernel gets a bind through it.
+ * Return: 0, -1 with errno (ENOENT: no /etc/@name).
  */
-static void make_masked_target(const char *dst)
+static int mount_over(int src_fd, const char *dst)
 {
-	char link[256];
-	ssize_t n = readlink(dst, link, sizeof(link) - 1);
+	int tree, at, r;
 
-	if (n <= 0)
-		return;
-	link[n] = '\0';
-	for (size_t i = 0; i < sizeof(resolver_dirs) / sizeof(*resolver_dirs);
-	     i++) {
-		size_t l = strlen(resolver_dirs[i]);
-		int fd;
+	tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_EMPTY_PATH);
+	if (tree < 0 && errno == ENOSYS) {
+		char src[64];
 
-		if (strncmp(link, resolver_dirs[i], l) || link[l] != '/' ||
-		    strchr(link + l + 1, '/') || strstr(link, ".."))
-			continue;
-		fd = open(link, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", src_fd);
+		return mount(src, dst, "none", MS_BIND, NULL);
 	}
+	if (tree < 0)
+		return -1;
+	at = open(dst, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	r = at < 0 ? -1 : move_mount(tree, "", at, "", MOVE_MOUNT_F_EMPTY_PATH |
+							MOVE_MOUNT_T_EMPTY_PATH);
+	if (at >= 0)
+		close(at);
+	close(tree);
+	return r;
 }
 
-/* Bind @dfd/@name over /etc/@name; a missing /etc/@name is skipped. */
+/* Mount @dfd/@name over /etc/@name; a missing /etc/@name is skipped. */
 static int bind_one(pam_handle_t *pamh, int dfd, const char *netns,
 		    const char *name)
 {
-	char src[64], dst[PATH_MAX];
+	char dst[PATH_MAX];
 	struct stat st;
 	int fd, r;
 
@@ -193,18 +198,13 @@ static int bind_one(pam_handle_t *pamh, int dfd, const char *netns,
 			close(fd);
 		return -1;
 	}
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
 	snprintf(dst, sizeof(dst), "/etc/%s", name);
-	r = mount(src, dst, "none", MS_BIND, NULL);
-	if (r && errno == ENOENT) {
-		make_masked_target(dst);
-		r = mount(src, dst, "none", MS_BIND, NULL);
-	}
+	r = mount_over(fd, dst);
 	close(fd);
 	if (r && errno == ENOENT)
 		return 0;	/* as ip netns exec: no /etc/NAME, nothing to cover */
 	if (r)
-		pam_syslog(pamh, LOG_ERR, "bind %s/%s/%s over %s: %m",
+		pam_syslog(pamh, LOG_ERR, "mount %s/%s/%s over %s: %m",
 			   NETNS_ETC_DIR, netns, name, dst);
 	return r ? -1 : 0;
 }
@@ -425,10 +425,18 @@ static int copy_host(pam_handle_t *pamh)
 	 * every other session's namespace mount go, and the namespaces made
 	 * later are not propagated into this login: without it, each new
 	 * namespace is mounted once more per open login (O(logins) per open).
+	 * An empty tmpfs covers the directory underneath, which on a host
+	 * with /run/netns a plain directory lists every namespace's name.
 	 */
-	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL &&
-	    errno != ENOENT) {
+	if (umount2(NETNS_RUN_DIR, MNT_DETACH) && errno != EINVAL) {
+		if (errno == ENOENT)
+			return 0;
 		pam_syslog(pamh, LOG_ERR, "detach %s: %m", NETNS_RUN_DIR);
+		return -1;
+	}
+	if (mount("pam_netns", NETNS_RUN_DIR, "tmpfs", MS_RDONLY | MS_NOSUID |
+		  MS_NODEV | MS_NOEXEC, "mode=0755,size=4k")) {
+		pam_syslog(pamh, LOG_ERR, "cover %s: %m", NETNS_RUN_DIR);
 		return -1;
 	}
 	return 0;

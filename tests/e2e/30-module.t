@@ -45,7 +45,7 @@ P="$B/tests/tools/probe -t 700"
 out=$(driver pnuser sh -c 'echo "links=$(ip -o link show | cut -d: -f2 | cut -d@ -f1 | tr -d " " | tr "\n" " ")";
 	echo "dns=$(grep nameserver /etc/resolv.conf)";
 	echo "sysnet=$(ls /sys/class/net | tr "\n" " ")";
-	echo "nsmounts=$(grep -c " /run/netns" /proc/self/mountinfo)";
+	echo "nsmounts=$(grep -c " /run/netns/" /proc/self/mountinfo)"; echo "nsdir=$(ls -A /run/netns | wc -l)";
 	echo "wan=$('"$P"' 198.51.100.1 8080)";
 	echo "hostaddr=$('"$P"' 192.0.2.10 8080)"')
 ns=$(kv env_netns "$out")
@@ -56,6 +56,7 @@ is "$(kv links "$out")" "lo eth0 " "inside: lo and the veth end only"
 is "$(kv dns "$out")" "nameserver 192.0.2.53" "/etc/resolv.conf is the namespace's"
 is "$(kv sysnet "$out")" "eth0 lo " "/sys shows the namespace's links"
 is "$(kv nsmounts "$out")" 0 "no namespace mounts inside (none kept alive, none propagated in)"
+is "$(kv nsdir "$out")" 0 "and /run/netns is empty there"
 is "$(kv wan "$out")" "peer=198.51.100.2" "the wan answers, masqueraded to the uplink address"
 like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
 is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
@@ -90,25 +91,23 @@ fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/l
 
 # a template that cannot be made is logged, and the login copies the host's
 touch /run/pam_netns/mntns
-out=$(driver pnuser sh -c 'echo "nsmounts=$(grep -c " /run/netns" /proc/self/mountinfo)"')
+out=$(driver pnuser sh -c 'echo "nsmounts=$(grep -c " /run/netns/" /proc/self/mountinfo)"; echo "nsdir=$(ls -A /run/netns | wc -l)"')
 is "$(kv open "$out")" 0 "without a template the login still opens"
 like "$out" "login mount template /run/pam_netns/mntns/login: Not a directory \(logins copy the host's mount namespace instead\)" "and the reason is logged"
 is "$(kv nsmounts "$out")" 0 "the copy of the host's has no namespace mounts either"
+is "$(kv nsdir "$out")" 0 "and an empty /run/netns"
 ok "nothing of it is left mounted" test -f /run/pam_netns/mntns -a "$(grep -c ' /run/pam_netns/mntns ' /proc/self/mountinfo)" = 0
 rm /run/pam_netns/mntns
 
 # --- the host's resolver sockets are masked inside (THREATS.md 7)
-if [ -d /run/systemd ]; then
-	mount -t tmpfs -o mode=0755 pn-sd /run/systemd	# this sandbox only
-	mkdir /run/systemd/resolve
-	touch /run/systemd/resolve/io.systemd.Resolve /run/systemd/resolve/stub-resolv.conf
-	out=$(driver pnuser sh -c 'echo "sd=$(ls -A /run/systemd/resolve | tr "\n" " ")"')
-	is "$(kv open "$out")/$(kv sd "$out")" "0/" "systemd-resolved's socket dir is empty inside"
-	ok "and still there outside" test -e /run/systemd/resolve/io.systemd.Resolve
-	umount /run/systemd
-else
-	echo "ok $((_tap_n += 1)) # SKIP no /run/systemd on this machine"
-fi
+# (made in the sandbox's private /run, as systemd-resolved and nscd have them)
+mkdir -p /run/systemd/resolve /run/nscd
+touch /run/systemd/resolve/io.systemd.Resolve /run/systemd/resolve/stub-resolv.conf /run/nscd/socket
+out=$(driver pnuser sh -c 'echo "sd=$(ls -A /run/systemd/resolve | tr "\n" " ")"; echo "nscd=$(ls -A /run/nscd)"')
+is "$(kv open "$out")/$(kv sd "$out")" "0/" "systemd-resolved's socket dir is empty inside"
+is "$(kv nscd "$out")" "" "so is nscd's"
+ok "and still there outside" test -e /run/systemd/resolve/io.systemd.Resolve
+rm -rf /run/systemd /run/nscd
 
 # --- refused by policy
 out=$(driver -s pn-deny pnuser)
