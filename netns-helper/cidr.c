@@ -238,3 +238,17 @@ int cidr_nth(const struct cidr *base, uint64_t n, uint8_t prefix,
 	*ret = c;
 	return 0;
 }
+
+void cidr_unmap(struct cidr *c)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					    0xff, 0xff };
+
+	if (c->family != AF_INET6 || c->prefix < 96 ||
+	    memcmp(c->addr, mapped, sizeof(mapped)))
+		return;
+	memmove(c->addr, c->addr + 12, 4);
+	memset(c->addr + 4, 0, 12);
+	c->family = AF_INET;
+	c->prefix -= 96;
+}

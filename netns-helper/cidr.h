@@ -44,6 +44,13 @@ bool cidr_is_network(const struct cidr *c);
 /* cidr_contains() - true when @outer covers all of @inner (same family). */
 bool cidr_contains(const struct cidr *outer, const struct cidr *inner);
 
+/*
+ * cidr_unmap() - an IPv4-mapped IPv6 range (::ffff:a.b.c.d, prefix 96 or
+ * longer) becomes the IPv4 range it stands for; anything else is kept.
+ * sshd reports IPv4 clients of an IPv6 socket that way.
+ */
+void cidr_unmap(struct cidr *c);
+
 /* cidr_overlap() - true when the two ranges share an address. */
 bool cidr_overlap(const struct cidr *a, const struct cidr *b);
 

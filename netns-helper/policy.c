@@ -108,14 +108,21 @@ static int in_group(const struct who *w, const char *group, char *err,
 	return 0;
 }
 
-/* An rhost pattern is a CIDR (matched against an address) or a name. */
+/*
+ * An rhost pattern is a CIDR (matched against an address) or a name. An
+ * IPv4 client of an IPv6 socket is reported as ::ffff:a.b.c.d: both sides
+ * are unmapped first, so "10.0.0.0/8" matches it.
+ */
 static bool rhost_match(const char *pattern, const char *rhost)
 {
 	struct cidr net, addr;
 
 	if (!cidr_parse(pattern, false, &net) &&
-	    !cidr_parse(rhost, false, &addr))
+	    !cidr_parse(rhost, false, &addr)) {
+		cidr_unmap(&net);
+		cidr_unmap(&addr);
 		return cidr_contains(&net, &addr);
+	}
 	return !strcasecmp(pattern, rhost);
 }
 

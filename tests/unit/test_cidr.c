@@ -95,6 +95,32 @@ static bool is_net(const char *s)
 	return !cidr_parse(s, false, &c) && cidr_is_network(&c);
 }
 
+/* @s unmapped, printed */
+static const char *unmapped(const char *s)
+{
+	static char buf[CIDR_STRLEN];
+	struct cidr c;
+
+	if (cidr_parse(s, false, &c))
+		return "parse error";
+	cidr_unmap(&c);
+	return cidr_format(&c, true, buf, sizeof(buf));
+}
+
+static void test_unmap(void)
+{
+	ok(!strcmp(unmapped("::ffff:10.1.2.3"), "10.1.2.3/32"),
+	   "::ffff:10.1.2.3 is 10.1.2.3");
+	ok(!strcmp(unmapped("::ffff:10.0.0.0/104"), "10.0.0.0/8"),
+	   "a mapped /104 is a /8");
+	ok(!strcmp(unmapped("::ffff:0:0/80"), "::ffff:0.0.0.0/80"),
+	   "a range wider than the mapped space stays IPv6");
+	ok(!strcmp(unmapped("::1"), "::1/128"), "::1 stays");
+	ok(!strcmp(unmapped("64:ff9b::a01:203"), "64:ff9b::a01:203/128"),
+	   "NAT64 addresses are not mapped ones");
+	ok(!strcmp(unmapped("10.1.2.3"), "10.1.2.3/32"), "IPv4 stays");
+}
+
 static void test_relations(void)
 {
 	ok(is_net("10.0.0.0/8") && !is_net("10.0.0.1/8"), "host bits /8");
@@ -217,5 +243,6 @@ int main(void)
 	test_relations();
 	test_nth();
 	test_span();
+	test_unmap();
 	return done_testing();
 }

@@ -119,6 +119,11 @@ static void with_test_users(void)
 	       "ssh.alice");
 	expect("alice", "login", "GW.example", VERDICT_NETWORK, 11,
 	       "ssh.alice");
+	/* sshd on an IPv6 socket reports IPv4 clients mapped */
+	expect("alice", "login", "::ffff:192.0.2.99", VERDICT_NETWORK, 11,
+	       "ssh.alice");
+	expect("alice", "login", "::FFFF:198.51.100.1", VERDICT_NETWORK, 12,
+	       "lab");
 	expect("alice", "login", "198.51.100.1", VERDICT_NETWORK, 12, "lab");
 	expect("alice", "su", NULL, VERDICT_NETWORK, 12, "lab");
 	/* dave's *primary* group is lab: getgrouplist counts it */
