@@ -725,7 +725,9 @@ static int parse_mode(struct parser *p, const config_setting_t *s,
 	const char *v;
 	int r;
 
-	n->mode = MVL_BRIDGE;
+	/* private by default: the namespaces of different users on one
+	 * parent would otherwise talk directly, past the LAN's switch */
+	n->mode = MVL_PRIVATE;
 	if (!s)
 		return 0;
 	r = get_string(p, s, &v);

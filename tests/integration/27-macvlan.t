@@ -15,11 +15,19 @@ policy 'networks = {
            gateway = "203.0.113.129"; dns = [ "203.0.113.129" ]; };
   lease = { type = "macvlan"; parent = "lan0"; mode = "private"; address = "dhcp"; };
   nope = { type = "macvlan"; parent = "lan9"; address = "203.0.113.151/25"; };
+  m1 = { type = "macvlan"; parent = "lan0"; address = "203.0.113.160/25"; };
+  m2 = { type = "macvlan"; parent = "lan0"; address = "203.0.113.161/25"; };
+  b1 = { type = "macvlan"; parent = "lan0"; mode = "bridge"; address = "203.0.113.162/25"; };
+  b2 = { type = "macvlan"; parent = "lan0"; mode = "bridge"; address = "203.0.113.163/25"; };
 };
 rules = (
   { user = "root"; service = "static"; network = "wire"; scope = "shared"; },
   { user = "root"; service = "dhcp"; network = "lease"; scope = "session"; },
   { user = "root"; service = "nope"; network = "nope"; scope = "shared"; },
+  { user = "root"; service = "m1"; network = "m1"; scope = "shared"; },
+  { user = "root"; service = "m2"; network = "m2"; scope = "shared"; },
+  { user = "root"; service = "b1"; network = "b1"; scope = "shared"; },
+  { user = "root"; service = "b2"; network = "b2"; scope = "shared"; },
 );'
 
 ip link add lan0 type veth peer name lan0p netns wan
@@ -36,7 +44,7 @@ inner_addr() { ip -n "$1" -j -4 addr show eth0 | jq -r '.[0].addr_info[0] | "\(.
 s=$(open static); S=$(kv netns "$s")
 is "$(kv action "$s")" join "a static macvlan session opens"
 is "$(ip -n "$S" -j -d link show eth0 | jq -r '.[0].linkinfo | "\(.info_kind) \(.info_data.mode)"')" \
-   "macvlan bridge" "eth0 inside is a macvlan in bridge mode"
+   "macvlan private" "eth0 inside is a macvlan in private mode (the default)"
 is "$(inner_addr "$S")" 203.0.113.150/25 "with the static address"
 is "$(ip -n "$S" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')" "lo eth0 " "inside: lo and eth0 only"
 is "$(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')" "lo uplink0 lan0 " "nothing new on the host"
@@ -45,12 +53,27 @@ is "$(probe "$S" 198.51.100.1 8081)" "peer=203.0.113.150" "and beyond, through t
 like "$(ip -n "$S" -6 route show default)" "^unreachable default" "IPv6 without gateway6 has an unreachable default"
 is "$(ip netns exec "$S" sysctl -n net.ipv6.conf.eth0.accept_ra)" 0 "accept_ra=0 inside"
 like "$(cat "/etc/netns/$S/resolv.conf")" "nameserver 203.0.113.129" "resolv.conf names the policy's DNS"
-like "$(helper status "$S")" "attached: macvlan of lan0 \(bridge\) 203.0.113.150/25" "status shows parent, mode and address"
-is "$(helper list --json | jq -r '.namespaces[0] | "\(.parent) \(.mode)"')" "lan0 bridge" "list --json has parent and mode"
+like "$(helper status "$S")" "attached: macvlan of lan0 \(private\) 203.0.113.150/25" "status shows parent, mode and address"
+is "$(helper list --json | jq -r '.namespaces[0] | "\(.parent) \(.mode)"')" "lan0 private" "list --json has parent and mode"
 helper session-close --session "$(kv session "$s")"
 helper down "$S"
 ok "down removes the namespace" test ! -e "/run/netns/$S"
 ok "the parent stays" ip link show lan0
+
+# two namespaces on one parent: private by default, bridge when asked
+pair() {	# pair NET1 NET2: can NET2 reach a server in NET1?
+	local s1 s2 n1 n2 out
+	s1=$(open "$1"); n1=$(kv netns "$s1")
+	s2=$(open "$2"); n2=$(kv netns "$s2")
+	peerd "$n1" "$3" 8082
+	out=$(probe "$n2" "$3" 8082)
+	helper session-close --session "$(kv session "$s1")"
+	helper session-close --session "$(kv session "$s2")"
+	helper down "$n1"; helper down "$n2"
+	echo "$out"
+}
+like "$(pair m1 m2 203.0.113.160)" "^error" "two macvlan namespaces of the default mode cannot reach each other"
+is "$(pair b1 b2 203.0.113.162)" "peer=203.0.113.163" "with mode = \"bridge\" they can"
 
 # a parent that does not exist
 out=$(open nope 2>&1)

@@ -442,8 +442,8 @@ static void check_macvlan_physical(const struct conf *c)
 
 	ok(n && n->type == NET_MACVLAN && !strcmp(n->parent, "eth0") &&
 	   n->dhcp &&
-	   n->mode == MVL_BRIDGE && !n->address.n && !n->gateway.family,
-	   "macvlan: dhcp, mode defaults to bridge");
+	   n->mode == MVL_PRIVATE && !n->address.n && !n->gateway.family,
+	   "macvlan: dhcp, mode defaults to private");
 	n = conf_network(c, "wire2");
 	ok(n && !strcmp(n->parent, "eth1") && !n->dhcp && n->mode == MVL_VEPA &&
 	   n->address.n == 2 &&
