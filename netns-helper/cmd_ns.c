@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "hostns.h"
 #include "log.h"
 #include "netns.h"
 #include "ns.h"
@@ -22,6 +23,13 @@ static int with_state(struct nl *host)
 	if (r) {
 		err("%s", e);
 		return r;
+	}
+	r = hostns_is_host();
+	if (r <= 0) {
+		if (!r)
+			err("not in the host's network namespace: networks are "
+			    "built from the host only");
+		return r ? r : -EPERM;
 	}
 	r = nl_open(host);
 	if (r)

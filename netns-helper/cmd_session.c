@@ -21,6 +21,7 @@
 
 #include "cmds.h"
 #include "dns.h"
+#include "hostns.h"
 #include "log.h"
 #include "mnt_template.h"
 #include "netns.h"
@@ -184,19 +185,30 @@ static int confine_manager(const struct decision *d, const char *name,
 }
 
 /*
- * A login from within the confined session @inside (su, sudo there): it
- * may join @inside when the policy gives it that very namespace, never
- * get another one (no way out, nothing built from inside).
+ * A login that does not start in the host's network namespace: from
+ * within a confined session (su, sudo there) it may join that namespace
+ * when the policy gives it that very one, never get another (no way out,
+ * nothing built from inside). A process left in a torn-down namespace,
+ * or in another tool's, gets nothing: the helper would take its
+ * namespace for the host.
  */
-static int open_nested(const struct open_args *a, const struct decision *d,
-		       const char *inside)
+static int open_nested(const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
 	char token[TOKEN_LEN + 1], e[CONF_ERR_MAX] = "";
+	char inside[NETNS_NAME_MAX + 1];
 	_cleanup_close_ int fd = -1;
-	int r;
+	int r = caller_inside(inside, sizeof(inside));
 
+	if (r < 0)
+		return EXIT_FAIL;
+	if (!r) {
+		info("session-open for '%s': not in the host's network "
+		     "namespace, nor in one of ours", a->login.user);
+		return deny("this login does not start in the host's network "
+			    "namespace");
+	}
 	if (d->scope == SCOPE_SESSION || strcmp(d->netns, inside)) {
 		info("session-open for '%s': running inside namespace '%s'; "
 		     "the policy gives another network", a->login.user, inside);
@@ -232,11 +244,11 @@ static int open_session(const struct open_args *a, const struct decision *d)
 		err("%s", e);
 		return EXIT_FAIL;
 	}
-	r = caller_inside(name, sizeof(name));
+	r = hostns_is_host();
 	if (r < 0)
 		return EXIT_FAIL;
-	if (r)
-		return open_nested(a, d, name);
+	if (!r)
+		return open_nested(a, d);
 	*e = '\0';
 	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
 	/*
@@ -299,8 +311,8 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		{ "session", required_argument, NULL, 's' },
 		{ 0 }
 	};
-	char e[256], name[NETNS_NAME_MAX + 1];
 	const char *token = NULL;
+	char e[256];
 	struct nl host = { 0 };
 	int o, r;
 
@@ -317,13 +329,13 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		err("%s", e);
 		return EXIT_FAIL;
 	}
-	/* From inside a confined session (a nested su's close) only the
+	/* From anywhere but the host (a nested su's close) only the
 	 * record goes: a namespace left empty is torn down by the next
 	 * open or gc, from the host. */
-	r = caller_inside(name, sizeof(name));
-	if (r == 1)
+	r = hostns_is_host();
+	if (r == 0)
 		r = session_end(NULL, token);
-	else if (!r && !(r = nl_open(&host)))
+	else if (r == 1 && !(r = nl_open(&host)))
 		r = session_end(&host, token);
 	nl_close(&host);
 	if (r == -ENOENT) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostns.h"
 #include "cmds.h"
 #include "log.h"
 #include "netns.h"
@@ -275,6 +276,13 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	r = state_open(e, sizeof(e));
 	if (r) {
 		err("%s", e);
+		return EXIT_FAIL;
+	}
+	r = hostns_is_host();
+	if (r <= 0) {
+		if (!r)
+			err("gc: not in the host's network namespace: gc runs "
+			    "from the host only");
 		return EXIT_FAIL;
 	}
 	r = nl_open(&host);

@@ -96,7 +96,7 @@ leftovers() {
 	l+=$(find /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases \
 		/run/pam_netns/members /run/pam_netns/ino -mindepth 1 2>/dev/null || true)
 	l+=$(ls -A /run/pam_netns 2>/dev/null | grep -vx -e lock -e seq -e ns -e sessions \
-		-e members -e leases -e ino || true)
+		-e members -e leases -e ino -e hostns || true)
 	l+=$(ls -A /etc/netns)
 	printf '%s' "$l"
 }

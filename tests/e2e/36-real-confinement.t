@@ -4,7 +4,8 @@
 # plain directory, the distribution's stacks): the network's DNS reaches
 # the login whatever /etc/resolv.conf is (systemd-resolved's, resolvconf's
 # or NetworkManager's symlink, dangling or not) and the host's stub does
-# not; a login does not see which namespaces exist.
+# not; a login does not see which namespaces exist; a process left behind
+# in a torn-down namespace cannot build networks from there.
 . "$(dirname "$0")/../lib.sh"
 in_sandbox "$@"
 . "$TESTS_DIR/e2e/realhost.sh"
@@ -49,5 +50,29 @@ is "$(kv nsdir "$out")" "" "a login sees no namespace names in the plain /run/ne
 
 echo >&"${TEAM[1]}"
 wait "$TEAM_PID"
+
+# --- a process left behind in a torn-down namespace builds nothing
+orphan=$(su - pnconf -c 'setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $!')
+track "$orphan"
+ok "pnconf's namespace went with its last logout" test ! -e /run/netns/offline.pnconf
+ok "a process of pnconf outlives it" test -d "/proc/$orphan"
+ok "in a network namespace that is not the host's" \
+	test "$(stat -L -c %i "/proc/$orphan/ns/net")" != "$HOST_INO"
+before=$(ls -A /run/netns | tr '\n' ' ')
+orph() { nsenter -t "$orphan" -n -m -- "$@"; }
+out=$(orph su - pndns -c 'echo "in=$(id -un)"' 2>&1); rc=$?
+is "$rc" 1 "from the orphan: su to a confined user is refused"
+like "$out" "pam_netns: login refused by the network policy: this login does not start in the host's network namespace" \
+	"and told why"
+out=$(orph su - pnhost -c "$SHOW" 2>&1)
+is "$(kv who "$out")" pnhost "from the orphan: su to a host-policy user stays where it is"
+fails "from the orphan: netns-helper up is refused" orph /usr/sbin/netns-helper up lab
+like "$(orph /usr/sbin/netns-helper up lab 2>&1)" "not in the host's network namespace" "and says why"
+fails "from the orphan: netns-helper gc is refused" orph /usr/sbin/netns-helper gc
+is "$(ls -A /run/netns | tr '\n' ' ')" "$before" "nothing was made or removed in /run/netns"
+is "$(orph ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')" "lo " "nor in the orphan's namespace"
+is "$(records)" 0 "and no session recorded"
+kill "$orphan"
+
 realhost_done
 done_testing

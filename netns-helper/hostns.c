@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hostns.c - the reference to the host's network namespace (hostns.h):
+ * "DEV:INO" of its nsfs file in STATE_DIR/hostns. STATE_DIR is on /run,
+ * so the reference lives exactly as long as the boot, and the host's
+ * namespace (init's) lives as long: its inode is not reused meanwhile.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hostns.h"
+#include "log.h"
+#include "state.h"
+
+#define HOSTNS_FILE "hostns"
+
+static int own_netns(char *buf, size_t len)
+{
+	struct stat st;
+	int n;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	n = snprintf(buf, len, "%llu:%llu\n", (unsigned long long)st.st_dev,
+		     (unsigned long long)st.st_ino);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int hostns_is_host(void)
+{
+	char mine[64], ref[64];
+	int n, r = own_netns(mine, sizeof(mine));
+
+	if (r)
+		return r;
+	n = state_read_blob(HOSTNS_FILE, ref, sizeof(ref) - 1);
+	if (n >= 0) {
+		ref[n] = '\0';
+		return !strcmp(mine, ref);
+	}
+	if (n != -ENOENT)
+		return n;
+	/*
+	 * No reference yet: while nothing of ours exists no caller can be
+	 * inside a namespace we made (or a torn-down one). With namespaces
+	 * already there (state from before the reference was kept), only
+	 * a caller in init's own namespace is taken for the host.
+	 */
+	if (rec_count("ns") > 0) {
+		char init[64];
+		struct stat st;
+
+		if (stat("/proc/1/ns/net", &st) ||
+		    snprintf(init, sizeof(init), "%llu:%llu\n",
+			     (unsigned long long)st.st_dev,
+			     (unsigned long long)st.st_ino) < 0 ||
+		    strcmp(init, mine)) {
+			err("no reference to the host's network namespace "
+			    "(%s/%s) and namespaces exist: run the helper "
+			    "once from the host", state_dir(), HOSTNS_FILE);
+			return -ENOENT;
+		}
+	}
+	r = state_write_blob(HOSTNS_FILE, mine, strlen(mine));
+	return r ? r : 1;
+}
