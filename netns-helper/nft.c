@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -54,23 +55,14 @@ static int rule_replies(struct nft_batch *bt, const char *chain)
 	return nft_put_rule(bt, r, chain);
 }
 
-/* chain input: iifname @ifs jump from_sess_in */
-static int rules_input(struct nft_batch *bt)
+/* ICMPv6 neighbour discovery (types 133-137) accept: without it the
+ * link does not work at all */
+static int rule_nd(struct nft_batch *bt, const char *chain)
 {
 	struct nftnl_rule *r = nft_rule_new();
 	static const uint8_t nd_from = 133, nd_to = 137;
 	struct nftnl_expr *e;
-	int ret;
 
-	ex_ifname_in(r, NFT_META_IIFNAME, "ifs", false);
-	ex_verdict(r, NFT_JUMP, "from_sess_in");
-	ret = nft_put_rule(bt, r, "input");
-
-	/* replies to what the host started */
-	ret = ret ?: rule_replies(bt, "from_sess_in");
-
-	/* IPv6 neighbour discovery, or the link does not work at all */
-	r = nft_rule_new();
 	ex_nfproto(r, NFPROTO_IPV6);
 	ex_l4proto(r, IPPROTO_ICMPV6);
 	ex_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1);
@@ -81,7 +73,30 @@ static int rules_input(struct nft_batch *bt)
 	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, &nd_to, 1);
 	ex_add(r, e);
 	ex_verdict(r, NF_ACCEPT, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess_in");
+	return nft_put_rule(bt, r, chain);
+}
+
+static int rule_drop(struct nft_batch *bt, const char *chain)
+{
+	struct nftnl_rule *r = nft_rule_new();
+
+	ex_verdict(r, NF_DROP, NULL);
+	return nft_put_rule(bt, r, chain);
+}
+
+/* chain input: iifname @ifs jump from_sess_in */
+static int rules_input(struct nft_batch *bt)
+{
+	struct nftnl_rule *r = nft_rule_new();
+	int ret;
+
+	ex_ifname_in(r, NFT_META_IIFNAME, "ifs", false);
+	ex_verdict(r, NFT_JUMP, "from_sess_in");
+	ret = nft_put_rule(bt, r, "input");
+
+	/* replies to what the host started */
+	ret = ret ?: rule_replies(bt, "from_sess_in");
+	ret = ret ?: rule_nd(bt, "from_sess_in");
 
 	/* the DNS servers the session was given, over UDP and TCP */
 	for (int fam = 0; fam < 2; fam++)
@@ -96,9 +111,23 @@ static int rules_input(struct nft_batch *bt)
 		}
 
 	/* anything else to any of the host's own addresses */
-	r = nft_rule_new();
-	ex_verdict(r, NF_DROP, NULL);
-	return ret ?: nft_put_rule(bt, r, "from_sess_in");
+	return ret ?: rule_drop(bt, "from_sess_in");
+}
+
+/* chain output: oifname @ifs jump to_sess_out. A process of the host -
+ * of any user, root too - opens nothing into a session or a bridge
+ * network: only replies and neighbour discovery go that way. */
+static int rules_output(struct nft_batch *bt)
+{
+	struct nftnl_rule *r = nft_rule_new();
+	int ret;
+
+	ex_ifname_in(r, NFT_META_OIFNAME, "ifs", false);
+	ex_verdict(r, NFT_JUMP, "to_sess_out");
+	ret = nft_put_rule(bt, r, "output");
+	ret = ret ?: rule_replies(bt, "to_sess_out");
+	ret = ret ?: rule_nd(bt, "to_sess_out");
+	return ret ?: rule_drop(bt, "to_sess_out");
 }
 
 static int rules_forward(struct nft_batch *bt)
@@ -219,22 +248,25 @@ static int rule_masq(struct nft_batch *bt, int family)
 }
 
 /*
- * 1 when the table is there in this layout (its set nets4 exists), 0 when
- * it is not. A table of an older layout (per-session elements) is taken
- * down first, so nft_table_ensure() makes it anew: the networks' parts
- * then come back at their next login or `gc`.
+ * 1 when the table is there in this layout (its chain to_sess_out
+ * exists), 0 when it is not. A table of an older layout (per-session
+ * elements, no output chain) is taken down first, so nft_table_ensure()
+ * makes it anew: the networks' parts then come back at their next login
+ * or `gc`.
  */
 static int table_current(void)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETSET, 0);
-	struct nftnl_set *s = nft_set_new("nets4");
+	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETCHAIN, 0);
+	struct nftnl_chain *c = nftnl_chain_alloc();
 	int r;
 
-	if (!s)
+	if (!c)
 		return -ENOMEM;
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "to_sess_out");
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
 	r = nft_request(nlh, NULL, NULL);
 	if (r == -ENOENT)
 		return nft_table_delete();	/* 0 when there is none */
@@ -264,10 +296,12 @@ int nft_table_ensure(void)
 		int hook, prio;
 	} chains[] = {
 		{ "input", "filter", NF_INET_LOCAL_IN, 0 },
+		{ "output", "filter", NF_INET_LOCAL_OUT, 0 },
 		{ "forward", "filter", NF_INET_FORWARD, 0 },
 		{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100 },
 		{ "postrouting", "nat", NF_INET_POST_ROUTING, 100 },
 		{ "from_sess_in", NULL, 0, 0 },
+		{ "to_sess_out", NULL, 0, 0 },
 		{ "from_sess", NULL, 0, 0 },
 		{ "to_sess", NULL, 0, 0 },
 	};
@@ -293,11 +327,12 @@ int nft_table_ensure(void)
 			      chains[i].hook, chains[i].prio);
 	r = r ?: session_links(&bt);
 	r = r ?: rules_input(&bt);
+	r = r ?: rules_output(&bt);
 	r = r ?: rules_forward(&bt);
 	for (int f = 0; !r && f < 2; f++)
 		r = rule_dnat(&bt, f ? AF_INET6 : AF_INET) ?:
 		    rule_masq(&bt, f ? AF_INET6 : AF_INET);
-	return nft_batch_finish(&bt, r);
+	return nft_batch_finish(&bt, r) ?: 1;
 }
 
 int nft_table_delete(void)

@@ -29,6 +29,10 @@
  *     chain from_sess_in { ct state established,related accept;
  *                  ICMPv6 neighbour discovery accept; DNS to @dns4/@dns6
  *                  accept; drop }      the host's own addresses, any of them
+ *     chain output  { hook output, filter, 0: oifname @ifs jump to_sess_out }
+ *     chain to_sess_out { ct state established,related accept;
+ *                  ICMPv6 neighbour discovery accept; drop }
+ *                  nothing of the host's own opens a connection inwards
  *     chain forward { hook forward, filter, 0:
  *                  iifname . oifname @l2 accept;       (br_netfilter)
  *                  iifname @ifs jump from_sess; oifname @ifs jump to_sess }
@@ -62,9 +66,10 @@
 #define NFT_TABLE "pam_netns"
 
 /*
- * nft_table_ensure() - create the table, its sets, maps and base chains if
- * the table does not exist yet (one batch). Idempotent and cheap when it
- * does.
+ * nft_table_ensure() - create the table, its sets, maps and chains if the
+ * table does not exist yet in this layout (one that does not is removed
+ * first). Cheap when it does: one read.
+ * Return: 0 when it was there, 1 when it was made, or -errno
  */
 int nft_table_ensure(void);
 

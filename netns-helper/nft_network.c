@@ -538,16 +538,20 @@ static void del_groups_each(const char *name, const struct part *p)
 int nft_network_apply(const struct network *net)
 {
 	struct part want, have;
-	int r;
+	int r, e;
 
 	part_of(net, &want);
 	r = part_read(net->name, &have);
 	if (!r && part_same(&want, &have))
 		return 0;
-	if (r == -ENOENT)
-		return nft_table_ensure() ?: write_part(net, &want, NULL);
-	if (r)
+	if (r && r != -ENOENT)
 		return r;
+	e = nft_table_ensure();
+	if (e < 0)
+		return e;
+	/* no record yet, or one of a table of an older layout, made anew */
+	if (r == -ENOENT || e > 0)
+		return write_part(net, &want, NULL);
 	r = write_part(net, &want, &have);
 	if (r != -ENOENT)
 		return r;
