@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "log.h"
+#include "nft_meta.h"
 #include "nl.h"
 #include "pool.h"
 #include "util.h"
@@ -192,11 +193,38 @@ static void check_names(const struct conf *c)
 	}
 }
 
+/* ---- metadata endpoints --------------------------------------------- */
+
+/* An allow entry that opens a metadata endpoint (nft_meta.h) for a network
+ * is the policy's to make, and worth saying back: that network's sessions
+ * reach the host's cloud credentials. */
+static void check_metadata(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_nets; i++) {
+		const struct network *n = &c->nets[i];
+
+		for (size_t k = 0; k < n->allow.n; k++) {
+			const struct nft_meta_endpoint *e =
+				nft_meta_opened(&n->allow.v[k]);
+			char a[CIDR_STRLEN];
+
+			if (e)
+				warn("%s:%d: network '%s': allow '%s' opens "
+				     "the metadata endpoint %s (%s) to its "
+				     "sessions", c->path, n->allow_line[k],
+				     n->name, cidr_format(&n->allow.v[k], true,
+							  a, sizeof(a)),
+				     e->range, e->what);
+		}
+	}
+}
+
 int check_host(const struct conf *c)
 {
 	int bad = check_wireguard(c);
 
 	check_routes(c);
 	check_names(c);
+	check_metadata(c);
 	return bad;
 }

@@ -373,6 +373,7 @@ static int parse_addr(struct parser *p, const config_setting_t *s,
 struct list_ctx {
 	struct cidr_list *list;
 	enum addr_kind kind;
+	int *lines;		/* each entry's line, or NULL */
 };
 
 static int add_addr(struct parser *p, const config_setting_t *s,
@@ -380,6 +381,8 @@ static int add_addr(struct parser *p, const config_setting_t *s,
 {
 	struct list_ctx *l = data;
 
+	if (l->lines)
+		l->lines[l->list->n] = line_of(s);
 	return parse_addr(p, s, v, l->kind, &l->list->v[l->list->n++]);
 }
 
@@ -389,11 +392,24 @@ static int opt_addrs(struct parser *p, const config_setting_t *net,
 		     struct cidr_list *ret)
 {
 	const config_setting_t *s = member(net, key);
-	struct list_ctx l = { ret, kind };
+	struct list_ctx l = { ret, kind, NULL };
 
 	ret->n = 0;
 	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
 }
+
+/* "allow", with the line of each entry (check names the ones that open
+ * a metadata endpoint). */
+static int opt_allow(struct parser *p, const config_setting_t *net,
+		     struct network *n)
+{
+	const config_setting_t *s = member(net, "allow");
+	struct list_ctx l = { &n->allow, ADDR_NET, n->allow_line };
+
+	n->allow.n = 0;
+	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
+}
+
 
 /* A network range with a prefix length between @min and @max. */
 static int parse_range(struct parser *p, const config_setting_t *s,
@@ -591,7 +607,7 @@ static int parse_nat(struct parser *p, const config_setting_t *s,
 	       parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
 	       (v6 ? parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0) ?:
 	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_addrs(p, s, "allow", ADDR_NET, &n->allow) ?:
+	       opt_allow(p, s, n) ?:
 	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
 	       opt_forwards(p, s, n);
 }
@@ -780,7 +796,7 @@ static int parse_bridge(struct parser *p, const config_setting_t *s,
 	       parse_range(p, sub, AF_INET, 8, 30, &n->subnet) ?:
 	       (nat ? get_bool(p, nat, &n->nat) : 0) ?:
 	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_addrs(p, s, "allow", ADDR_NET, &n->allow) ?:
+	       opt_allow(p, s, n) ?:
 	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny);
 }
 

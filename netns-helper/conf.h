@@ -69,6 +69,7 @@ struct network {
 	struct cidr pool6;		/* IPv6 network, prefix <= 64; family 0 = none */
 	int pool_line, pool6_line;	/* where they are written */
 	struct cidr_list allow;		/* egress: empty = everything */
+	int allow_line[CONF_MAX_LIST];	/* where each allow entry is written */
 	struct cidr_list deny;
 	struct port_forward forward[CONF_MAX_LIST];
 	size_t n_forward;

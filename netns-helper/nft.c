@@ -132,8 +132,6 @@ static int rules_output(struct nft_batch *bt)
 
 static int rules_forward(struct nft_batch *bt)
 {
-	static const uint8_t ll_mask[4] = { 255, 255, 0, 0 };
-	static const uint8_t ll_net[4] = { 169, 254, 0, 0 };
 	static const uint32_t no_oif;
 	struct nftnl_rule *r = nft_rule_new();
 	struct nftnl_expr *e;
@@ -163,13 +161,6 @@ static int rules_forward(struct nft_batch *bt)
 	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	/* what was let out once goes on: the filter below judges new flows */
 	ret = ret ?: rule_replies(bt, "from_sess");
-	/* link-local metadata services (169.254.169.254 and friends) */
-	r = nft_rule_new();
-	ex_addr_load(r, AF_INET, true);
-	ex_bitwise(r, ll_mask, 4);
-	ex_cmp(r, NFT_CMP_EQ, ll_net, 4);
-	ex_verdict(r, NF_DROP, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	/* fib saddr . iif oif missing drop: a source is trusted to name the
 	 * network below only when it routes back through its own link */
 	r = nft_rule_new();
@@ -183,7 +174,8 @@ static int rules_forward(struct nft_batch *bt)
 	ex_verdict(r, NF_DROP, NULL);
 	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	/* ip saddr vmap @nets4, ip6 saddr vmap @nets6: the network's own
-	 * egress filter; a source of no network gets nothing */
+	 * egress filter (metadata endpoints included); a source of no
+	 * network gets nothing */
 	for (int f = 0; f < 2; f++) {
 		r = nft_rule_new();
 		ex_addr_load(r, f ? AF_INET6 : AF_INET, false);

@@ -37,7 +37,7 @@
  *                  iifname . oifname @l2 accept;       (br_netfilter)
  *                  iifname @ifs jump from_sess; oifname @ifs jump to_sess }
  *     chain from_sess { oifname @ifs drop;               other sessions
- *                  ip daddr 169.254.0.0/16 drop;
+ *                  ct state established,related accept;
  *                  fib saddr . iif oif missing drop;    no spoofed sources
  *                  ip saddr vmap @nets4; ip6 saddr vmap @nets6;
  *                  drop }                               no network: nothing
@@ -48,7 +48,9 @@
  *     chain postrouting { hook postrouting, nat, srcnat:
  *                  ip saddr @masq4 oifname != @ifs masquerade; same for ip6 }
  *     chain net_NETWORK { [oifname != UPLINK drop;] ip daddr @NETWORK_deny4
- *                  drop; ... allow ...; accept comment "pam_netns ..." }
+ *                  drop; ... allow ...; ip daddr @NETWORK_meta4 drop;
+ *                  ip6 daddr @NETWORK_meta6 drop;
+ *                  accept comment "pam_netns ..." }
  *   }
  *
  * The comment of net_NETWORK's last rule records what the network put in
@@ -82,7 +84,8 @@ int nft_table_delete(void);
 /*
  * nft_network_apply() - make the table if it is missing, then bring
  * network @net's part of it up to date: chain net_NAME, the sets
- * NAME_allow4/6 and NAME_deny4/6, and its elements of nets4/6, masq4/6,
+ * NAME_allow4/6, NAME_deny4/6 and NAME_meta4/6, and its elements of
+ * nets4/6, masq4/6,
  * ifs, l2 and dns4/6. One read when nothing changed; otherwise one batch,
  * one transaction, so no packet ever sees a half-made filter.
  */

@@ -2,8 +2,9 @@
 /*
  * nft_network.c - one network's part of the table "inet pam_netns" (nft.h):
  *
- *   - chain net_NAME, its egress filter, with the sets NAME_deny4/6 and
- *     NAME_allow4/6, ending in "accept comment "pam_netns ..."";
+ *   - chain net_NAME, its egress filter, with the sets NAME_deny4/6,
+ *     NAME_allow4/6 and NAME_meta4/6 (the metadata endpoints it blocks,
+ *     nft_meta.h), ending in "accept comment "pam_netns ..."";
  *   - its elements of the shared sets: pool (or subnet) -> goto net_NAME
  *     in nets4/nets6, the same prefixes in masq4/masq6 when masqueraded,
  *     a bridge network's bridge in ifs and l2; its DNS servers in dns4/6.
@@ -29,6 +30,7 @@
 #include "conf.h"
 #include "nft.h"
 #include "nft_lib.h"
+#include "nft_meta.h"
 #include "util.h"
 
 #define MARK_PREFIX "pam_netns "
@@ -78,15 +80,17 @@ static void chain_name(char *buf, size_t len, const char *net)
 	snprintf(buf, len, "net_%s", net);
 }
 
-static int put_interval_set(struct nft_batch *bt, const char *name, int family,
-			    const struct cidr_list *l)
+/* The metadata spans a network blocks: one per endpoint, and one more for
+ * each allow entry that makes a hole in one. */
+#define META_MAX (16 + CONF_MAX_LIST)
+
+static int put_spans_set(struct nft_batch *bt, const char *name, int family,
+			 const struct nft_span *spans, size_t n)
 {
 	struct nft_set_def d = { name, family == AF_INET ? TYPE_IPV4 : TYPE_IPV6,
 			     family == AF_INET ? 4 : 16, NFT_SET_INTERVAL,
 			     0, 0 };
-	struct nft_span spans[CONF_MAX_LIST];
 	struct nftnl_set *s;
-	size_t n = spans_of(l, family, spans);
 	int r = nft_put_set(bt, &d);
 
 	/* flush, then refill: one transaction, so never seen half-done */
@@ -104,6 +108,24 @@ static int put_interval_set(struct nft_batch *bt, const char *name, int family,
 		return r;
 	}
 	return nft_put_elems(bt, s, NFT_MSG_NEWSETELEM);
+}
+
+static int put_interval_set(struct nft_batch *bt, const char *name, int family,
+			    const struct cidr_list *l)
+{
+	struct nft_span spans[CONF_MAX_LIST];
+
+	return put_spans_set(bt, name, family, spans, spans_of(l, family,
+								 spans));
+}
+
+static int put_meta_set(struct nft_batch *bt, const char *name, int family,
+			const struct network *net)
+{
+	struct nft_span spans[META_MAX];
+
+	return put_spans_set(bt, name, family, spans,
+			     nft_meta_spans(net, family, spans, META_MAX));
 }
 
 static bool has_family(const struct cidr_list *l, int family)
@@ -165,6 +187,16 @@ static int net_rules(struct nft_batch *bt, const struct network *net,
 		ex_verdict(rl, NF_DROP, NULL);
 		r = nft_put_rule(bt, rl, chain);
 	}
+	/* the metadata endpoints: ip daddr @NAME_meta4 drop (and ip6) */
+	for (int f = 0; !r && f < 2; f++) {
+		struct nftnl_rule *rl = nft_rule_new();
+
+		set_name(set, sizeof(set), net->name, f ? "meta6" : "meta4");
+		ex_addr_load(rl, f ? AF_INET6 : AF_INET, true);
+		ex_lookup(rl, set, false, NO_DREG);
+		ex_verdict(rl, NF_DROP, NULL);
+		r = nft_put_rule(bt, rl, chain);
+	}
 	return r;
 }
 
@@ -215,7 +247,7 @@ struct part {
 	struct cidr v4, v6;		/* nets4/nets6 (family 0: none) */
 	bool masq;			/* and masq4/masq6 */
 	char bridge[IFNAMSIZ];		/* ifs and l2 ("" : none) */
-	unsigned long long digest;	/* uplink, allow, deny, dns */
+	unsigned long long digest;	/* uplink, allow, deny, dns, metadata */
 };
 
 static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
@@ -258,6 +290,15 @@ static void part_of(const struct network *net, struct part *p)
 	h = fnv(h, net->uplink, strnlen(net->uplink, IFNAMSIZ));
 	h = fnv_list(fnv_list(fnv_list(h, &net->allow), &net->deny),
 		     &net->dns);
+	for (int f = 0; f < 2; f++) {
+		struct nft_span m[META_MAX];
+		size_t n = nft_meta_spans(net, f ? AF_INET6 : AF_INET, m,
+					  META_MAX);
+
+		for (size_t i = 0; i < n; i++)
+			h = fnv(fnv(fnv(h, m[i].lo, 16), m[i].hi, 16),
+				&m[i].open, sizeof(m[i].open));
+	}
 	p->digest = h;
 }
 
@@ -487,8 +528,9 @@ static int put_groups(struct nft_batch *bt, const char *name,
 /* ------------------------------------------------------------------ */
 /* apply, remove, list                                                 */
 
+/* the network's own sets: NAME_deny4, ...; IPv4 first, then IPv6 */
 static const char *const filter_sets[] = { "deny4", "deny6", "allow4",
-					   "allow6" };
+					   "allow6", "meta4", "meta6" };
 
 /* One transaction: @old's stale elements out, the filter rewritten, the
  * record and @want's new elements in. */
@@ -508,8 +550,9 @@ static int write_part(const struct network *net, const struct part *want,
 		bool v6 = i % 2;
 
 		set_name(set, sizeof(set), net->name, filter_sets[i]);
-		r = put_interval_set(&bt, set, v6 ? AF_INET6 : AF_INET,
-				     i < 2 ? &net->deny : &net->allow);
+		r = i < 4 ? put_interval_set(&bt, set, v6 ? AF_INET6 : AF_INET,
+					     i < 2 ? &net->deny : &net->allow) :
+			    put_meta_set(&bt, set, v6 ? AF_INET6 : AF_INET, net);
 	}
 	r = r ?: nft_put_chain(&bt, chain, NULL, 0, 0);
 	r = r ?: flush_chain(&bt, chain);
