@@ -48,12 +48,15 @@ iperf_bps() {
 }
 
 # ruleset TAG: rules and lines of the ruleset without set elements, and
-# the elements of all its sets and maps
+# the elements of all its sets and maps that the helper writes (not the
+# kernel's of the dynamic sets that count connections: one per source
+# address with connections, gone with them)
 ruleset() {
 	echo "rules_$1 $(nft -j list ruleset | jq '[.nftables[] | select(.rule)] | length')"
 	echo "lines_$1 $(nft -t list ruleset | wc -l)"
 	echo "elems_$1 $(nft -j list table inet pam_netns |
-		jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | length] | add')"
+		jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | .[] |
+		    select((try .elem["ct count"] catch null) == null)] | length')"
 }
 
 setup() {

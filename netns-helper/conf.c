@@ -410,6 +410,13 @@ static int opt_allow(struct parser *p, const config_setting_t *net,
 	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
 }
 
+static int opt_conn_limit(struct parser *p, const config_setting_t *net,
+			  struct network *n)
+{
+	const config_setting_t *s = member(net, "conn_limit");
+
+	return s ? get_int(p, s, 1, INT_MAX, &n->conn_limit) : 0;
+}
 
 /* A network range with a prefix length between @min and @max. */
 static int parse_range(struct parser *p, const config_setting_t *s,
@@ -609,7 +616,8 @@ static int parse_nat(struct parser *p, const config_setting_t *s,
 	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
 	       opt_allow(p, s, n) ?:
 	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
-	       opt_forwards(p, s, n);
+	       opt_forwards(p, s, n) ?:
+	       opt_conn_limit(p, s, n);
 }
 
 /* Without "routes", an adopted interface carries everything. */
@@ -797,7 +805,8 @@ static int parse_bridge(struct parser *p, const config_setting_t *s,
 	       (nat ? get_bool(p, nat, &n->nat) : 0) ?:
 	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
 	       opt_allow(p, s, n) ?:
-	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny);
+	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
+	       opt_conn_limit(p, s, n);
 }
 
 static int parse_isolated(struct parser *p, const config_setting_t *s,
@@ -815,7 +824,7 @@ struct net_kind {
 static const struct net_kind kinds[] = {
 	[NET_ISOLATED] = { { "type", NULL }, parse_isolated },
 	[NET_NAT] = { { "type", "uplink", "pool", "pool6", "dns", "allow",
-			"deny", "forward", NULL }, parse_nat },
+			"deny", "forward", "conn_limit", NULL }, parse_nat },
 	[NET_VPN] = { { "type", "wireguard", "interface", "address", "routes",
 			"dns", "timeout", NULL }, parse_vpn },
 	[NET_MACVLAN] = { { "type", "parent", "mode", "address", "gateway",
@@ -823,7 +832,7 @@ static const struct net_kind kinds[] = {
 	[NET_PHYSICAL] = { { "type", "device", "address", "gateway", "dns",
 			     NULL }, parse_physical },
 	[NET_BRIDGE] = { { "type", "bridge", "subnet", "nat", "dns", "allow",
-			   "deny", NULL }, parse_bridge },
+			   "deny", "conn_limit", NULL }, parse_bridge },
 };
 
 /* ---- networks ------------------------------------------------------- */

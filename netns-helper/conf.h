@@ -73,6 +73,9 @@ struct network {
 	struct cidr_list deny;
 	struct port_forward forward[CONF_MAX_LIST];
 	size_t n_forward;
+	/* nat, bridge: conntrack entries of one namespace, per address
+	 * family; 0 = the default (nft.h) */
+	int conn_limit;
 
 	/* vpn: exactly one of wireguard / interface */
 	char wireguard[PATH_MAX];	/* wg-quick config path */

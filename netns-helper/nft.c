@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
@@ -18,7 +19,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nft.h"
 #include "nft_lib.h"
@@ -33,6 +36,10 @@ static const struct nft_set_def table_sets[] = {
 	  NFT_DATA_VERDICT, 0 },
 	{ "nets6", TYPE_IPV6, 16, NFT_SET_MAP | NFT_SET_INTERVAL,
 	  NFT_DATA_VERDICT, 0 },
+	{ "caps4", TYPE_IPV4, 4, NFT_SET_MAP | NFT_SET_INTERVAL,
+	  NFT_DATA_VERDICT, 0 },
+	{ "caps6", TYPE_IPV6, 16, NFT_SET_MAP | NFT_SET_INTERVAL,
+	  NFT_DATA_VERDICT, 0 },
 	{ "masq4", TYPE_IPV4, 4, NFT_SET_INTERVAL, 0, 0 },
 	{ "masq6", TYPE_IPV6, 16, NFT_SET_INTERVAL, 0, 0 },
 	{ "dns4", TYPE_IPV4, 4, 0, 0, 0 },
@@ -41,7 +48,8 @@ static const struct nft_set_def table_sets[] = {
 	  CONCAT(TYPE_IPV4, TYPE_SERVICE), 8 },
 	{ "fwd6", CONCAT(TYPE_PROTO, TYPE_SERVICE), 8, NFT_SET_MAP,
 	  CONCAT(TYPE_IPV6, TYPE_SERVICE), 20 },
-	{ "l2", CONCAT(TYPE_IFNAME, TYPE_IFNAME), 2 * IFNAMSIZ, 0, 0, 0 },
+	{ "l2", CONCAT(TYPE_IFNAME, TYPE_IFNAME), 2 * IFNAMSIZ, NFT_SET_MAP,
+	  NFT_DATA_VERDICT, 0 },
 };
 
 /* ct state established,related accept */
@@ -76,6 +84,24 @@ static int rule_nd(struct nft_batch *bt, const char *chain)
 	return nft_put_rule(bt, r, chain);
 }
 
+/* fib saddr . iif oif missing drop: a source is trusted to name its
+ * network (and its count) only when it routes back through its own link */
+static int rule_no_spoof(struct nft_batch *bt, const char *chain)
+{
+	struct nftnl_rule *r = nft_rule_new();
+	static const uint32_t no_oif;
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR |
+						    NFTA_FIB_F_IIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_OIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	ex_add(r, e);
+	ex_cmp(r, NFT_CMP_EQ, &no_oif, 4);
+	ex_verdict(r, NF_DROP, NULL);
+	return nft_put_rule(bt, r, chain);
+}
+
 static int rule_drop(struct nft_batch *bt, const char *chain)
 {
 	struct nftnl_rule *r = nft_rule_new();
@@ -97,8 +123,11 @@ static int rules_input(struct nft_batch *bt)
 	/* replies to what the host started */
 	ret = ret ?: rule_replies(bt, "from_sess_in");
 	ret = ret ?: rule_nd(bt, "from_sess_in");
+	ret = ret ?: rule_no_spoof(bt, "from_sess_in");
 
-	/* the DNS servers the session was given, over UDP and TCP */
+	/* the DNS servers the session was given, over UDP and TCP, within
+	 * the count of the session's network (cap_NETWORK drops or accepts);
+	 * a source of no network gets nothing */
 	for (int fam = 0; fam < 2; fam++)
 		for (int p = 0; p < 2; p++) {
 			r = nft_rule_new();
@@ -106,7 +135,9 @@ static int rules_input(struct nft_batch *bt)
 			ex_lookup(r, fam ? "dns6" : "dns4", false, NO_DREG);
 			ex_l4proto(r, p ? IPPROTO_TCP : IPPROTO_UDP);
 			ex_th_dport(r, 53);
-			ex_verdict(r, NF_ACCEPT, NULL);
+			ex_addr_load(r, fam ? AF_INET6 : AF_INET, false);
+			ex_lookup(r, fam ? "caps6" : "caps4", false,
+				  NFT_REG_VERDICT);
 			ret = ret ?: nft_put_rule(bt, r, "from_sess_in");
 		}
 
@@ -132,18 +163,16 @@ static int rules_output(struct nft_batch *bt)
 
 static int rules_forward(struct nft_batch *bt)
 {
-	static const uint32_t no_oif;
 	struct nftnl_rule *r = nft_rule_new();
-	struct nftnl_expr *e;
 	int ret;
 
-	/* iifname . oifname @l2 accept: with br_netfilter on, traffic
+	/* iifname . oifname vmap @l2: with br_netfilter on, traffic
 	 * between the members of a bridge network passes this hook with the
-	 * bridge as both devices; it is theirs to exchange. */
+	 * bridge as both devices; it is theirs to exchange, within the
+	 * count of their network (cap_NETWORK accepts). */
 	ex_meta(r, NFT_META_IIFNAME, NFT_REG_1);
 	ex_meta(r, NFT_META_OIFNAME, NFT_REG_2);
-	ex_lookup(r, "l2", false, NO_DREG);
-	ex_verdict(r, NF_ACCEPT, NULL);
+	ex_lookup(r, "l2", false, NFT_REG_VERDICT);
 	ret = nft_put_rule(bt, r, "forward");
 	r = nft_rule_new();
 	ex_ifname_in(r, NFT_META_IIFNAME, "ifs", false);
@@ -161,18 +190,7 @@ static int rules_forward(struct nft_batch *bt)
 	ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	/* what was let out once goes on: the filter below judges new flows */
 	ret = ret ?: rule_replies(bt, "from_sess");
-	/* fib saddr . iif oif missing drop: a source is trusted to name the
-	 * network below only when it routes back through its own link */
-	r = nft_rule_new();
-	e = nftnl_expr_alloc("fib");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR |
-						    NFTA_FIB_F_IIF);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_OIF);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-	ex_add(r, e);
-	ex_cmp(r, NFT_CMP_EQ, &no_oif, 4);
-	ex_verdict(r, NF_DROP, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess");
+	ret = ret ?: rule_no_spoof(bt, "from_sess");
 	/* ip saddr vmap @nets4, ip6 saddr vmap @nets6: the network's own
 	 * egress filter (metadata endpoints included); a source of no
 	 * network gets nothing */
@@ -182,9 +200,7 @@ static int rules_forward(struct nft_batch *bt)
 		ex_lookup(r, f ? "nets6" : "nets4", false, NFT_REG_VERDICT);
 		ret = ret ?: nft_put_rule(bt, r, "from_sess");
 	}
-	r = nft_rule_new();
-	ex_verdict(r, NF_DROP, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess");
+	ret = ret ?: rule_drop(bt, "from_sess");
 
 	/* into a session: only replies and forwarded ports */
 	ret = ret ?: rule_replies(bt, "to_sess");
@@ -192,9 +208,7 @@ static int rules_forward(struct nft_batch *bt)
 	ex_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT);
 	ex_verdict(r, NF_ACCEPT, NULL);
 	ret = ret ?: nft_put_rule(bt, r, "to_sess");
-	r = nft_rule_new();
-	ex_verdict(r, NF_DROP, NULL);
-	return ret ?: nft_put_rule(bt, r, "to_sess");
+	return ret ?: rule_drop(bt, "to_sess");
 }
 
 /* dnat to (meta l4proto . th dport) map @fwd4/@fwd6, from outside only */
@@ -240,11 +254,11 @@ static int rule_masq(struct nft_batch *bt, int family)
 }
 
 /*
- * 1 when the table is there in this layout (its chain to_sess_out
- * exists), 0 when it is not. A table of an older layout (per-session
- * elements, no output chain) is taken down first, so nft_table_ensure()
- * makes it anew: the networks' parts then come back at their next login
- * or `gc`.
+ * 1 when the table is there in this layout, 0 when it is not. Its chain
+ * sess_cap is made last: a table without it is of an older layout (no
+ * caps, no output chain) or was left half made, and is taken down first,
+ * so nft_table_ensure() makes it anew: the networks' parts then come back
+ * at their next login or `gc`.
  */
 static int table_current(void)
 {
@@ -256,13 +270,38 @@ static int table_current(void)
 	if (!c)
 		return -ENOMEM;
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "to_sess_out");
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "sess_cap");
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
 	r = nft_request(nlh, NULL, NULL);
 	if (r == -ENOENT)
 		return nft_table_delete();	/* 0 when there is none */
 	return r ? r : 1;
+}
+
+int nft_conn_share(unsigned percent, uint32_t *ret_n)
+{
+	char buf[32];
+	_cleanup_close_ int fd = open("/proc/sys/net/netfilter/nf_conntrack_max",
+				      O_RDONLY | O_CLOEXEC);
+	unsigned long long max;
+	ssize_t n;
+	char *end;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n ? -errno : -EIO;
+	buf[n] = '\0';
+	errno = 0;
+	max = strtoull(buf, &end, 10);
+	if (errno || end == buf || max > UINT32_MAX)
+		return -EINVAL;
+	if (!max)
+		max = NFT_CONN_MAX_UNSET;
+	*ret_n = (uint32_t)(max * percent / 100) ?: 1;
+	return 0;
 }
 
 /* ifs gets "pnh*" once: every nat session link, by its name */
@@ -281,7 +320,8 @@ static int session_links(struct nft_batch *bt)
 	return nft_put_elems(bt, s, NFT_MSG_NEWSETELEM);
 }
 
-int nft_table_ensure(void)
+/* Everything but sess_cap, in one batch. */
+static int table_batch(void)
 {
 	static const struct {
 		const char *name, *type;
@@ -299,11 +339,8 @@ int nft_table_ensure(void)
 	};
 	struct nftnl_table *t;
 	struct nft_batch bt;
-	int r = table_current();
+	int r = nft_batch_start(&bt);
 
-	if (r)
-		return r < 0 ? r : 0;
-	r = nft_batch_start(&bt);
 	if (r)
 		return r;
 	t = nftnl_table_alloc();
@@ -324,7 +361,50 @@ int nft_table_ensure(void)
 	for (int f = 0; !r && f < 2; f++)
 		r = rule_dnat(&bt, f ? AF_INET6 : AF_INET) ?:
 		    rule_masq(&bt, f ? AF_INET6 : AF_INET);
-	return nft_batch_finish(&bt, r) ?: 1;
+	return nft_batch_finish(&bt, r);
+}
+
+/*
+ * chain sess_cap: ct state new ct count over TOTAL drop; accept. One
+ * rule, so one count for all sessions together. A batch of its own after
+ * the rest: the ct rules of that one load connection tracking, and with
+ * it nf_conntrack_max, which TOTAL is a share of.
+ */
+static int cap_batch(void)
+{
+	struct nftnl_rule *rl;
+	struct nft_batch bt;
+	uint32_t total;
+	int r = nft_conn_share(NFT_CONN_TOTAL_PERCENT, &total);
+
+	r = r ?: nft_batch_start(&bt);
+	if (r)
+		return r;
+	r = nft_put_chain(&bt, "sess_cap", NULL, 0, 0);
+	if (!r) {
+		rl = nft_rule_new();
+		ex_ct_bits(rl, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_NEW));
+		ex_ct_count_over(rl, total);
+		ex_verdict(rl, NF_DROP, NULL);
+		r = nft_put_rule(&bt, rl, "sess_cap");
+	}
+	if (!r) {
+		rl = nft_rule_new();
+		ex_verdict(rl, NF_ACCEPT, NULL);
+		r = nft_put_rule(&bt, rl, "sess_cap");
+	}
+	return nft_batch_finish(&bt, r);
+}
+
+int nft_table_ensure(void)
+{
+	int r = table_current();
+
+	if (r)
+		return r < 0 ? r : 0;
+	r = table_batch();
+	r = r ?: cap_batch();
+	return r ?: 1;
 }
 
 int nft_table_delete(void)

@@ -386,6 +386,39 @@ void ex_th_dport(struct nftnl_rule *r, uint16_t port)
 	ex_cmp(r, NFT_CMP_EQ, &p, 2);
 }
 
+static struct nftnl_expr *connlimit_over(uint32_t count)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("connlimit");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_COUNT, count);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS, NFT_CONNLIMIT_F_INV);
+	return e;
+}
+
+void ex_ct_count_over(struct nftnl_rule *r, uint32_t count)
+{
+	ex_add(r, connlimit_over(count));
+}
+
+/*
+ * As nft(8) compiles "add @set { ip saddr ct count over N }": a dynset
+ * whose expression each new element gets a copy of. The set needs
+ * NFT_SET_EVAL ("flags dynamic") and no timeout: the kernel drops an
+ * element once its count is back at 0.
+ */
+void ex_set_ct_count_over(struct nftnl_rule *r, const char *set,
+			  uint32_t count)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("dynset");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_ADD);
+	nftnl_expr_set_str(e, NFTNL_EXPR_DYNSET_SET_NAME, set);
+	/* the dynset owns (and frees) the expression from here on */
+	nftnl_expr_set(e, NFTNL_EXPR_DYNSET_EXPR, connlimit_over(count), 0);
+	ex_add(r, e);
+}
+
 /* ------------------------------------------------------------------ */
 /* objects                                                             */
 

@@ -84,6 +84,14 @@ void ex_ifname_in(struct nftnl_rule *r, uint32_t key, const char *set,
 /* ip/ip6 saddr/daddr (loaded into reg 1) for @family */
 void ex_addr_load(struct nftnl_rule *r, int family, bool dst);
 void ex_th_dport(struct nftnl_rule *r, uint16_t port);
+/* ct count over @count: matches while the connections counted by this
+ * expression (those that passed it) are more than @count */
+void ex_ct_count_over(struct nftnl_rule *r, uint32_t count);
+/* add @set { <reg 1> ct count over @count }: the element of the key in
+ * reg 1 (made when missing) counts its own connections; matches while
+ * they are more than @count */
+void ex_set_ct_count_over(struct nftnl_rule *r, const char *set,
+			  uint32_t count);
 
 /* ------------------------------------------------------------------ */
 /* objects of the table                                                */

@@ -4,10 +4,13 @@
  *
  *   - chain net_NAME, its egress filter, with the sets NAME_deny4/6,
  *     NAME_allow4/6 and NAME_meta4/6 (the metadata endpoints it blocks,
- *     nft_meta.h), ending in "accept comment "pam_netns ..."";
+ *     nft_meta.h), ending in "goto cap_NAME comment "pam_netns ..."";
+ *   - chain cap_NAME, the count of each of its namespaces, with the
+ *     dynamic sets NAME_ct4/6;
  *   - its elements of the shared sets: pool (or subnet) -> goto net_NAME
- *     in nets4/nets6, the same prefixes in masq4/masq6 when masqueraded,
- *     a bridge network's bridge in ifs and l2; its DNS servers in dns4/6.
+ *     in nets4/nets6 and -> goto cap_NAME in caps4/caps6, the same
+ *     prefixes in masq4/masq6 when masqueraded, a bridge network's bridge
+ *     in ifs and (-> goto cap_NAME) in l2; its DNS servers in dns4/6.
  *
  * The comment of the last rule is the part's record: the prefixes and the
  * bridge it added, and a digest of the rest. A login reads it (one dump of
@@ -22,6 +25,7 @@
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +84,13 @@ static void chain_name(char *buf, size_t len, const char *net)
 	snprintf(buf, len, "net_%s", net);
 }
 
-/* The metadata spans a network blocks: one per endpoint, and one more for
- * each allow entry that makes a hole in one. */
+static void cap_name(char *buf, size_t len, const char *net)
+{
+	snprintf(buf, len, "cap_%s", net);
+}
+
+/* The metadata endpoints @net blocks: at most one span more than there
+ * are endpoints for each hole an allow entry makes. */
 #define META_MAX (16 + CONF_MAX_LIST)
 
 static int put_spans_set(struct nft_batch *bt, const char *name, int family,
@@ -126,6 +135,20 @@ static int put_meta_set(struct nft_batch *bt, const char *name, int family,
 
 	return put_spans_set(bt, name, family, spans,
 			     nft_meta_spans(net, family, spans, META_MAX));
+}
+
+/* A set of source addresses that each carry a count: flags dynamic,
+ * emptied, so a changed limit holds for every namespace from now on. */
+static int put_ct_set(struct nft_batch *bt, const char *name, int family)
+{
+	struct nft_set_def d = { name, family == AF_INET ? TYPE_IPV4 : TYPE_IPV6,
+			     family == AF_INET ? 4 : 16, NFT_SET_EVAL, 0, 0 };
+	struct nftnl_set *s;
+	int r = nft_put_set(bt, &d);
+
+	if (!r && !(s = nft_set_new(name)))
+		r = -ENOMEM;
+	return r ?: nft_put_elems(bt, s, NFT_MSG_DELSETELEM);
 }
 
 static bool has_family(const struct cidr_list *l, int family)
@@ -200,6 +223,36 @@ static int net_rules(struct nft_batch *bt, const struct network *net,
 	return r;
 }
 
+/*
+ * chain cap_NAME: ct state new add @NAME_ct4 { ip saddr ct count over N }
+ * drop; the same for ip6; goto sess_cap. Each source address, so each
+ * namespace, has its own count; a plain "ct count" would count them all
+ * together.
+ */
+static int cap_rules(struct nft_batch *bt, const struct network *net,
+		     const char *chain)
+{
+	uint32_t n = (uint32_t)net->conn_limit;
+	struct nftnl_rule *rl;
+	char set[64];
+	int r = n ? 0 : nft_conn_share(NFT_CONN_SESSION_PERCENT, &n);
+
+	for (int f = 0; !r && f < 2; f++) {
+		rl = nft_rule_new();
+		set_name(set, sizeof(set), net->name, f ? "ct6" : "ct4");
+		ex_ct_bits(rl, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_NEW));
+		ex_addr_load(rl, f ? AF_INET6 : AF_INET, false);
+		ex_set_ct_count_over(rl, set, n);
+		ex_verdict(rl, NF_DROP, NULL);
+		r = nft_put_rule(bt, rl, chain);
+	}
+	if (r)
+		return r;
+	rl = nft_rule_new();
+	ex_verdict(rl, NFT_GOTO, "sess_cap");
+	return nft_put_rule(bt, rl, chain);
+}
+
 static int put_dns(struct nft_batch *bt, const struct cidr_list *dns)
 {
 	struct nftnl_set *s4 = nft_set_new("dns4"), *s6 = nft_set_new("dns6");
@@ -247,7 +300,8 @@ struct part {
 	struct cidr v4, v6;		/* nets4/nets6 (family 0: none) */
 	bool masq;			/* and masq4/masq6 */
 	char bridge[IFNAMSIZ];		/* ifs and l2 ("" : none) */
-	unsigned long long digest;	/* uplink, allow, deny, dns, metadata */
+	unsigned long long digest;	/* uplink, allow, deny, dns, metadata,
+					 * conn_limit */
 };
 
 static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
@@ -290,6 +344,7 @@ static void part_of(const struct network *net, struct part *p)
 	h = fnv(h, net->uplink, strnlen(net->uplink, IFNAMSIZ));
 	h = fnv_list(fnv_list(fnv_list(h, &net->allow), &net->deny),
 		     &net->dns);
+	h = fnv(h, &net->conn_limit, sizeof(net->conn_limit));
 	for (int f = 0; f < 2; f++) {
 		struct nft_span m[META_MAX];
 		size_t n = nft_meta_spans(net, f ? AF_INET6 : AF_INET, m,
@@ -340,9 +395,9 @@ static int part_parse(const char *text, struct part *p)
 	return 0;
 }
 
-/* accept comment "pam_netns ...": the chain's last rule */
+/* goto cap_NAME comment "pam_netns ...": the chain's last rule */
 static int mark_rule(struct nft_batch *bt, const struct part *p,
-		     const char *chain)
+		     const char *chain, const char *cap)
 {
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
 	struct nftnl_rule *r = nft_rule_new();
@@ -362,7 +417,7 @@ static int mark_rule(struct nft_batch *bt, const struct part *p,
 	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
 			    nftnl_udata_buf_len(ud));
 	nftnl_udata_buf_free(ud);
-	ex_verdict(r, NF_ACCEPT, NULL);
+	ex_verdict(r, NFT_GOTO, cap);
 	return nft_put_rule(bt, r, chain);
 }
 
@@ -466,49 +521,85 @@ static bool part_same(const struct part *a, const struct part *b)
 	return a->digest == b->digest;
 }
 
-/* The l2 element of a bridge: bridge . bridge */
-static int put_l2(struct nft_batch *bt, const char *bridge, uint16_t type)
+/* The l2 element of a bridge: bridge . bridge -> goto cap_NAME */
+static int put_l2(struct nft_batch *bt, const char *bridge, const char *cap,
+		  uint16_t type)
 {
 	struct nftnl_set *s = nft_set_new("l2");
+	struct nftnl_set_elem *e;
 	char key[2 * IFNAMSIZ];
 
 	if (!s || nft_ifname_key(bridge, key) ||
 	    nft_ifname_key(bridge, key + IFNAMSIZ) ||
-	    !nft_elem(s, key, sizeof(key))) {
+	    !(e = nft_elem(s, key, sizeof(key)))) {
 		nftnl_set_free(s);
 		return -ENOMEM;
 	}
+	if (type == NFT_MSG_NEWSETELEM) {
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, NFT_GOTO);
+		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, cap);
+	}
 	return nft_put_elems(bt, s, type);
+}
+
+/* @sp into (or out of) set @set; a map's element goes to @chain */
+static int put_span(struct nft_batch *bt, const char *set,
+		    const struct nft_span *sp, uint32_t len, const char *chain,
+		    uint16_t type)
+{
+	struct nftnl_set *s = nft_set_new(set);
+	int r = s ? nft_span_put(s, sp, len, type == NFT_MSG_NEWSETELEM ?
+				 chain : NULL) : -ENOMEM;
+
+	if (r) {
+		nftnl_set_free(s);
+		return r;
+	}
+	return nft_put_elems(bt, s, type);
+}
+
+/*
+ * Add (NEWSETELEM) or delete (DELSETELEM) element @e of group @g of @p:
+ * a pool is in nets (the network's filter, e 0) and in caps (its count,
+ * e 1); a bridge in ifs (e 0) and in l2 (e 1). Return: 1 when the group
+ * has no element @e.
+ */
+static int put_elem(struct nft_batch *bt, const char *name,
+		    const struct part *p, enum group g, int e, uint16_t type)
+{
+	static const char *const sets[][2] = {
+		[G_NETS4] = { "nets4", "caps4" }, [G_MASQ4] = { "masq4" },
+		[G_NETS6] = { "nets6", "caps6" }, [G_MASQ6] = { "masq6" },
+		[G_BRIDGE] = { "ifs", "l2" },
+	};
+	char chain[64], cap[64];
+	struct nft_span sp;
+	uint32_t len = g == G_BRIDGE ? IFNAMSIZ : (g < G_NETS6 ? 4 : 16);
+
+	if (!sets[g][e])
+		return 1;
+	chain_name(chain, sizeof(chain), name);
+	cap_name(cap, sizeof(cap), name);
+	if (g == G_BRIDGE && e)
+		return put_l2(bt, p->bridge, cap, type);
+	if (g == G_BRIDGE)
+		nft_span_ifname(p->bridge, false, &sp);
+	else
+		nft_span_prefix(g < G_NETS6 ? &p->v4 : &p->v6, &sp);
+	return put_span(bt, sets[g][e], &sp, len,
+			g == G_BRIDGE || g == G_MASQ4 || g == G_MASQ6 ? NULL :
+			(e ? cap : chain), type);
 }
 
 /* Add (NEWSETELEM) or delete (DELSETELEM) group @g of @p. */
 static int put_group(struct nft_batch *bt, const char *name,
 		     const struct part *p, enum group g, uint16_t type)
 {
-	static const char *const sets[] = { "nets4", "masq4", "nets6",
-					     "masq6", "ifs" };
-	struct nftnl_set *s = nft_set_new(sets[g]);
-	char chain[64];
-	struct nft_span sp;
-	bool is_map = g == G_NETS4 || g == G_NETS6;
-	int r;
+	int r = 0;
 
-	if (!s)
-		return -ENOMEM;
-	chain_name(chain, sizeof(chain), name);
-	if (g == G_BRIDGE)
-		nft_span_ifname(p->bridge, false, &sp);
-	else
-		nft_span_prefix(g < G_NETS6 ? &p->v4 : &p->v6, &sp);
-	r = nft_span_put(s, &sp, g == G_BRIDGE ? IFNAMSIZ :
-			 (g < G_NETS6 ? 4 : 16),
-			 is_map && type == NFT_MSG_NEWSETELEM ? chain : NULL);
-	if (r) {
-		nftnl_set_free(s);
-		return r;
-	}
-	r = nft_put_elems(bt, s, type);
-	return r || g != G_BRIDGE ? r : put_l2(bt, p->bridge, type);
+	for (int e = 0; r <= 0 && e < 2; e++)
+		r = put_elem(bt, name, p, g, e, type);
+	return r > 0 ? 0 : r;
 }
 
 /* The groups of @from that @other lacks, added or deleted. */
@@ -530,34 +621,52 @@ static int put_groups(struct nft_batch *bt, const char *name,
 
 /* the network's own sets: NAME_deny4, ...; IPv4 first, then IPv6 */
 static const char *const filter_sets[] = { "deny4", "deny6", "allow4",
-					   "allow6", "meta4", "meta6" };
+					   "allow6", "meta4", "meta6", "ct4",
+					   "ct6" };
 
-/* One transaction: @old's stale elements out, the filter rewritten, the
- * record and @want's new elements in. */
+static int put_sets(struct nft_batch *bt, const struct network *net)
+{
+	char set[64];
+	int r = 0;
+
+	for (size_t i = 0; !r && i < ARRAY_SIZE(filter_sets); i++) {
+		int fam = i % 2 ? AF_INET6 : AF_INET;
+
+		set_name(set, sizeof(set), net->name, filter_sets[i]);
+		if (i < 4)
+			r = put_interval_set(bt, set, fam, i < 2 ? &net->deny :
+							 &net->allow);
+		else if (i < 6)
+			r = put_meta_set(bt, set, fam, net);
+		else
+			r = put_ct_set(bt, set, fam);
+	}
+	return r;
+}
+
+/* One transaction: @old's stale elements out, the filter and the count
+ * rewritten, the record and @want's new elements in. */
 static int write_part(const struct network *net, const struct part *want,
 		      const struct part *old)
 {
-	char chain[64], set[64];
+	char chain[64], cap[64];
 	struct nft_batch bt;
 	int r = nft_batch_start(&bt);
 
 	if (r)
 		return r;
 	chain_name(chain, sizeof(chain), net->name);
+	cap_name(cap, sizeof(cap), net->name);
 	if (old)
 		r = put_groups(&bt, net->name, old, want, NFT_MSG_DELSETELEM);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(filter_sets); i++) {
-		bool v6 = i % 2;
-
-		set_name(set, sizeof(set), net->name, filter_sets[i]);
-		r = i < 4 ? put_interval_set(&bt, set, v6 ? AF_INET6 : AF_INET,
-					     i < 2 ? &net->deny : &net->allow) :
-			    put_meta_set(&bt, set, v6 ? AF_INET6 : AF_INET, net);
-	}
+	r = r ?: put_sets(&bt, net);
+	r = r ?: nft_put_chain(&bt, cap, NULL, 0, 0);
 	r = r ?: nft_put_chain(&bt, chain, NULL, 0, 0);
+	r = r ?: flush_chain(&bt, cap);
 	r = r ?: flush_chain(&bt, chain);
+	r = r ?: cap_rules(&bt, net, cap);
 	r = r ?: net_rules(&bt, net, chain);
-	r = r ?: mark_rule(&bt, want, chain);
+	r = r ?: mark_rule(&bt, want, chain, cap);
 	/* all of them, not only the changed ones: adding an element that is
 	 * there is a no-op, and one removed by hand comes back */
 	r = r ?: put_groups(&bt, net->name, want, NULL, NFT_MSG_NEWSETELEM);
@@ -565,17 +674,21 @@ static int write_part(const struct network *net, const struct part *want,
 	return nft_batch_finish(&bt, r);
 }
 
-/* Each group of @p alone: whatever of it is still there goes. */
+/* Each element of @p alone: whatever of it is still there goes. */
 static void del_groups_each(const char *name, const struct part *p)
 {
-	for (int g = 0; g < G_N; g++) {
-		struct nft_batch bt;
+	for (int g = 0; g < G_N; g++)
+		for (int e = 0; e < 2; e++) {
+			struct nft_batch bt;
+			int r;
 
-		if (!has_group(p, (enum group)g) || nft_batch_start(&bt))
-			continue;
-		(void)nft_batch_finish(&bt, put_group(&bt, name, p,
-				(enum group)g, NFT_MSG_DELSETELEM));
-	}
+			if (!has_group(p, (enum group)g) ||
+			    nft_batch_start(&bt))
+				continue;
+			r = put_elem(&bt, name, p, (enum group)g, e,
+				     NFT_MSG_DELSETELEM);
+			(void)nft_batch_finish(&bt, r > 0 ? -ENODATA : r);
+		}
 }
 
 int nft_network_apply(const struct network *net)
@@ -604,27 +717,35 @@ int nft_network_apply(const struct network *net)
 	return write_part(net, &want, NULL);
 }
 
-static int remove_batch(const char *name, const struct part *p)
+static int del_chain(struct nft_batch *bt, const char *chain)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	char chain[64], set[64];
-	struct nft_batch bt;
-	int r = c ? nft_batch_start(&bt) : -ENOMEM;
 
-	if (r) {
-		nftnl_chain_free(c);
-		return r;
-	}
-	chain_name(chain, sizeof(chain), name);
-	r = p ? put_groups(&bt, name, p, NULL, NFT_MSG_DELSETELEM) : 0;
+	if (!c)
+		return -ENOMEM;
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
-	if (!r) {
-		nftnl_chain_nlmsg_build_payload(nft_batch_msg(&bt,
-					NFT_MSG_DELCHAIN, 0), c);
-		r = nft_batch_next(&bt);
-	}
+	nftnl_chain_nlmsg_build_payload(nft_batch_msg(bt, NFT_MSG_DELCHAIN, 0),
+					c);
 	nftnl_chain_free(c);
+	return nft_batch_next(bt);
+}
+
+/* The elements, then net_NAME (which goes to cap_NAME), cap_NAME (which
+ * holds the ct sets) and the sets. */
+static int remove_batch(const char *name, const struct part *p)
+{
+	char chain[64], set[64];
+	struct nft_batch bt;
+	int r = nft_batch_start(&bt);
+
+	if (r)
+		return r;
+	r = p ? put_groups(&bt, name, p, NULL, NFT_MSG_DELSETELEM) : 0;
+	chain_name(chain, sizeof(chain), name);
+	r = r ?: del_chain(&bt, chain);
+	cap_name(chain, sizeof(chain), name);
+	r = r ?: del_chain(&bt, chain);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(filter_sets); i++) {
 		struct nftnl_set *s;
 
