@@ -174,17 +174,18 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 			const struct wg_conf *c)
 {
 	unsigned long long start = 0;
-	int r, status = 0;
+	int r, status = 0, gate;
 	pid_t pid;
 
 	r = rec_set(ctx->rec, "backend", "userspace") ?: ns_save(ctx);
 	if (!r)
-		r = wg_uapi_spawn(ifname, &pid);
+		r = wg_uapi_spawn(ifname, &pid, &gate);
 	if (r)
 		return userspace_fail(ctx, ifname, r, 0);
 	(void)proc_starttime(pid, &start);
 	r = rec_set(ctx->rec, "wgpid", "%d", (int)pid) ?:
 	    rec_set(ctx->rec, "wgstart", "%llu", start) ?: ns_save(ctx);
+	r = wg_uapi_start(gate, !r) ?: r;
 	if (r)
 		return r;
 	debug("vpn: started %s %s (pid %d)", WIREGUARD_GO, ifname, (int)pid);

@@ -66,11 +66,18 @@ int wg_kernel_set(int ifindex, const struct wg_conf *c);
 int wg_kernel_get(int netns_fd, const char *ifname, struct wg_status *ret);
 
 /*
- * wg_uapi_spawn() - fork and exec WIREGUARD_GO in the foreground for
- * @ifname, in its own session with stdio on /dev/null and no other fds.
- * Return: 0 and the daemon's pid in @ret_pid, or -errno
+ * wg_uapi_spawn() - fork the child that runs WIREGUARD_GO in the
+ * foreground for @ifname, in its own session with stdio on /dev/null and
+ * no other fds, once wg_uapi_start() lets it: the caller records its pid
+ * in between, so no daemon runs that no record names (a helper killed
+ * before that leaves a child that exits by itself).
+ * Return: 0, the pid in @ret_pid and the gate in @ret_gate, or -errno
  */
-int wg_uapi_spawn(const char *ifname, pid_t *ret_pid);
+int wg_uapi_spawn(const char *ifname, pid_t *ret_pid, int *ret_gate);
+
+/* wg_uapi_start() - let the child behind @gate exec the daemon (@go), or
+ * exit (!@go); closes @gate. Return: 0 or -errno */
+int wg_uapi_start(int gate, bool go);
 
 /*
  * wg_uapi_wait() - wait until @pid answers on its UAPI socket (its tun

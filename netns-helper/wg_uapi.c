@@ -10,7 +10,7 @@
  * to record: the record, not the daemon, decides its life. It gets its
  * own session, /dev/null for stdio (a caller reading the helper's output
  * must see EOF when the helper exits) and no other fd, so it never holds
- * the state lock. Its tun device goes away with it.
+ * a lock of the helper's. Its tun device goes away with it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -92,16 +92,38 @@ static void exec_daemon(const char *ifname)
 	_exit(127);
 }
 
-int wg_uapi_spawn(const char *ifname, pid_t *ret_pid)
+int wg_uapi_spawn(const char *ifname, pid_t *ret_pid, int *ret_gate)
 {
-	pid_t pid = fork();
+	int gate[2];
+	pid_t pid;
+	char c;
 
-	if (pid < 0)
+	if (pipe2(gate, O_CLOEXEC))
 		return -errno;
-	if (!pid)
+	pid = fork();
+	if (!pid) {
+		(void)close(gate[1]);
+		/* EOF: the helper is gone before it recorded this pid */
+		if (read(gate[0], &c, 1) != 1)
+			_exit(127);
 		exec_daemon(ifname);
+	}
+	(void)close(gate[0]);
+	if (pid < 0) {
+		(void)close(gate[1]);
+		return -errno;
+	}
 	*ret_pid = pid;
+	*ret_gate = gate[1];
 	return 0;
+}
+
+int wg_uapi_start(int gate, bool go)
+{
+	int r = !go || write(gate, "g", 1) == 1 ? 0 : -errno;
+
+	(void)close(gate);
+	return r;
 }
 
 int wg_uapi_wait(const char *ifname, pid_t pid, int timeout_ms,
