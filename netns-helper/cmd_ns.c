@@ -15,10 +15,11 @@
 #include "ns.h"
 #include "state.h"
 
-static int with_state(struct nl *host)
+/* The state, the lock of namespace @name, and netlink on the host. */
+static int with_state(struct nl *host, const char *name)
 {
 	char e[256];
-	int r = state_open(e, sizeof(e));
+	int r = state_open(false, e, sizeof(e));
 
 	if (r) {
 		err("%s", e);
@@ -29,11 +30,15 @@ static int with_state(struct nl *host)
 		if (!r)
 			err("not in the host's network namespace: networks are "
 			    "built from the host only");
-		return r ? r : -EPERM;
-	}
-	r = nl_open(host);
-	if (r)
+		r = r ? r : -EPERM;
+	} else if ((r = state_ns_lock(name))) {
+		err("namespace '%s': cannot take its lock: %s", name,
+		    strerror(-r));
+	} else if ((r = nl_open(host))) {
 		err("netlink: %s", strerror(-r));
+	}
+	if (r)
+		state_close();
 	return r;
 }
 
@@ -76,7 +81,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 		    name_err_str(ne, NETNS_NAME_MAX));
 		return EXIT_USAGE;
 	}
-	if (with_state(&host))
+	if (with_state(&host, name))
 		return EXIT_FAIL;
 	if (ns_ready(name)) {
 		/* a vpn whose tunnel went away gets it back; the sessions
@@ -98,6 +103,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 			err("up %s: %s", name, e);
 	}
 	nl_close(&host);
+	state_close();
 	return r ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -123,7 +129,7 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	name = argv[optind];
-	if (with_state(&host))
+	if (with_state(&host, name))
 		return EXIT_FAIL;
 	r = 0;
 	snprintf(members, sizeof(members), "members/%s", name);
@@ -144,5 +150,6 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		r = ns_destroy(&host, name);
 	}
 	nl_close(&host);
+	state_close();
 	return r ? EXIT_FAIL : EXIT_OK;
 }

@@ -10,6 +10,12 @@
  *
  * and exits 0 (join, none), 3 (deny) or another code on failure, having
  * changed nothing then. The module fails closed on anything but 0 and 3.
+ *
+ * Both verbs take --deadline-ms N, the time the module gives them (by
+ * default the module's default limit): every wait ends before it
+ * (deadline.h). They hold the state lock shared and the lock of the one
+ * namespace they work on (state.h), so a login waits only for logins of
+ * its own namespace, never for another's tunnel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +26,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "deadline.h"
 #include "dns.h"
 #include "hostns.h"
 #include "log.h"
@@ -51,6 +58,23 @@ static int parse_pid(const char *s, pid_t *ret)
 	return 0;
 }
 
+/* --deadline-ms: milliseconds, up to the module's largest timeout. */
+static int parse_deadline(const char *verb, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > PN_TIMEOUT_MAX * 1000L) {
+		err("%s: bad --deadline-ms '%s' (1 to %d)", verb, s,
+		    PN_TIMEOUT_MAX * 1000);
+		return -EINVAL;
+	}
+	deadline_set(v);
+	return 0;
+}
+
 static int parse_open(int argc, char **argv, struct open_args *a)
 {
 	static const struct option opts[] = {
@@ -59,12 +83,19 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 		{ "rhost", required_argument, NULL, 'r' },
 		{ "tty", required_argument, NULL, 't' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "deadline-ms", required_argument, NULL, 'd' },
 		{ 0 }
 	};
 	int o;
 
-	while ((o = getopt_long(argc, argv, "u:s:r:t:p:", opts, NULL)) != -1) {
+	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	while ((o = getopt_long(argc, argv, "u:s:r:t:p:d:", opts,
+				NULL)) != -1) {
 		switch (o) {
+		case 'd':
+			if (parse_deadline("session-open", optarg))
+				return -EINVAL;
+			break;
 		case 'u': a->login.user = optarg; break;
 		case 's': a->login.service = optarg; break;
 		case 'r': a->login.rhost = optarg; break;
@@ -82,7 +113,7 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 	if (optind != argc || !a->login.user || !*a->login.user ||
 	    !a->login.service || !a->pid) {
 		err("usage: session-open --user U --service S [--rhost H] "
-		    "[--tty T] --pid PID");
+		    "[--tty T] --pid PID [--deadline-ms N]");
 		return -EINVAL;
 	}
 	return 0;
@@ -184,6 +215,20 @@ static int confine_manager(const struct decision *d, const char *name,
 	return sdunit_write(d->uid, name, e, elen);
 }
 
+/* The lock of namespace @name, which a login of it may hold a while. */
+static int lock_ns(const char *name, char *e, size_t elen)
+{
+	int r = state_ns_lock(name);
+
+	if (r == -ETIMEDOUT)
+		snprintf(e, elen, "namespace '%s' is still being set up by "
+			 "another login at this login's time limit", name);
+	else if (r)
+		snprintf(e, elen, "namespace '%s': cannot take its lock: %s",
+			 name, strerror(-r));
+	return r;
+}
+
 /*
  * A login that does not start in the host's network namespace: from
  * within a confined session (su, sudo there) it may join that namespace
@@ -218,7 +263,8 @@ static int open_nested(const struct open_args *a, const struct decision *d)
 	/* the caller's own namespace: its file is not visible in there,
 	 * and no mount template is made from a confined session */
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	r = fd < 0 ? -errno : session_add(inside, &si, token, sizeof(token));
+	r = fd < 0 ? -errno : lock_ns(inside, e, sizeof(e)) ?:
+	    session_add(inside, &si, token, sizeof(token));
 	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
 		   (r = print_answer(fd, inside, d, token))))
 		(void)session_end(NULL, token);
@@ -239,18 +285,14 @@ static int open_session(const struct open_args *a, const struct decision *d)
 	bool created = false;
 	int r;
 
-	r = state_open(e, sizeof(e));
-	if (r) {
-		err("%s", e);
-		return EXIT_FAIL;
-	}
 	r = hostns_is_host();
 	if (r < 0)
 		return EXIT_FAIL;
 	if (!r)
 		return open_nested(a, d);
 	*e = '\0';
-	r = nl_open(&host) ?: target_name(d, name, sizeof(name));
+	r = nl_open(&host) ?: target_name(d, name, sizeof(name)) ?:
+	    lock_ns(name, e, sizeof(e));
 	/*
 	 * A failed ns_create() has rolled back what it made already, and
 	 * on -EEXIST the name is someone else's namespace: only a namespace
@@ -280,6 +322,7 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 	struct decision d;
 	char e[CONF_ERR_MAX];
 	struct conf *c;
+	int r;
 
 	if (parse_open(argc, argv, &a))
 		return EXIT_USAGE;
@@ -302,13 +345,40 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 						"systemd-user"))
 		return deny("session scope cannot apply to the systemd-user "
 			    "service; use scope user or shared");
-	return open_session(&a, &d);
+	if (state_open(false, e, sizeof(e))) {
+		err("session-open for '%s': %s", a.login.user, e);
+		return EXIT_FAIL;
+	}
+	r = open_session(&a, &d);
+	state_close();
+	return r;
+}
+
+/* Lock the namespace of session @token: -ENOENT when it is not open. */
+static int lock_session(const char *token)
+{
+	struct record rec;
+	const char *netns;
+	int r = rec_read("sessions", token, &rec);
+
+	if (r)
+		return r;
+	netns = rec_get(&rec, "netns");
+	if (!netns || !*netns)
+		return 0;	/* session_end() drops a record like that */
+	r = state_ns_lock(netns);
+	if (r == -ETIMEDOUT)
+		err("session-close %s: namespace '%s' is still busy with "
+		    "another login; gc closes the session later", token,
+		    netns);
+	return r;
 }
 
 int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "session", required_argument, NULL, 's' },
+		{ "deadline-ms", required_argument, NULL, 'd' },
 		{ 0 }
 	};
 	const char *token = NULL;
@@ -316,16 +386,18 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	struct nl host = { 0 };
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
-		if (o != 's')
+	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	while ((o = getopt_long(argc, argv, "s:d:", opts, NULL)) != -1) {
+		if (o == 's')
+			token = optarg;
+		else if (o != 'd' || parse_deadline("session-close", optarg))
 			return EXIT_USAGE;
-		token = optarg;
 	}
 	if (optind != argc || !token || !state_token_ok(token)) {
-		err("usage: session-close --session TOKEN");
+		err("usage: session-close --session TOKEN [--deadline-ms N]");
 		return EXIT_USAGE;
 	}
-	if (state_open(e, sizeof(e))) {
+	if (state_open(false, e, sizeof(e))) {
 		err("%s", e);
 		return EXIT_FAIL;
 	}
@@ -333,11 +405,17 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	 * record goes: a namespace left empty is torn down by the next
 	 * open or gc, from the host. */
 	r = hostns_is_host();
-	if (r == 0)
-		r = session_end(NULL, token);
-	else if (r == 1 && !(r = nl_open(&host)))
-		r = session_end(&host, token);
+	if (r >= 0) {
+		int host_side = r;
+
+		r = lock_session(token);
+		if (!r && !host_side)
+			r = session_end(NULL, token);
+		else if (!r && !(r = nl_open(&host)))
+			r = session_end(&host, token);
+	}
 	nl_close(&host);
+	state_close();
 	if (r == -ENOENT) {
 		info("session %s: not open (closed already or reclaimed)",
 		     token);

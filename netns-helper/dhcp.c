@@ -134,7 +134,7 @@ run_client(int nsfd, const char *ifname, const char *pidfile)
 	if (setns(nsfd, CLONE_NEWNET))
 		_exit(126);
 #ifdef SYS_close_range
-	/* the state lock, netlink sockets: nothing may outlive the helper */
+	/* the locks, netlink sockets: nothing may outlive the helper */
 	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
 #endif
 	snprintf(dir, sizeof(dir), "%s/" SCRIPT_DIR, state_dir());
@@ -231,13 +231,35 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 	       ns_save(ctx);
 }
 
+/*
+ * The directories, and the pid file already (empty until the client
+ * writes it), so that the last client of another namespace going away
+ * now sees this one and leaves them (dhcp_stop()).
+ */
+static int prepare_dirs(const char *pidfile)
+{
+	_cleanup_close_ int fd = -1;
+	int r = state_res_lock();
+
+	if (r)
+		return r;
+	r = state_mkdir("dhcp") ?: state_mkdir(SCRIPT_DIR);
+	if (!r) {
+		fd = open(pidfile, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+		r = fd < 0 ? -errno : 0;
+	}
+	state_res_unlock();
+	return r;
+}
+
 int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 {
 	char pidfile[512];
 	pid_t pid;
 	int r = pidfile_path(ctx, pidfile, sizeof(pidfile)) ?:
-		state_mkdir("dhcp") ?: state_mkdir(SCRIPT_DIR) ?:
-		rec_set(ctx->rec, "dhcp", "%s", pidfile) ?: ns_save(ctx);
+		rec_set(ctx->rec, "dhcp", "%s", pidfile) ?: ns_save(ctx) ?:
+		prepare_dirs(pidfile);
 
 	if (r)
 		return r;
@@ -303,6 +325,8 @@ void dhcp_stop(struct ns_ctx *ctx)
 		     (int)pid);
 		(void)kill(pid, SIGKILL);
 	}
+	if (state_res_lock())
+		return;
 	if (unlink(pidfile) && errno != ENOENT)
 		warn("dhcp: cannot remove %s, ignoring", pidfile);
 	/* The last client out: a running one has its tmpfs on the script
@@ -311,4 +335,5 @@ void dhcp_stop(struct ns_ctx *ctx)
 		(void)state_rmdir(SCRIPT_DIR);
 		(void)state_rmdir("dhcp");
 	}
+	state_res_unlock();
 }

@@ -12,8 +12,10 @@
  *      and that of every network in use is rewritten if it is missing or
  *      stale (`nft flush ruleset` by a firewall reload, an upgrade);
  *   6. every lease bitmap and the inode index (ino/) are rebuilt from the
- *      records.
- * It runs under the state lock, so it never races a session-open.
+ *      records, and the lock files of namespaces gone are removed.
+ * It holds the state lock exclusively (state.h): no other verb runs
+ * meanwhile, so nothing it finds unfinished is being built. It waits for
+ * the verbs running when it starts, a login waiting for its tunnel too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -273,7 +275,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		err("usage: gc");
 		return EXIT_USAGE;
 	}
-	r = state_open(e, sizeof(e));
+	r = state_open(true, e, sizeof(e));
 	if (r) {
 		err("%s", e);
 		return EXIT_FAIL;
@@ -300,6 +302,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		}
 		ns_nat_cleanup();
 		ns_template_cleanup();
+		(void)state_sweep_locks();
 	}
 	nl_close(&host);
 	free(gc.ifnames);

@@ -34,6 +34,7 @@
 #include "mnt_template.h"
 #include "nsfs.h"
 #include "paths.h"
+#include "state.h"
 #include "util.h"
 
 /* Linux 6.8 <linux/nsfs.h>; Debian 12's headers predate it */
@@ -231,7 +232,7 @@ static int make_and_pin(unsigned long long mine, int attempt)
 	return r;
 }
 
-int mnt_template_ensure(void)
+static int ensure(void)
 {
 	_cleanup_close_ int self = -1;
 	unsigned long long mine;
@@ -260,6 +261,22 @@ int mnt_template_ensure(void)
 		     "mount namespace instead)", MNT_TEMPLATE, strerror(-r));
 		mnt_template_remove();
 	}
+	return r;
+}
+
+/* Made under the resource lock: ns_template_cleanup() removes it under
+ * that lock when the last namespace goes. */
+int mnt_template_ensure(void)
+{
+	int r;
+
+	if (in_place())
+		return 0;
+	r = state_res_lock();
+	if (r)
+		return r;
+	r = ensure();
+	state_res_unlock();
 	return r;
 }
 

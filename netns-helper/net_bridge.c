@@ -32,6 +32,7 @@
 #include "nft.h"
 #include "ns.h"
 #include "pool.h"
+#include "state.h"
 
 static const struct cidr default4 = { .family = AF_INET };
 static const struct cidr default6 = { .family = AF_INET6 };
@@ -149,17 +150,29 @@ static int inside(struct ns_ctx *ctx, const struct cidr *addr)
 	       nl_route_add(ctx->inner, &default6, NULL, 0, RTN_UNREACHABLE);
 }
 
-static int bridge_up(struct ns_ctx *ctx)
+/* The bridge is made, found or removed under the resource lock: the
+ * last member of the network may be leaving in another helper. */
+static int join_bridge(struct ns_ctx *ctx, struct cidr *addr)
 {
 	char ifname[IFNAMSIZ];
-	struct cidr addr;
-	int r = ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen);
-	int br = r ? r : bridge_index(ctx);
+	int br = state_res_lock();
 
-	if (br < 0)
+	if (br)
 		return br;
-	return lease(ctx, &addr, ifname, sizeof(ifname)) ?:
-	       port(ctx, ifname, br) ?:
+	br = bridge_index(ctx);
+	if (br > 0)
+		br = lease(ctx, addr, ifname, sizeof(ifname)) ?:
+		     port(ctx, ifname, br);
+	state_res_unlock();
+	return br;
+}
+
+static int bridge_up(struct ns_ctx *ctx)
+{
+	struct cidr addr;
+
+	return ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen) ?:
+	       join_bridge(ctx, &addr) ?:
 	       inside(ctx, &addr);
 }
 
@@ -189,8 +202,10 @@ static void bridge_down(struct ns_ctx *ctx)
 		warn("link '%s': cannot delete, ignoring", ifname);
 	if (slot >= 0 && network)
 		(void)pool_free(network, (uint32_t)slot);
-	if (bridge && *bridge && network)
+	if (bridge && *bridge && network && !state_res_lock()) {
 		bridge_release(ctx, network, bridge);
+		state_res_unlock();
+	}
 }
 
 const struct net_ops net_bridge_ops = {

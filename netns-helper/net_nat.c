@@ -132,10 +132,13 @@ static int forwards_up(struct ns_ctx *ctx, const struct pool_addrs *a)
 	    !n->n_forward)
 		return 0;
 	/* Record first: a DNAT entry must never outlive its namespace. */
-	r = forwards_record(ctx);
+	r = forwards_record(ctx) ?: state_res_lock();
+	if (r)
+		return r;
 	for (size_t i = 0; !r && i < n->n_forward; i++)
 		r = nft_forward_add(&n->forward[i], &a->ns4,
 				    a->ns6.family ? &a->ns6 : NULL);
+	state_res_unlock();
 	return r;
 }
 
@@ -163,6 +166,8 @@ static void forwards_down(struct ns_ctx *ctx)
 	char proto[4];
 
 	snprintf(list, sizeof(list), "%s", rec_get(ctx->rec, "forwards") ?: "");
+	if (!*list || state_res_lock())
+		return;
 	for (char *t = strtok_r(list, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
 		if (sscanf(t, "%3[a-z]:%u", proto, &port) != 2 || port > 65535)
@@ -171,6 +176,7 @@ static void forwards_down(struct ns_ctx *ctx)
 		f.port = (uint16_t)port;
 		(void)nft_forward_del(&f);
 	}
+	state_res_unlock();
 }
 
 static void nat_down(struct ns_ctx *ctx)

@@ -211,14 +211,16 @@ int ns_destroy(struct nl *host, const char *name)
 	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
 	if (ops)
 		ops->down(&ctx);
+	/* The index entry first: once the namespace is gone, its inode
+	 * number may be another new namespace's. */
+	if (rec_get(&rec, "ino"))
+		(void)rec_remove("ino", rec_get(&rec, "ino"));
 	r = netns_delete(name);
 	if (r)
 		warn("namespace '%s': cannot delete: %s", name, strerror(-r));
 	snprintf(members, sizeof(members), "members/%s", name);
 	(void)rec_list(members, drop_member, members);
 	(void)state_rmdir(members);
-	if (rec_get(&rec, "ino"))
-		(void)rec_remove("ino", rec_get(&rec, "ino"));
 	(void)rec_remove("ns", name);
 	ns_template_cleanup();
 	if (ops && ops->uses_nat)
@@ -328,8 +330,7 @@ static int forwarding_on(struct nl *host, size_t i)
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
-int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
-		   size_t errlen)
+static int nat_prepare(struct nl *host, const struct network *net)
 {
 	bool ipv6 = net->pool6.family != 0;
 	struct record saved = { 0 };
@@ -346,8 +347,19 @@ int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
 			r = forwarding_on(host, i);
-	if (!r)
-		r = nft_network_apply(net);
+	return r ?: nft_network_apply(net);
+}
+
+/* Under the resource lock: ns_nat_cleanup() may run in another helper. */
+int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
+		   size_t errlen)
+{
+	int r = state_res_lock();
+
+	if (!r) {
+		r = nat_prepare(host, net);
+		state_res_unlock();
+	}
 	if (r)
 		snprintf(err, errlen, "network '%s': cannot prepare forwarding "
 			 "and nftables: %s%s%s", net->name, strerror(-r),
@@ -364,11 +376,15 @@ static int any_record(const char *name, void *data)
 
 void ns_template_cleanup(void)
 {
+	if (state_res_lock())
+		return;
 	if (rec_list("ns", any_record, NULL) == 0)
 		mnt_template_remove();
+	state_res_unlock();
 }
 
-void ns_nat_cleanup(void)
+/* A namespace being built has its record already: none is missed. */
+static void nat_cleanup(void)
 {
 	struct record saved;
 
@@ -385,4 +401,12 @@ void ns_nat_cleanup(void)
 			warn("cannot restore %s, ignoring", fwd_sysctl[i].path);
 	}
 	(void)rec_remove(".", "forwarding");
+}
+
+void ns_nat_cleanup(void)
+{
+	if (state_res_lock())
+		return;
+	nat_cleanup();
+	state_res_unlock();
 }

@@ -62,7 +62,8 @@ const struct net_ops *ns_ops_by_name(const char *type);
 int ns_save(struct ns_ctx *ctx);
 
 /*
- * ns_create() - make namespace @name for @net (state lock held).
+ * ns_create() - make namespace @name for @net (its namespace lock held,
+ * state.h).
  * @scope, @user: recorded for list and gc
  * On failure everything is rolled back and @err says why.
  */
@@ -96,16 +97,18 @@ int ns_index(const char *name, const struct record *ns);
 int ns_by_inode(unsigned long long ino, char *name, size_t len);
 
 /* ns_template_cleanup() - when no namespace is left, remove the login
- * mount template (mnt_template.h). */
+ * mount template (mnt_template.h); under the resource lock. */
 void ns_template_cleanup(void);
 
 /* ns_nat_cleanup() - when no namespace needs nat any more, remove the
- * nftables table and restore the forwarding sysctls. */
+ * nftables table and restore the forwarding sysctls; under the resource
+ * lock. */
 void ns_nat_cleanup(void);
 
 /* ns_nat_prepare() - enable forwarding (saving the old values; IPv6 too
  * when @net has pool6), read through @host, and bring @net's part of the
- * nftables table up to date (nft_network_apply()). */
+ * nftables table up to date (nft_network_apply()); under the resource
+ * lock. */
 int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
 		   size_t errlen);
 

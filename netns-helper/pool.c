@@ -2,7 +2,9 @@
 /*
  * pool.c - address leases for nat networks (see pool.h).
  *
- * The bitmap is read and written whole under the state lock. With the
+ * The bitmap is read and written whole under the resource lock
+ * (state.h), which each of pool_alloc(), pool_take(), pool_free() and
+ * pool_set() holds for its change alone. With the
  * largest pool (a /8 of IPv4 is capped at POOL_MAX_SLOTS) it is 128 KiB;
  * a /16 is 4 KiB. Allocation scans words from a next-fit hint kept in the
  * file's first word, so the common case touches one word.
@@ -164,8 +166,8 @@ int pool_check_routes(struct nl *nl, const struct network *net, char *err,
 	return r;
 }
 
-int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
-	       char *err, size_t errlen)
+static int alloc(struct nl *nl, const struct network *net,
+		 uint32_t *ret_slot, char *err, size_t errlen)
 {
 	_cleanup_free_ struct bitmap *b = malloc(sizeof(*b));
 	uint32_t slots = pool_slots(net);
@@ -196,7 +198,7 @@ int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 	return bitmap_store(net->name, b, slots);
 }
 
-int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot)
+static int take(const char *network, uint32_t slots, uint32_t *ret_slot)
 {
 	_cleanup_free_ struct bitmap *b = malloc(sizeof(*b));
 	size_t n;
@@ -219,7 +221,7 @@ int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot)
 	return bitmap_store(network, b, slots);
 }
 
-int pool_free(const char *network, uint32_t slot)
+static int release(const char *network, uint32_t slot)
 {
 	_cleanup_free_ struct bitmap *b = malloc(sizeof(*b));
 	char path[64];
@@ -239,7 +241,7 @@ int pool_free(const char *network, uint32_t slot)
 	return state_write_blob(path_of(network, path, sizeof(path)), b, n);
 }
 
-int pool_set(const char *network, const uint32_t *slots, size_t n)
+static int set(const char *network, const uint32_t *slots, size_t n)
 {
 	_cleanup_free_ struct bitmap *b = calloc(1, sizeof(*b));
 	uint32_t max = 0;
@@ -257,4 +259,49 @@ int pool_set(const char *network, const uint32_t *slots, size_t n)
 	}
 	return state_write_blob(path_of(network, path, sizeof(path)), b,
 				sizeof(b->hint) + (max / WORD_BITS + 1) * 8);
+}
+
+int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
+	       char *err, size_t errlen)
+{
+	int r = state_res_lock();
+
+	if (!r) {
+		r = alloc(nl, net, ret_slot, err, errlen);
+		state_res_unlock();
+	}
+	return r;
+}
+
+int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot)
+{
+	int r = state_res_lock();
+
+	if (!r) {
+		r = take(network, slots, ret_slot);
+		state_res_unlock();
+	}
+	return r;
+}
+
+int pool_free(const char *network, uint32_t slot)
+{
+	int r = state_res_lock();
+
+	if (!r) {
+		r = release(network, slot);
+		state_res_unlock();
+	}
+	return r;
+}
+
+int pool_set(const char *network, const uint32_t *slots, size_t n)
+{
+	int r = state_res_lock();
+
+	if (!r) {
+		r = set(network, slots, n);
+		state_res_unlock();
+	}
+	return r;
 }

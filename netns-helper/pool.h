@@ -3,7 +3,8 @@
  * pool.h - address leases of nat networks. A network's pool is cut into
  * slots; slot N is the IPv4 /31 at pool + 2N (host end even, namespace end
  * odd) and, with pool6, the IPv6 /64 number N of pool6 (host ::1,
- * namespace ::2). Leases live in a bitmap under STATE_DIR/leases/NETWORK.
+ * namespace ::2). Leases live in a bitmap under STATE_DIR/leases/NETWORK;
+ * each function below changes it under the resource lock (state.h).
  */
 #ifndef PN_POOL_H
 #define PN_POOL_H
@@ -55,9 +56,9 @@ int pool_check_routes(struct nl *nl, const struct network *net, char *err,
 		      size_t errlen);
 
 /*
- * pool_alloc() - lease a free slot (state lock held). When the network
- * holds no lease yet, its pools are first checked against the host's
- * routes: a pool that overlaps a route would capture real traffic.
+ * pool_alloc() - lease a free slot. When the network holds no lease yet,
+ * its pools are first checked against the host's routes: a pool that
+ * overlaps a route would capture real traffic.
  * @err:	"address pool 10.213.0.0/29 exhausted (4 sessions)" etc.
  */
 int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
@@ -65,8 +66,8 @@ int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
 
 /*
  * pool_take() - lease a free slot among the first @slots of @network's
- * bitmap (state lock held), for kinds that number their addresses
- * themselves (a bridge's subnet). No route check: the caller does it.
+ * bitmap, for kinds that number their addresses themselves (a bridge's
+ * subnet). No route check: the caller does it.
  * Return: 0, -ENOSPC when every slot is taken, or -errno
  */
 int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot);

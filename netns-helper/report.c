@@ -149,7 +149,7 @@ static int open_state(void)
 {
 	char e[256];
 
-	if (state_open(e, sizeof(e))) {
+	if (state_open(false, e, sizeof(e))) {
 		err("%s", e);
 		return -1;
 	}

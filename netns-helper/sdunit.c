@@ -133,7 +133,8 @@ static int open_top(void)
 	return open_dir(AT_FDCWD, SYSTEMD_RUNTIME_DIR);
 }
 
-int sdunit_write(uid_t uid, const char *netns, char *err, size_t errlen)
+static int write_dropin(uid_t uid, const char *netns, char *err,
+			size_t errlen)
 {
 	_cleanup_close_ int top = -1, dir = -1;
 	char sub[48], text[DROPIN_MAX], old[DROPIN_MAX];
@@ -164,6 +165,19 @@ int sdunit_write(uid_t uid, const char *netns, char *err, size_t errlen)
 	else
 		debug("%s/%s/%s: user manager -> namespace '%s'",
 		      SYSTEMD_RUNTIME_DIR, sub, DROPIN, netns);
+	return r;
+}
+
+/* One writer at a time: logins of one user in two namespaces would share
+ * the temporary file. */
+int sdunit_write(uid_t uid, const char *netns, char *err, size_t errlen)
+{
+	int r = state_res_lock();
+
+	if (r)
+		return r;
+	r = write_dropin(uid, netns, err, errlen);
+	state_res_unlock();
 	return r;
 }
 
@@ -252,7 +266,10 @@ static bool same_name(const char *name, const void *data)
 
 void sdunit_remove(const char *netns)
 {
+	if (state_res_lock())
+		return;
 	(void)remove_if(same_name, netns);
+	state_res_unlock();
 }
 
 static bool no_record(const char *name, const void *data)

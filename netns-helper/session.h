@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * session.h - session records: one per open login, each holding one
- * reference on its namespace (members/NAME/TOKEN). The state lock is held.
+ * reference on its namespace (members/NAME/TOKEN). The lock of that
+ * namespace is held (state.h).
  */
 #ifndef PN_SESSION_H
 #define PN_SESSION_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * state.c - records, the state lock, serials and tokens (see state.h).
+ * state.c - records, the locks, serials and tokens (see state.h).
  *
  * Every path is opened relative to one directory fd on STATE_DIR, taken
  * with O_NOFOLLOW|O_DIRECTORY after checking that the directory is root's
@@ -14,15 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "state.h"
 #include "util.h"
 
+#define LOCKS_DIR	"locks"
+#define RES_LOCK	"resources.lock"
+
 static const char *dir_path = STATE_DIR;
 static int dir_fd = -1;
+static int state_lock_fd = -1;
+static int res_lock_fd = -1, res_depth;
+static int ns_lock_fd = -1;
+static char ns_lock_name[256];
 
 const char *state_dir(void)
 {
@@ -70,10 +80,74 @@ static int open_state_dir(char *err, size_t errlen)
 	return fd;
 }
 
-int state_open(char *err, size_t errlen)
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * flock(@fd, @op) that gives up at the deadline. A timer interrupts the
+ * wait (no SA_RESTART); it repeats, so a signal that comes before flock
+ * blocks does not leave it blocked for good.
+ */
+static int lock_until_deadline(int fd, int op)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval it = { .it_interval = { 0, 20000 } }, off = { 0 };
+	long left;
+	int r = 0;
+
+	if (!flock(fd, op | LOCK_NB))
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -errno;
+	left = deadline_left_ms();
+	if (left == 0)
+		return -ETIMEDOUT;
+	sigemptyset(&sa.sa_mask);
+	if (left > 0) {
+		(void)sigaction(SIGALRM, &sa, &old);
+		it.it_value.tv_sec = left / 1000;
+		it.it_value.tv_usec = left % 1000 * 1000 + 1;
+		(void)setitimer(ITIMER_REAL, &it, NULL);
+	}
+	while (flock(fd, op)) {
+		if (errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (deadline_left_ms() == 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+	}
+	if (left > 0) {
+		(void)setitimer(ITIMER_REAL, &off, NULL);
+		(void)sigaction(SIGALRM, &old, NULL);
+	}
+	return r;
+}
+
+/* @path under @at locked with @op; the fd, or -errno. */
+static int open_locked(int at, const char *path, int op)
+{
+	int fd = openat(at, path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			0600), r;
+
+	if (fd < 0)
+		return -errno;
+	r = lock_until_deadline(fd, op);
+	if (r) {
+		(void)close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int state_open(bool exclusive, char *err, size_t errlen)
 {
 	static const char *const sub[] = { "ns", "sessions", "members",
-					   "leases", "ino" };
+					   "leases", "ino", LOCKS_DIR };
 	_cleanup_close_ int fd = -1;
 	int lock, r;
 
@@ -88,28 +162,134 @@ int state_open(char *err, size_t errlen)
 	for (size_t i = 0; i < ARRAY_SIZE(sub); i++)
 		if (mkdirat(fd, sub[i], 0700) && errno != EEXIST)
 			return -errno;
-	lock = openat(fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
-	if (lock < 0)
-		return -errno;
-	/* The lock fd is kept open for the life of the process; flock is
-	 * released by the kernel even if the helper is SIGKILLed. */
-	while (flock(lock, LOCK_EX)) {
-		if (errno != EINTR) {
-			r = -errno;
-			(void)close(lock);
-			return r;
-		}
+	/* Kept until state_close() or the end of the process. */
+	lock = open_locked(fd, "lock", exclusive ? LOCK_EX : LOCK_SH);
+	if (lock < 0) {
+		snprintf(err, errlen, "%s/lock: %s", dir_path,
+			 lock == -ETIMEDOUT ? "still held by gc at the "
+			 "login's time limit" : strerror(-lock));
+		return lock;
 	}
+	state_lock_fd = lock;
 	dir_fd = steal_fd(&fd);
 	return 0;
 }
 
 void state_close(void)
 {
+	state_ns_unlock();
+	if (res_lock_fd >= 0)
+		(void)close(res_lock_fd);
+	res_lock_fd = -1;
+	res_depth = 0;
+	if (state_lock_fd >= 0)
+		(void)close(state_lock_fd);
+	state_lock_fd = -1;
 	if (dir_fd >= 0)
 		(void)close(dir_fd);
 	dir_fd = -1;
+}
+
+/* The file of the lock at @fd is still @path: not unlinked meanwhile by
+ * a holder that was done with it. */
+static bool still_linked(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) &&
+	       !fstatat(dir_fd, path, &b, AT_SYMLINK_NOFOLLOW) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int state_ns_lock(const char *name)
+{
+	char path[sizeof(ns_lock_name) + 8];
+	int fd;
+
+	if (dir_fd < 0)
+		return -EBADF;
+	if (ns_lock_fd >= 0)
+		return strcmp(ns_lock_name, name) ? -EDEADLK : 0;
+	if (res_depth)
+		return -EDEADLK;
+	if (!*name || strchr(name, '/') || *name == '.' ||
+	    strlcpy_checked(ns_lock_name, name, sizeof(ns_lock_name)))
+		return -EINVAL;
+	snprintf(path, sizeof(path), LOCKS_DIR "/%s", name);
+	for (;;) {
+		fd = open_locked(dir_fd, path, LOCK_EX);
+		if (fd < 0 || still_linked(fd, path))
+			break;
+		(void)close(fd);
+	}
+	if (fd < 0)
+		return fd;
+	ns_lock_fd = fd;
+	return 0;
+}
+
+void state_ns_unlock(void)
+{
+	char path[sizeof(ns_lock_name) + 8];
+
+	if (ns_lock_fd < 0)
+		return;
+	/* Under the lock: whoever waits for it sees the file gone and
+	 * makes another one. */
+	if (!rec_exists("ns", ns_lock_name)) {
+		snprintf(path, sizeof(path), LOCKS_DIR "/%s", ns_lock_name);
+		(void)unlinkat(dir_fd, path, 0);
+	}
+	(void)close(ns_lock_fd);
+	ns_lock_fd = -1;
+}
+
+/*
+ * Held only for instants by anyone (state.h), so waited for without a
+ * deadline: a rollback after the deadline still gets it.
+ */
+int state_res_lock(void)
+{
+	int r = 0;
+
+	if (dir_fd < 0)
+		return -EBADF;
+	if (res_depth++)
+		return 0;
+	if (res_lock_fd < 0)
+		res_lock_fd = openat(dir_fd, RES_LOCK, O_RDWR | O_CREAT |
+				     O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (res_lock_fd < 0)
+		r = -errno;
+	while (!r && flock(res_lock_fd, LOCK_EX))
+		if (errno != EINTR)
+			r = -errno;
+	if (r)
+		res_depth = 0;
+	return r;
+}
+
+void state_res_unlock(void)
+{
+	if (res_depth > 0 && !--res_depth)
+		(void)flock(res_lock_fd, LOCK_UN);
+}
+
+static int sweep_lock(const char *name, void *data)
+{
+	char path[512];
+
+	(void)data;
+	if (!rec_exists("ns", name)) {
+		snprintf(path, sizeof(path), LOCKS_DIR "/%s", name);
+		(void)unlinkat(dir_fd, path, 0);
+	}
+	return 0;
+}
+
+int state_sweep_locks(void)
+{
+	return rec_list(LOCKS_DIR, sweep_lock, NULL);
 }
 
 static int rec_path(const char *dir, const char *name, char *buf, size_t len)
@@ -121,6 +301,15 @@ static int rec_path(const char *dir, const char *name, char *buf, size_t len)
 	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+/* "PATH.PID.tmp": writers of one file (hostns, a lease bitmap) never
+ * share a temporary. */
+static int tmp_name(const char *path, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s.%d.tmp", path, (int)getpid());
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 static int parse_line(struct record *r, char *line)
@@ -163,13 +352,13 @@ int rec_read(const char *dir, const char *name, struct record *r)
 
 int rec_write(const char *dir, const char *name, const struct record *r)
 {
-	char path[512], tmp[530];
+	char path[512], tmp[540];
 	_cleanup_fclose_ FILE *f = NULL;
 	int fd, e = rec_path(dir, name, path, sizeof(path));
 
 	if (e)
 		return e;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	(void)tmp_name(path, tmp, sizeof(tmp));
 	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -364,12 +553,12 @@ int state_read_blob(const char *path, void *buf, size_t len)
 
 int state_write_blob(const char *path, const void *buf, size_t len)
 {
-	char tmp[512];
+	char tmp[540];
 	_cleanup_close_ int fd = -1;
 
 	if (dir_fd < 0)
 		return -EBADF;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (tmp_name(path, tmp, sizeof(tmp)))
 		return -ENAMETOOLONG;
 	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
@@ -436,15 +625,20 @@ int state_next_serial(uint32_t *ret)
 {
 	struct record r;
 	long long last;
-	int e = rec_read(".", "seq", &r);
+	int e = state_res_lock();
 
-	if (e && e != -ENOENT)
+	if (e)
 		return e;
-	last = e ? 0 : rec_get_num(&r, "last", 0);
-	*ret = (uint32_t)(last + 1) ? (uint32_t)(last + 1) : 1;
-	r.n = 0;
-	e = rec_set(&r, "last", "%u", (unsigned)*ret);
-	return e ? e : rec_write(".", "seq", &r);
+	e = rec_read(".", "seq", &r);
+	if (!e || e == -ENOENT) {
+		last = e ? 0 : rec_get_num(&r, "last", 0);
+		*ret = (uint32_t)(last + 1) ? (uint32_t)(last + 1) : 1;
+		r.n = 0;
+		e = rec_set(&r, "last", "%u", (unsigned)*ret) ?:
+		    rec_write(".", "seq", &r);
+	}
+	state_res_unlock();
+	return e;
 }
 
 int state_token(char buf[TOKEN_LEN + 1])

@@ -2,7 +2,9 @@
 /*
  * state.h - the helper's records under STATE_DIR (/run/pam_netns, root 0700):
  *
- *   lock               flock'd by every verb that changes anything
+ *   lock               the state lock (below)
+ *   resources.lock     the resource lock (below)
+ *   locks/NAME         the lock of namespace NAME (below)
  *   seq                the last serial handed out (namespace ids, session
  *                      namespace names)
  *   ns/NAME            one record per namespace this project made
@@ -14,9 +16,32 @@
  *                      namespace, restored after the last
  *
  * A record is a small "key=value" text file, written to a temporary name
- * and renamed into place, so a reader never sees half of one. Namespace
- * records are written *before* any kernel object is made, so whatever a
- * crash leaves behind is named by a record that gc can tear down.
+ * of the writer's own and renamed into place, so a reader never sees half
+ * of one. Namespace records are written *before* any kernel object is
+ * made, so whatever a crash leaves behind is named by a record that gc
+ * (or the next open of that namespace) can tear down.
+ *
+ * Locks (flock(2): the kernel drops them when a holder dies, even by
+ * SIGKILL), always taken in this order, and never the other way:
+ *
+ *   1. the state lock: shared by every verb that reads or changes
+ *      records, for the life of the process; exclusive for gc, which so
+ *      sees no build half-way and may tear down whatever looks unfinished.
+ *   2. one namespace lock, exclusive, held by session-open, session-close,
+ *      up and down for the namespace they work on, across every wait of
+ *      that work (a tunnel device, a DHCP lease, a name lookup): only
+ *      logins of that very namespace wait behind it. Never two at once.
+ *   3. the resource lock, exclusive, nestable, held only for the instant
+ *      something several namespaces share changes: the serial, address
+ *      leases, the forwarding sysctls and their saved values, the
+ *      nftables table, the login mount template, systemd drop-ins, a
+ *      bridge network's bridge, the DHCP directory. Nothing that can
+ *      wait runs under it, and no other lock is taken while it is held.
+ *
+ * Session-open and session-close wait for the state lock or a namespace
+ * lock only until their deadline (deadline.h): -ETIMEDOUT then. The
+ * resource lock is never held long, and a rollback needs it after the
+ * deadline too: it is waited for without one.
  */
 #ifndef PN_STATE_H
 #define PN_STATE_H
@@ -50,10 +75,35 @@ void state_set_dir(const char *dir);
 /*
  * state_open() - make STATE_DIR and its subdirectories (0700) if missing,
  * refuse it if it is a symlink, not a directory, or not root-owned 0700,
- * and take the state lock (an exclusive flock held until state_close()).
+ * and take the state lock, shared or (@exclusive, gc) exclusive, until
+ * state_close().
  */
-int state_open(char *err, size_t errlen);
+int state_open(bool exclusive, char *err, size_t errlen);
 void state_close(void);
+
+/*
+ * state_ns_lock() - take the lock of namespace @name (locks/NAME, made
+ * 0600 without following symlinks) until state_ns_unlock().
+ * Return: 0, -ETIMEDOUT at the deadline, -EDEADLK when the lock of
+ * another namespace is held already, or -errno
+ */
+int state_ns_lock(const char *name);
+
+/* state_ns_unlock() - release it; its file goes when the namespace has
+ * no record left. */
+void state_ns_unlock(void);
+
+/*
+ * state_res_lock() - take the resource lock (nested calls count: the
+ * last state_res_unlock() releases it).
+ * Return: 0 or -errno
+ */
+int state_res_lock(void);
+void state_res_unlock(void);
+
+/* state_sweep_locks() - remove the lock files of namespaces without a
+ * record (gc, under the exclusive state lock). */
+int state_sweep_locks(void);
 
 /* rec_* - records in subdirectory @dir ("ns", "sessions", "members/NAME"). */
 int rec_read(const char *dir, const char *name, struct record *r);
@@ -87,7 +137,8 @@ int state_sweep_tmp(void);
 int state_mkdir(const char *dir);
 int state_rmdir(const char *dir);
 
-/* state_next_serial() - a new serial (>= 1), never 0. */
+/* state_next_serial() - a new serial (>= 1), never 0 (under the resource
+ * lock). */
 int state_next_serial(uint32_t *ret);
 
 /* state_token() - a fresh random session token ("t" + 32 hex digits). */

@@ -94,9 +94,10 @@ leftovers() {
 	     grep -vx -e lo -e uplink0 || true)
 	l+=$(nft list tables 2>/dev/null || true)
 	l+=$(find /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases \
-		/run/pam_netns/members /run/pam_netns/ino -mindepth 1 2>/dev/null || true)
+		/run/pam_netns/members /run/pam_netns/ino /run/pam_netns/locks \
+		-mindepth 1 2>/dev/null || true)
 	l+=$(ls -A /run/pam_netns 2>/dev/null | grep -vx -e lock -e seq -e ns -e sessions \
-		-e members -e leases -e ino -e hostns || true)
+		-e members -e leases -e ino -e hostns -e locks -e resources.lock || true)
 	l+=$(ls -A /etc/netns)
 	printf '%s' "$l"
 }

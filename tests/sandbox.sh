@@ -105,7 +105,8 @@ leaks() {
 	[ -z "$l" ] || echo "nftables tables left: $l"
 	l=$(cd /run/pam_netns 2>/dev/null && find . -mindepth 1 \
 		! -path ./lock ! -path ./seq ! -path ./ns ! -path ./sessions \
-		! -path ./members ! -path ./leases ! -path ./ino ! -path ./hostns 2>/dev/null || true)
+		! -path ./members ! -path ./leases ! -path ./ino ! -path ./hostns \
+		! -path ./locks ! -path ./resources.lock 2>/dev/null || true)
 	[ -z "$l" ] || echo "state left in /run/pam_netns: $(echo $l)"
 	l=$(ls -A /etc/netns)
 	[ -z "$l" ] || echo "files left in /etc/netns: $l"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pool.h"
@@ -71,6 +72,52 @@ static int private_state_dir(void)
 	return 0;
 }
 
+/*
+ * 8 processes, each with its own state (as 8 helpers are), lease 16 slots
+ * each at once: the resource lock makes each lease whole, so all 128 are
+ * distinct.
+ */
+static void concurrent(void)
+{
+	struct network n = net("10.213.0.0/24", NULL);
+	bool seen[128] = { false };
+	int fds[2], got = 0, dup = 0;
+	uint32_t slot;
+
+	if (pipe(fds))
+		return;
+	for (int c = 0; c < 8; c++) {
+		if (fork())
+			continue;
+		char err[256];
+		int bad = 0;
+
+		state_close();
+		if (state_open(false, err, sizeof(err)))
+			_exit(1);
+		for (int i = 0; i < 16; i++) {
+			bad |= pool_alloc(NULL, &n, &slot, err, sizeof(err));
+			bad |= write(fds[1], &slot, sizeof(slot)) !=
+			       sizeof(slot);
+		}
+		_exit(bad);
+	}
+	(void)close(fds[1]);
+	while (read(fds[0], &slot, sizeof(slot)) == sizeof(slot)) {
+		got++;
+		dup += slot >= 128 || seen[slot];
+		if (slot < 128)
+			seen[slot] = true;
+	}
+	(void)close(fds[0]);
+	for (int c = 0, st; c < 8; c++)
+		ok(wait(&st) > 0 && WIFEXITED(st) && !WEXITSTATUS(st),
+		   "leasing process %d", c + 1);
+	ok(got == 128 && !dup, "128 leases taken at once by 8 processes are "
+	   "128 slots (%d, %d twice)", got, dup);
+	(void)pool_set("lab", NULL, 0);
+}
+
 static void leases(void)
 {
 	struct network n = net("10.213.0.0/29", NULL);
@@ -83,11 +130,11 @@ static void leases(void)
 		return;
 	}
 	if (geteuid() != 0) {
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 18; i++)
 			printf("ok %d # skip needs root\n", ++tap_n);
 		return;
 	}
-	ok(!private_state_dir() && !state_open(err, sizeof(err)),
+	ok(!private_state_dir() && !state_open(false, err, sizeof(err)),
 	   "state dir opens");
 	for (int i = 0; i < 4; i++)
 		s[i] = 99;
@@ -115,6 +162,7 @@ static void leases(void)
 		   (s[0] == 0 || s[0] == 2), "pool_set rebuilds the bitmap");
 		(void)pool_set("lab", NULL, 0);
 	}
+	concurrent();
 	state_close();
 	{
 		char cmd[128];

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * deadline.h - when the helper's waits must end.
+ *
+ * pam_netns.so gives a helper run `timeout` seconds (a module option,
+ * PN_TIMEOUT_*) and then kills it and refuses the login; it tells
+ * session-open and session-close so with --deadline-ms. Every wait of
+ * those verbs (a lock, a tunnel device, a DHCP lease, a name lookup,
+ * wireguard-go's socket) ends DEADLINE_MARGIN_MS before that, which
+ * leaves the helper the time to roll back and answer. Shared with the
+ * module for the PN_TIMEOUT_* values.
+ */
+#ifndef PN_DEADLINE_H
+#define PN_DEADLINE_H
+
+#define PN_TIMEOUT_DEFAULT	30	/* s: the module's limit by default */
+#define PN_TIMEOUT_MIN		5
+#define PN_TIMEOUT_MAX		300
+
+#define DEADLINE_MARGIN_MS	2000
+
+/*
+ * deadline_set() - the caller gives up @ms milliseconds from now; waits
+ * end DEADLINE_MARGIN_MS earlier. Without a call nothing is bounded (up,
+ * down and gc run from a shell or a unit).
+ */
+void deadline_set(long ms);
+
+/* deadline_left_ms() - milliseconds left to wait, 0 when none is; -1
+ * when there is no deadline. */
+long deadline_left_ms(void);
+
+/* deadline_cap_ms() - @ms, or what is left of the deadline if less. */
+long deadline_cap_ms(long ms);
+
+#endif
