@@ -6,6 +6,7 @@
 #   sudo make check       install missing test dependencies, run every test
 #   sudo make demo        open real sessions in a throwaway sandbox
 #   make bench            measure session cost (see bench/)
+#   make deb              the Debian package libpam-netns, in build/deb/
 #   make fuzz             fuzz the parsers (FUZZ_SECONDS=N)
 #   make install          honours DESTDIR, PREFIX, SYSCONFDIR, SECUREDIR ...
 #   V=1                   show the commands;  SANITIZE=1  ASan + UBSan build
@@ -133,6 +134,24 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)B=$(abspath $(B)) prove $(PROVE_FLAGS) $(UNIT_BINS) $(sort $(wildcard tests/integration/*.t tests/e2e/*.t)) tests/misc/*.t
 
+# The unit tests alone: no root, no namespaces (dh_auto_test runs these).
+check-unit: $(UNIT_BINS)
+	$(Q)prove $(PROVE_FLAGS) $(UNIT_BINS)
+
+# The Debian package libpam-netns (debian/), built from a copy of the files
+# git knows in $(B)/deb, which gets the .deb, .changes and .buildinfo. The
+# package's own make runs without ours' variables (B=... would make its
+# `make clean` remove this build).
+DEB_SRC := $(B)/deb/pam-netns-$(VERSION)
+deb:
+	$(Q)rm -rf $(B)/deb && mkdir -p $(DEB_SRC)
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		(cd "$(CURDIR)" && xargs -0 cp --parents -t "$(abspath $(DEB_SRC))" 2>/dev/null || true)
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u B \
+		dpkg-buildpackage -us -uc -b $(if $(V),,>../build.log 2>&1) || \
+		{ tail -n 40 $(abspath $(B))/deb/build.log; exit 1; }
+	$(Q)ls $(B)/deb/*.deb
+
 # The helper's tests once more under ASan + UBSan, in a build of their
 # own. The e2e tests are left out (sshd, su and pamtester cannot load an
 # instrumented module), and so is the valgrind test (ASan and valgrind
@@ -193,6 +212,6 @@ cppcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: all tests deps check check-sanitize soak fuzz demo bench cppcheck clean install uninstall
+.PHONY: all tests deps check check-unit check-sanitize soak fuzz demo bench deb cppcheck clean install uninstall
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/deb' -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -29,6 +29,9 @@ cmd:ssh-keygen        openssh-client
 cmd:su                util-linux
 cmd:sudo              sudo
 cmd:systemd-nspawn    systemd-container
+cmd:dpkg-buildpackage dpkg-dev
+cmd:dh                debhelper
+cmd:lintian           lintian
 cmd:clang             clang
 file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 cmd:valgrind          valgrind

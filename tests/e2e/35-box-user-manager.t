@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 needs_root
 BOX=$ROOT/../shared/tools/systemd-box
-name=pnt$$
+box=pnt$$
 
 if [ ! -x "$BOX" ] || ! command -v systemd-nspawn >/dev/null; then
 	echo "1..0 # SKIP no systemd-box or systemd-nspawn here"
@@ -18,12 +18,12 @@ if [ ! -x "$BOX" ] || ! command -v systemd-nspawn >/dev/null; then
 fi
 binds=(--bind-ro "$ROOT")
 case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-if ! "$BOX" start "$name" "${binds[@]}" >/dev/null 2>"$B/box-$name.err"; then
-	echo "1..0 # SKIP the box cannot start here: $(tail -n1 "$B/box-$name.err")"
+if ! "$BOX" start "$box" "${binds[@]}" >/dev/null 2>"$B/box-$box.err"; then
+	echo "1..0 # SKIP the box cannot start here: $(tail -n1 "$B/box-$box.err")"
 	exit 0
 fi
-trap '"$BOX" stop "$name" >/dev/null 2>&1; rm -f "$B/box-$name.err"' EXIT
-inbox() { "$BOX" run "$name" -- "$@"; }
+trap '"$BOX" stop "$box" >/dev/null 2>&1; rm -f "$B/box-$box.err"' EXIT
+inbox() { "$BOX" run "$box" -- "$@"; }
 
 inbox make -s -C "$ROOT" B="$B" install >/dev/null
 inbox sh -c 'useradd -m -s /bin/bash alice && cat > /etc/security/pam_netns.conf' <<'EOT'
