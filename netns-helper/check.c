@@ -193,6 +193,113 @@ static void check_names(const struct conf *c)
 	}
 }
 
+/* ---- confined for some services only ---------------------------------- */
+
+/*
+ * A user or group that one rule confines for some services while another
+ * service leaves it on the host keeps a way around confinement: what it
+ * runs on the host (an unconfined login, a lingering user manager) can
+ * reach the host's resolver sockets through /proc/PID/root and hand
+ * sockets into the session over pathname unix sockets. Each subject is
+ * walked through the rules as a login of every service the policy names,
+ * and of one it names nowhere ("" here); rules with an rhost, and rules of
+ * another subject (group membership is not asked of NSS here), are passed
+ * over.
+ */
+static bool serves(const struct rule *r, const char *service)
+{
+	for (size_t i = 0; i < r->n_service; i++)
+		if (!strcmp(r->service[i], service))
+			return true;
+	return !r->n_service;
+}
+
+static bool same_subject(const struct rule *r, const struct rule *subject)
+{
+	return (!*r->user && !*r->group) ||
+	       (!strcmp(r->user, subject->user) &&
+		!strcmp(r->group, subject->group));
+}
+
+/* The verdict for @subject logging in through @service. */
+static enum rule_verdict verdict_for(const struct conf *c,
+				     const struct rule *subject,
+				     const char *service)
+{
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+
+		if (!r->n_rhost && same_subject(r, subject) &&
+		    serves(r, service))
+			return r->verdict;
+	}
+	return c->def;
+}
+
+/* Whether service @k of rule @i was named by an earlier rule or key. */
+static bool named_before(const struct conf *c, size_t i, size_t k)
+{
+	const char *svc = c->rules[i].service[k];
+
+	for (size_t a = 0; a <= i; a++)
+		for (size_t b = 0; b < (a < i ? c->rules[a].n_service : k); b++)
+			if (!strcmp(c->rules[a].service[b], svc))
+				return true;
+	return false;
+}
+
+/* The services that leave @subject on the host, into @buf. */
+static bool host_services(const struct conf *c, const struct rule *subject,
+			  char *buf, size_t len)
+{
+	bool any = false;
+
+	*buf = '\0';
+	for (size_t i = 0; i < c->n_rules; i++)
+		for (size_t k = 0; k < c->rules[i].n_service; k++) {
+			const char *svc = c->rules[i].service[k];
+
+			if (named_before(c, i, k) ||
+			    verdict_for(c, subject, svc) != VERDICT_HOST)
+				continue;
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 any ? ", " : "", svc);
+			any = true;
+		}
+	if (verdict_for(c, subject, "") == VERDICT_HOST) {
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s",
+			 any ? ", any other service" : "any other service");
+		any = true;
+	}
+	return any;
+}
+
+static void check_mixed(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+		char host[512];
+		bool first = true;
+
+		if (r->verdict != VERDICT_NETWORK || r->n_rhost ||
+		    (!*r->user && !*r->group))
+			continue;
+		/* once per subject: at its first confining rule */
+		for (size_t j = 0; first && j < i; j++)
+			first = !(c->rules[j].verdict == VERDICT_NETWORK &&
+				  !c->rules[j].n_rhost &&
+				  !strcmp(c->rules[j].user, r->user) &&
+				  !strcmp(c->rules[j].group, r->group));
+		if (first && host_services(c, r, host, sizeof(host)))
+			warn("%s:%d: %s '%s' is confined for some services "
+			     "and left on the host for %s: what it runs on "
+			     "the host is not confined (pam_netns(8), "
+			     "SECURITY)", c->path, r->line,
+			     *r->user ? "user" : "group",
+			     *r->user ? r->user : r->group, host);
+	}
+}
+
 /* ---- metadata endpoints --------------------------------------------- */
 
 /* An allow entry that opens a metadata endpoint (nft_meta.h) for a network
@@ -226,5 +333,6 @@ int check_host(const struct conf *c)
 	check_routes(c);
 	check_names(c);
 	check_metadata(c);
+	check_mixed(c);
 	return bad;
 }

@@ -15,7 +15,8 @@
  *   warnings: a wg-quick file not there yet, a pool, pool6 or subnet that
  *             overlaps a route of the host (routes come and go; a login
  *             over one is refused), a rule naming a user or group NSS
- *             does not know (the policy stays valid).
+ *             does not know, a user or group confined for some services
+ *             and left on the host for others (the policy stays valid).
  * Return: the number of errors
  */
 int check_host(const struct conf *c);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # check's warnings, for what a valid policy cannot know on its own: a pool,
 # pool6 or subnet that overlaps a route of the host (routes come and go),
-# and a rule naming a user or group NSS does not know. The policy stays
+# a rule naming a user or group NSS does not know, and a user or group
+# confined for some services and left on the host for others. The policy stays
 # valid (exit 0); each warning names the file and the line. The addresses
 # the helper's own sessions put on the host are not warned about.
 . "$(dirname "$0")/../lib.sh"
@@ -77,5 +78,29 @@ like "$out" "warning: $POLICY:4: rule names user 'contractrs', unknown to NSS: i
 like "$out" "warning: $POLICY:6: rule names group 'nosuchgroup-pn', unknown to NSS: it matches nobody" \
 	"an unknown group is a warning with its line"
 is "$(warnings | grep -c "'root'")" 0 "known ones are not"
+
+# confined for some services, left on the host for others
+policy 'networks = { offline = { type = "isolated"; }; };
+rules = (
+  { user = "root"; service = [ "sshd", "sudo" ]; network = "offline"; },
+  { group = "root"; service = "sshd"; network = "offline"; },
+  { group = "root"; network = "deny"; },
+  { user = "daemon"; network = "offline"; },
+);
+default = "host";'
+out=$(helper check 2>&1); rc=$?
+is "$rc" 0 "a user confined for some services only: check still exits 0"
+like "$out" "warning: $POLICY:3: user 'root' is confined for some services and left on the host for any other service: what it runs on the host is not confined" \
+	"and warns, with the rule's line and the services left on the host"
+is "$(warnings | grep -c "group 'root'")" 0 "a group confined for sshd and denied elsewhere is not warned about"
+is "$(warnings | grep -c "'daemon'")" 0 "nor a user confined for every service"
+policy 'networks = { offline = { type = "isolated"; }; };
+rules = (
+  { user = "root"; service = "login"; network = "host"; },
+  { user = "root"; network = "offline"; },
+);
+default = "deny";'
+like "$(helper check 2>&1)" "warning: $POLICY:4: user 'root' is confined for some services and left on the host for login:" \
+	"an earlier host rule for one service is named"
 sandbox_clean
 done_testing
