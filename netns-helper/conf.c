@@ -27,10 +27,10 @@
 #include <libconfig.h>
 
 #include "conf.h"
+#include "deadline.h"
 #include "util.h"
 
 #define TIMEOUT_DEFAULT	10
-#define TIMEOUT_MAX	300
 
 struct parser {
 	const char *name;	/* the file, as messages call it */
@@ -667,6 +667,21 @@ static int check_vpn_keys(struct parser *p, const config_setting_t *s)
 	return 0;
 }
 
+/* A login waits below the module's default time limit (deadline.h), or
+ * it is killed, and refused, while the helper still waits. */
+static int get_timeout(struct parser *p, const config_setting_t *t,
+		       int *ret)
+{
+	int r = get_int(p, t, INT_MIN, INT_MAX, ret);
+
+	if (!r && (*ret < 1 || *ret >= PN_TIMEOUT_DEFAULT))
+		return fail(p, t, "timeout %d out of range 1-%d: it must be "
+			    "below the %d s a login may take (pam_netns(8), "
+			    "timeout=)", *ret, PN_TIMEOUT_DEFAULT - 1,
+			    PN_TIMEOUT_DEFAULT);
+	return r;
+}
+
 static int parse_vpn(struct parser *p, const config_setting_t *s,
 		     struct network *n)
 {
@@ -683,7 +698,7 @@ static int parse_vpn(struct parser *p, const config_setting_t *s,
 	    opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
 	    opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
 	    opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	    (t ? get_int(p, t, 1, TIMEOUT_MAX, &n->timeout) : 0);
+	    (t ? get_timeout(p, t, &n->timeout) : 0);
 	if (!r && ifc && !member(s, "routes"))
 		default_routes(&n->routes);
 	return r;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "deadline.h"
 #include "dhcp.h"
 #include "log.h"
 #include "netns.h"
@@ -161,6 +162,32 @@ static int wait_child(pid_t pid)
 	return 128 + WTERMSIG(st);
 }
 
+/*
+ * wait_child() for a client that may never get a lease, within the
+ * deadline (deadline.h): killed then, -ETIMEDOUT.
+ */
+static int wait_client(pid_t pid)
+{
+	struct timespec t = { 0, 20 * 1000 * 1000 };
+	int st;
+
+	if (deadline_left_ms() < 0)
+		return wait_child(pid);
+	while (deadline_left_ms() > 0) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) :
+					       128 + WTERMSIG(st);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		(void)nanosleep(&t, NULL);
+	}
+	(void)kill(pid, SIGKILL);
+	(void)wait_child(pid);
+	return -ETIMEDOUT;
+}
+
 static pid_t read_pidfile(const char *path)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -204,8 +231,9 @@ static bool is_client(pid_t pid, const char *pidfile)
 static pid_t daemon_pid(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 {
 	struct timespec t = { 0, 20 * 1000 * 1000 };
+	long wait = deadline_cap_ms(PIDFILE_WAIT_MS);
 
-	for (int ms = 0; ms < PIDFILE_WAIT_MS; ms += 20) {
+	for (long ms = 0; ms < wait; ms += 20) {
 		pid_t pid = read_pidfile(pidfile);
 
 		if (pid && pid != fg && is_client(pid, pidfile))
@@ -270,9 +298,13 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 		return -errno;
 	if (pid == 0)
 		run_client(ctx->nsfd, ifname, pidfile);
-	r = wait_child(pid);
+	r = wait_client(pid);
 	if (r == 0)
 		return record_client(ctx, pidfile, pid);
+	if (r == -ETIMEDOUT)
+		snprintf(ctx->err, ctx->errlen, "network '%s': no DHCP lease "
+			 "on %s (parent '%s') before the login's time limit",
+			 ctx->net->name, ifname, ctx->net->parent);
 	if (r < 0)
 		return r;
 	if (r >= 126)
@@ -320,7 +352,8 @@ void dhcp_stop(struct ns_ctx *ctx)
 		return;
 	pid = client_pid(ctx, pidfile);
 	/* SIGTERM: with -R the client releases its lease on the way out */
-	if (pid > 0 && !kill(pid, SIGTERM) && !gone_within(pid, STOP_WAIT_MS)) {
+	if (pid > 0 && !kill(pid, SIGTERM) &&
+	    !gone_within(pid, (int)deadline_cap_ms(STOP_WAIT_MS))) {
 		warn("dhcp: udhcpc (pid %d) ignored SIGTERM, killing it",
 		     (int)pid);
 		(void)kill(pid, SIGKILL);

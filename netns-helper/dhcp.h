@@ -10,7 +10,8 @@
 
 /*
  * dhcp_start() - run udhcpc on @ifname inside ctx's namespace and wait
- * until it holds a lease (it then goes to the background by itself). Its
+ * until it holds a lease (it then goes to the background by itself), or
+ * until the deadline (deadline.h), when it is killed: -ETIMEDOUT. Its
  * pid file (STATE_DIR/dhcp/NAME.pid) is recorded before it starts, its pid
  * and start time once it has a lease.
  * Return: 0, or -errno with ctx->err set

@@ -19,6 +19,10 @@
  *    moved inside and given the policy's addresses and routes. At down it
  *    goes back to the host if it still exists.
  *
+ * Waits (for the device, for wireguard-go's socket, for the endpoints'
+ * names) hold the lock of this namespace only, and a login's end at its
+ * deadline (deadline.h) even when the network's timeout is longer.
+ *
  * Order, each step recorded before it is made (see ns.h):
  *   ifname (+ backend, + wireguard-go pid and start time) -> device on
  *   the host -> moved inside -> addresses, up, routes -> resolv.conf.
@@ -33,12 +37,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/rtnetlink.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "dns.h"
 #include "log.h"
 #include "netns.h"
@@ -136,13 +145,142 @@ static int write_dns(struct ns_ctx *ctx, const struct cidr_list *fallback)
 
 /* ---- wireguard: the tunnel ------------------------------------------ */
 
+/* What the child of resolve() sends back, then each peer's endpoint. */
+struct resolved {
+	int r;
+	char err[CONF_ERR_MAX];
+};
+
+static bool all_numeric(const struct wg_conf *c)
+{
+	for (size_t i = 0; i < c->n_peers; i++)
+		if (*c->peers[i].endpoint.host && !c->peers[i].endpoint.salen)
+			return false;
+	return true;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	for (size_t n = 0; n < len; ) {
+		ssize_t w = write(fd, (const char *)buf + n, len - n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
+/* @len bytes from @fd, waiting until the deadline at most. */
+static int read_by_deadline(int fd, void *buf, size_t len)
+{
+	for (size_t n = 0; n < len; ) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline_left_ms();
+		int r = poll(&p, 1, left < 0 ? -1 : (int)left);
+		ssize_t got;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r ? -errno : -ETIMEDOUT;
+		got = read(fd, (char *)buf + n, len - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got ? -errno : -EPIPE;
+		n += (size_t)got;
+	}
+	return 0;
+}
+
+/* In the child: look the names up and send the endpoints to @out. */
+__attribute__((noreturn))
+static void resolve_child(struct wg_conf *c, const char *path, int out,
+			  pid_t parent)
+{
+	struct resolved res = { 0 };
+
+	/* nothing of the helper's (its locks, its stdout) stays with a
+	 * lookup that outlives it */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	(void)close_range(0, (unsigned)out - 1, 0);
+	(void)close_range((unsigned)out + 1, ~0U, 0);
+	res.r = wgconf_resolve(c, path, res.err, sizeof(res.err));
+	if (write_all(out, &res, sizeof(res)))
+		_exit(1);
+	for (size_t i = 0; !res.r && i < c->n_peers; i++) {
+		const struct wg_endpoint *e = &c->peers[i].endpoint;
+
+		if (write_all(out, &e->sa, sizeof(e->sa)) ||
+		    write_all(out, &e->salen, sizeof(e->salen)))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static int read_resolved(int fd, struct wg_conf *c, struct resolved *res)
+{
+	int r = read_by_deadline(fd, res, sizeof(*res));
+
+	for (size_t i = 0; !r && !res->r && i < c->n_peers; i++) {
+		struct wg_endpoint *e = &c->peers[i].endpoint;
+
+		r = read_by_deadline(fd, &e->sa, sizeof(e->sa)) ?:
+		    read_by_deadline(fd, &e->salen, sizeof(e->salen));
+	}
+	return r;
+}
+
+/*
+ * wgconf_resolve(), in a child when a deadline applies: a name lookup
+ * (a DNS server that does not answer, an NSS module) cannot be bounded
+ * from within, so the child is killed at the deadline instead.
+ */
+static int resolve(struct wg_conf *c, const char *path, char *e, size_t elen)
+{
+	struct resolved res;
+	int fds[2], r, st;
+	pid_t pid, self = getpid();
+
+	if (deadline_left_ms() < 0 || all_numeric(c))
+		return wgconf_resolve(c, path, e, elen);
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0)
+		resolve_child(c, path, fds[1], self);
+	(void)close(fds[1]);
+	r = pid < 0 ? -errno : read_resolved(fds[0], c, &res);
+	(void)close(fds[0]);
+	if (pid > 0) {
+		if (r)
+			(void)kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (r == -ETIMEDOUT)
+		snprintf(e, elen, "%.256s: 'Endpoint': no answer to the name "
+			 "lookup before the login's time limit", path);
+	else if (!r && res.r)
+		snprintf(e, elen, "%s", res.err);
+	else if (r)
+		snprintf(e, elen, "%.256s: 'Endpoint': name lookup failed: %s",
+			 path, strerror(-r));
+	return r ?: res.r;
+}
+
 static int load_conf(struct ns_ctx *ctx, struct wg_conf **ret)
 {
 	char e[CONF_ERR_MAX];
 	int r = wgconf_load(ctx->net->wireguard, ret, e, sizeof(e));
 
 	if (!r)
-		r = wgconf_resolve(*ret, ctx->net->wireguard, e, sizeof(e));
+		r = resolve(*ret, ctx->net->wireguard, e, sizeof(e));
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': %s", ctx->net->name,
 			 e);
@@ -161,8 +299,9 @@ static int userspace_fail(struct ns_ctx *ctx, const char *ifname, int r,
 			 WTERMSIG(status), WG_UAPI_DIR, ifname);
 	else if (r == -ETIMEDOUT)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': %s did not open "
-			 "%s/%s.sock within %d s", net, WIREGUARD_GO,
-			 WG_UAPI_DIR, ifname, UAPI_WAIT_MS / 1000);
+			 "%s/%s.sock within %.1f s", net, WIREGUARD_GO,
+			 WG_UAPI_DIR, ifname,
+			 deadline_cap_ms(UAPI_WAIT_MS) / 1000.0);
 	else
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot start %s: %s",
 			 net, WIREGUARD_GO, strerror(-r));
@@ -189,7 +328,8 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 	if (r)
 		return r;
 	debug("vpn: started %s %s (pid %d)", WIREGUARD_GO, ifname, (int)pid);
-	r = wg_uapi_wait(ifname, pid, UAPI_WAIT_MS, &status);
+	r = wg_uapi_wait(ifname, pid, (int)deadline_cap_ms(UAPI_WAIT_MS),
+			 &status);
 	if (r)
 		return userspace_fail(ctx, ifname, r, status);
 	r = wg_uapi_set(ifname, c);
@@ -271,23 +411,32 @@ static int wg_wire(struct ns_ctx *ctx)
 
 /* ---- adopted interfaces --------------------------------------------- */
 
-static int wait_for_link(struct nl *nl, const char *name, int seconds)
+static int wait_for_link(struct nl *nl, const char *name, long ms)
 {
-	for (int waited = 0; waited <= seconds * 1000; waited += 100) {
+	for (long waited = 0;; waited += 100) {
 		int idx = nl_link_index(nl, name);
 
 		if (idx != -ENODEV)
 			return idx;
-		sleep_ms(100);
+		if (waited >= ms)
+			return -ETIMEDOUT;
+		sleep_ms(ms - waited < 100 ? ms - waited : 100);
 	}
-	return -ETIMEDOUT;
 }
 
 static int adopt_wire(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
-	int idx = wait_for_link(ctx->host, n->interface, n->timeout), r;
+	long ms = deadline_cap_ms(n->timeout * 1000L);
+	int idx = wait_for_link(ctx->host, n->interface, ms), r;
 
+	if (idx == -ETIMEDOUT && ms < n->timeout * 1000L) {
+		snprintf(ctx->err, ctx->errlen, "vpn '%s': interface '%s' did "
+			 "not appear within %.1f s, the rest of the login's "
+			 "time limit (the network's timeout is %d s)", n->name,
+			 n->interface, ms / 1000.0, n->timeout);
+		return idx;
+	}
 	if (idx == -ETIMEDOUT) {
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': interface '%s' did "
 			 "not appear within %d s", n->name, n->interface,

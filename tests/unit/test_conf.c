@@ -205,8 +205,13 @@ static const struct bad_case bad[] = {
 	       "    routes = [ \"0.0.0.0/0\" ]; };\n"),
 	  "t.conf:3: network 'corp': 'routes' needs 'interface'" },
 	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
-	       "timeout = 301; };\n"),
-	  "t.conf:2: network 'corp': timeout 301 out of range 1-300" },
+	       "timeout = 30; };\n"),
+	  "t.conf:2: network 'corp': timeout 30 out of range 1-29: it must "
+	  "be below the 30 s a login may take (pam_netns(8), timeout=)" },
+	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
+	       "timeout = 0; };\n"),
+	  "t.conf:2: network 'corp': timeout 0 out of range 1-29: it must "
+	  "be below the 30 s a login may take (pam_netns(8), timeout=)" },
 	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
 	       "timeout = 1.5; };\n"),
 	  "t.conf:2: network 'corp': 'timeout' must be an integer" },
@@ -368,7 +373,7 @@ static const char full[] =
 	"    forward = ( { proto = \"tcp\"; port = 10105; to = 22; },\n"
 	"                { proto = \"udp\"; port = 5353L; } ); };\n"
 	"  corp = { type = \"vpn\"; wireguard = \"/etc/wireguard/corp.conf\";\n" /* 10 */
-	"    dns = \"10.8.0.1\"; timeout = 30; };\n"
+	"    dns = \"10.8.0.1\"; timeout = 29; };\n"
 	"  ovpn = { type = \"vpn\"; interface = \"tun-corp\";\n"
 	"    address = [ \"10.9.0.2/24\", \"fd00:9::2/64\" ];\n"
 	"    routes = [ \"10.0.0.0/8\" ]; };\n"
@@ -422,7 +427,7 @@ static void check_vpn(const struct conf *c)
 
 	ok(n && n->type == NET_VPN &&
 	   !strcmp(n->wireguard, "/etc/wireguard/corp.conf") &&
-	   !*n->interface && n->timeout == 30 && n->dns.n == 1 &&
+	   !*n->interface && n->timeout == 29 && n->dns.n == 1 &&
 	   !n->routes.n && !n->address.n, "vpn wireguard: path, timeout, dns");
 	n = conf_network(c, "ovpn");
 	ok(n && !strcmp(n->interface, "tun-corp") && !*n->wireguard &&
