@@ -183,10 +183,10 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-/* Read @fd to EOF into @buf (NUL-terminated, truncated at @len - 1). */
-static int read_all(int fd, char *buf, size_t len)
+/* Read @fd to EOF into @buf (NUL-terminated, truncated at @len - 1),
+ * until @deadline (now_ms()) at most. */
+static int read_all(int fd, char *buf, size_t len, long deadline)
 {
-	long deadline = now_ms() + PN_HELPER_TIMEOUT_MS;
 	size_t n = 0;
 
 	for (;;) {
@@ -247,13 +247,15 @@ static pid_t spawn(int out, const struct exec_ns *ns, char *const argv[])
 }
 
 /*
- * Run @argv, its output into @out. Return: the wait status, or -1 when
- * it could not be run or timed out (logged).
+ * Run @argv, its output into @out, killing it after @timeout seconds.
+ * Return: the wait status, or -1 when it could not be run or timed out
+ * (logged).
  */
-static int run(pam_handle_t *pamh, char *const argv[],
+static int run(pam_handle_t *pamh, char *const argv[], int timeout,
 	       const struct exec_ns *ns, char *out, size_t outlen)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	long deadline = now_ms() + timeout * 1000L;
 	int fds[2], status = -1, r;
 	pid_t pid;
 
@@ -271,11 +273,10 @@ static int run(pam_handle_t *pamh, char *const argv[],
 	if (pid < 0) {
 		pam_syslog(pamh, LOG_ERR, "vfork: %m");
 	} else {
-		r = read_all(fds[0], out, outlen);
+		r = read_all(fds[0], out, outlen, deadline);
 		if (r == -ETIMEDOUT) {
 			pam_syslog(pamh, LOG_ERR, "%s did not answer in %d s, "
-				   "killed", argv[0],
-				   PN_HELPER_TIMEOUT_MS / 1000);
+				   "killed", argv[0], timeout);
 			kill(pid, SIGKILL);
 		}
 		status = wait_child(pid);
@@ -409,6 +410,16 @@ static int helper_argv(const struct pn_args *args, const char *verb,
 	return n;
 }
 
+/* "--deadline-ms N": the time the helper has, so that every wait of its
+ * own ends before the module gives up on it (deadline.h). */
+static void add_deadline(const struct pn_args *args, char **argv, int *n,
+			 char buf[static 16])
+{
+	snprintf(buf, 16, "%d", args->timeout * 1000);
+	argv[(*n)++] = (char *)"--deadline-ms";
+	argv[(*n)++] = buf;
+}
+
 /* Append "OPT VALUE" to argv[] when @value is set. */
 static void add_opt(char **argv, int *n, const char *opt, const char *value)
 {
@@ -427,7 +438,7 @@ static int run_verb(pam_handle_t *pamh, const struct pn_args *args,
 		    char *out, size_t outlen)
 {
 	int code = exit_code(pamh, args->helper,
-			     run(pamh, argv, ns, out, outlen));
+			     run(pamh, argv, args->timeout, ns, out, outlen));
 
 	log_messages(pamh, out, code == 0 ? LOG_NOTICE : LOG_ERR);
 	if (code > 0 && code != EXIT_DENIED)
@@ -445,8 +456,8 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 		   const char *user, const char *service, const char *rhost,
 		   const char *tty, struct pn_answer *ret)
 {
-	char pid[24], out[OUT_MAX];
-	char *argv[16];
+	char pid[24], deadline[16], out[OUT_MAX];
+	char *argv[20];
 	int n, code;
 
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
@@ -456,6 +467,7 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 	add_opt(argv, &n, "--rhost", rhost);
 	add_opt(argv, &n, "--tty", tty);
 	add_opt(argv, &n, "--pid", pid);
+	add_deadline(args, argv, &n, deadline);
 	argv[n] = NULL;
 
 	code = run_verb(pamh, args, "session-open", argv, NULL, out,
@@ -481,12 +493,13 @@ int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 		    const char *token, int host_net_fd, int host_mnt_fd)
 {
 	struct exec_ns ns = { host_net_fd, host_mnt_fd };
-	char out[OUT_MAX];
-	char *argv[8];
+	char deadline[16], out[OUT_MAX];
+	char *argv[12];
 	int n;
 
 	n = helper_argv(args, "session-close", argv);
 	add_opt(argv, &n, "--session", token);
+	add_deadline(args, argv, &n, deadline);
 	argv[n] = NULL;
 	return run_verb(pamh, args, "session-close", argv, &ns, out,
 			sizeof(out)) ? -1 : 0;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <security/pam_modules.h>
 
+#include "deadline.h"
 #include "names.h"
 #include "paths.h"
 
@@ -19,13 +20,13 @@
 #endif
 
 #define PN_TOKEN_MAX	64
-#define PN_HELPER_TIMEOUT_MS	30000	/* a hung helper must not hang logins */
 
 struct pn_args {
 	bool debug;
 	const char *helper;		/* absolute path */
 	const char *conf;		/* absolute path or NULL: the helper's */
 	const char *recovery_user;	/* exempt from fail-closed, or NULL */
+	int timeout;			/* s a helper run may take */
 };
 
 /* args.c */

@@ -232,5 +232,27 @@ ok "pamtester: open and close a confined session" pamtester pn-test pnuser open_
 fails "pamtester: a denied session fails" pamtester pn-deny pnuser open_session
 ok "pamtester: an uncovered user passes" pamtester pn-test pnfree open_session close_session
 
+# --- timeout=: the module's limit, told to the helper (--deadline-ms)
+pam_service pn-short $MOD_ARGS timeout=4
+out=$(driver -s pn-short pnuser)
+is "$(kv open "$out")" 3 "timeout=4, below the least: PAM_SERVICE_ERR"
+like "$out" "log=.*option timeout='4': not a number of seconds from 5 to 300" \
+	"with the reason logged"
+printf '#!/bin/sh\necho "$*" >> %s/args\nexec %s "$@"\n' "$PN_SANDBOX_DIR" "$HELPER" \
+	> "$PN_SANDBOX_DIR/args.sh"
+chmod 0755 "$PN_SANDBOX_DIR/args.sh"
+pam_service pn-test helper="$PN_SANDBOX_DIR/args.sh" conf="$POLICY" timeout=12
+out=$(driver -s pn-test pnuser)
+is "$(kv open "$out")/$(kv close "$out")" 0/0 "timeout=12: a login opens and closes"
+is "$(grep -c -e '^--config .* session-open .* --deadline-ms 12000$' \
+	-e '^--config .* session-close .* --deadline-ms 12000$' "$PN_SANDBOX_DIR/args")" 2 \
+	"the helper is told 12000 ms at open and at close"
+printf '#!/bin/sh\nexec sleep 600\n' > "$PN_SANDBOX_DIR/hang.sh"
+chmod 0755 "$PN_SANDBOX_DIR/hang.sh"
+pam_service pn-hang helper="$PN_SANDBOX_DIR/hang.sh" conf="$POLICY" timeout=5
+out=$(driver -s pn-hang pnuser)
+is "$(kv open "$out")" 4 "a helper that does not answer: PAM_SYSTEM_ERR"
+like "$out" "log=.*hang.sh did not answer in 5 s, killed" "at the limit timeout=5 sets"
+
 sandbox_clean
 done_testing
