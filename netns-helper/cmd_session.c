@@ -316,6 +316,38 @@ static int open_session(const struct open_args *a, const struct decision *d)
 	return r ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * The systemd user manager of a user the policy confines for other
+ * services would run on the host's network, and anything the user starts
+ * through it (systemd-run --user, a user service, D-Bus activation) with
+ * it: a way out of every confined login. It is refused, unless a rule
+ * names the systemd-user service itself.
+ * Return: 0 (let it be), EXIT_DENIED or EXIT_FAIL.
+ */
+static int manager_on_host(const struct conf *c, const struct login *l,
+			   const struct decision *d)
+{
+	char e[CONF_ERR_MAX];
+	int r;
+
+	if (strcmp(l->service, "systemd-user") ||
+	    (d->rule && policy_names_service(d->rule, "systemd-user")))
+		return 0;
+	r = policy_confined_elsewhere(c, l, e, sizeof(e));
+	if (r < 0) {
+		err("session-open for '%s': %s", l->user, e);
+		return EXIT_FAIL;
+	}
+	if (!r)
+		return 0;
+	info("session-open for '%s': the user manager would run on the host "
+	     "network while the policy confines the user's logins", l->user);
+	return deny("the policy confines this user's logins, and the user "
+		    "manager would run on the host network (give it a network "
+		    "with systemd_user = true, or name systemd-user in a "
+		    "rule)");
+}
+
 int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 {
 	struct open_args a = { 0 };
@@ -334,6 +366,9 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (d.verdict == VERDICT_HOST) {
+		r = manager_on_host(c, &a.login, &d);
+		if (r)
+			return r;
 		printf("action=none\n");
 		return EXIT_OK;
 	}

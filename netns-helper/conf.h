@@ -86,7 +86,7 @@ struct network {
 
 	/* macvlan */
 	char parent[IFNAMSIZ];
-	enum mvl_mode mode;		/* default MVL_BRIDGE */
+	enum mvl_mode mode;		/* default MVL_PRIVATE */
 	bool dhcp;			/* address = "dhcp" */
 
 	/* macvlan, physical */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cidr.h"
 #include "policy.h"
 #include "util.h"
 
@@ -197,6 +198,65 @@ int policy_resolve(const struct conf *c, const struct login *login,
 	ret->gid = w.gid;
 	ret->verdict = c->def;
 	return 0;
+}
+
+bool policy_names_service(const struct rule *r, const char *service)
+{
+	for (size_t i = 0; i < r->n_service; i++)
+		if (!strcmp(r->service[i], service))
+			return true;
+	return false;
+}
+
+/* A service no rule names: it matches the rules without a service key. */
+#define ANY_OTHER_SERVICE "pam_netns:any-other"
+
+/* 1 when @user logging in through @service from @rhost gets a network. */
+static int gets_network(const struct conf *c, const char *user,
+			const char *service, const char *rhost, char *err,
+			size_t errlen)
+{
+	struct login l = { user, service, rhost };
+	struct decision d;
+	int r = policy_resolve(c, &l, &d, err, errlen);
+
+	return r ? r : d.verdict == VERDICT_NETWORK;
+}
+
+/* Try @service from no remote host and from each host a rule names. */
+static int any_rhost(const struct conf *c, const char *user,
+		     const char *service, char *err, size_t errlen)
+{
+	int r = gets_network(c, user, service, NULL, err, errlen);
+
+	for (size_t i = 0; !r && i < c->n_rules; i++)
+		for (size_t k = 0; !r && k < c->rules[i].n_rhost; k++) {
+			struct cidr net;
+			char addr[CIDR_STRLEN];
+			const char *h = c->rules[i].rhost[k];
+
+			/* a range stands for its first address */
+			if (!cidr_parse(h, false, &net))
+				h = cidr_format(&net, false, addr,
+						sizeof(addr));
+			r = gets_network(c, user, service, h, err, errlen);
+		}
+	return r;
+}
+
+int policy_confined_elsewhere(const struct conf *c, const struct login *login,
+			      char *err, size_t errlen)
+{
+	int r = any_rhost(c, login->user, ANY_OTHER_SERVICE, err, errlen);
+
+	for (size_t i = 0; !r && i < c->n_rules; i++)
+		for (size_t k = 0; !r && k < c->rules[i].n_service; k++) {
+			const char *svc = c->rules[i].service[k];
+
+			if (!login->service || strcmp(svc, login->service))
+				r = any_rhost(c, login->user, svc, err, errlen);
+		}
+	return r;
 }
 
 const char *policy_verdict_str(enum rule_verdict v)

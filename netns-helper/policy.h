@@ -6,6 +6,7 @@
 #ifndef PN_POLICY_H
 #define PN_POLICY_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "conf.h"
@@ -38,6 +39,19 @@ struct decision {
  */
 int policy_resolve(const struct conf *c, const struct login *login,
 		   struct decision *ret, char *err, size_t errlen);
+
+/*
+ * policy_confined_elsewhere() - whether some login of @login's user that
+ * is not @login's service gets a network: one of the services the rules
+ * name, or one they do not, from no remote host or from a host a rule
+ * names. The user manager of such a user must not start on the host.
+ * Return: 1 yes, 0 no, or -errno (@err says why)
+ */
+int policy_confined_elsewhere(const struct conf *c, const struct login *login,
+			      char *err, size_t errlen);
+
+/* policy_names_service() - whether rule @r lists @service explicitly. */
+bool policy_names_service(const struct rule *r, const char *service);
 
 /* policy_verdict_str() - "network", "host" or "deny". */
 const char *policy_verdict_str(enum rule_verdict v);

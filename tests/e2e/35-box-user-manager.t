@@ -26,15 +26,21 @@ trap '"$BOX" stop "$box" >/dev/null 2>&1; rm -f "$B/box-$box.err"' EXIT
 inbox() { "$BOX" run "$box" -- "$@"; }
 
 inbox make -s -C "$ROOT" B="$B" install >/dev/null
-inbox sh -c 'useradd -m -s /bin/bash alice && cat > /etc/security/pam_netns.conf' <<'EOT'
+inbox sh -c 'useradd -m -s /bin/bash alice && useradd -m -s /bin/bash bob &&
+	cat > /etc/security/pam_netns.conf' <<'EOT'
 networks = { corp = { type = "isolated"; }; };
-rules = ( { user = "alice"; network = "corp"; scope = "user"; systemd_user = true; } );
+rules = (
+  { user = "alice"; network = "corp"; scope = "user"; systemd_user = true; },
+  { user = "bob"; service = "sshd"; network = "corp"; scope = "session"; },
+);
 default = "host";
 EOT
 inbox sh -c 'DEBIAN_FRONTEND=noninteractive pam-auth-update --enable netns'
 inbox sh -c 'mkdir -p /root/k && ssh-keygen -q -t ed25519 -N "" -f /root/k/key &&
 	install -d -m 700 -o alice -g alice ~alice/.ssh &&
-	install -m 600 -o alice -g alice /root/k/key.pub ~alice/.ssh/authorized_keys'
+	install -m 600 -o alice -g alice /root/k/key.pub ~alice/.ssh/authorized_keys &&
+	install -d -m 700 -o bob -g bob ~bob/.ssh &&
+	install -m 600 -o bob -g bob /root/k/key.pub ~bob/.ssh/authorized_keys'
 uid=$(inbox id -u alice)
 box_ino=$(inbox stat -L -c %i /proc/1/ns/net)
 
@@ -55,5 +61,21 @@ is "$(inbox systemctl is-active "user@$uid.service")" active "user@$uid.service 
 pid=$(inbox systemctl show -p MainPID --value "user@$uid.service")
 is "$(inbox stat -L -c %i "/proc/$pid/ns/net")" "$ino" "the manager runs in alice's namespace"
 is "$(kv svc "$out")" "$ino" "so does a unit it starts (systemd-run --user)"
+
+# bob is confined for sshd only (session scope): his manager would be a
+# way out to the host's network, so it does not start, and nothing he
+# runs through systemd --user lands on the host
+out=$(inbox ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR bob@127.0.0.1 '
+	echo "ino=$(stat -L -c %i /proc/self/ns/net)"
+	systemd-run --user --wait -q stat -L -c %i /proc/self/ns/net >/dev/null 2>&1
+	echo "run=$?"' 2>&1)
+bino=$(kv ino "$out")
+ok "bob's ssh login is confined" test -n "$bino" -a "$bino" != "$box_ino"
+ok "systemd-run --user from it fails" test "$(kv run "$out")" != 0
+buid=$(inbox id -u bob)
+ok "user@$buid.service is not running" test "$(inbox systemctl is-active "user@$buid.service")" != active
+is "$(inbox sh -c "for p in \$(pgrep -u bob); do stat -L -c %i /proc/\$p/ns/net; done | grep -cx $box_ino")" 0 \
+	"no process of bob is in the host's network namespace"
 
 done_testing

@@ -136,6 +136,25 @@ a=$(open pnshare login); rc=$?
 is "$rc" 4 "systemd_user with scope session is an invalid policy"
 like "$a" "pam_netns.conf:3: rule: 'systemd_user' needs scope 'user' or 'shared'" "with file and line"
 
+# --- the user manager of a user confined elsewhere does not start on the host
+policy 'networks = { offline = { type = "isolated"; }; };
+rules = (
+  { user = "pnshare"; service = "sshd"; network = "offline"; scope = "session"; },
+  { group = "pnlab"; rhost = "192.0.2.0/24"; network = "offline"; scope = "session"; },
+  { user = "pnfree"; service = "systemd-user"; network = "host"; },
+  { user = "pnfree"; network = "offline"; },
+);
+default = "host";'
+a=$(open pnshare systemd-user); rc=$?
+is "$rc" 3 "pnshare, confined for sshd: its user manager is refused"
+like "$(kv reason "$a")" "the user manager would run on the host network" "with the reason"
+a=$(open pnuser systemd-user); rc=$?
+is "$rc" 3 "pnuser, confined from 192.0.2.0/24: refused too"
+a=$(open pnfree systemd-user); rc=$?
+is "$rc/$(kv action "$a")" "0/none" "a rule naming systemd-user as host lets the manager start"
+a=$(open pnshare login); rc=$?
+is "$rc/$(kv action "$a")" "0/none" "other host-policy services are not affected"
+
 rm -rf /run/systemd
 sandbox_clean
 done_testing
