@@ -91,8 +91,7 @@ static int add_own_link(const struct nl_link *l, void *data)
 	return 0;
 }
 
-static void warn_clash(const struct conf *c, const struct network *n,
-		       const struct pool_clash *k)
+static void warn_clash(const struct network *n, const struct pool_clash *k)
 {
 	char a[CIDR_STRLEN], b[CIDR_STRLEN], dev[IF_NAMESIZE + 5] = "";
 	char ifname[IF_NAMESIZE];
@@ -100,7 +99,7 @@ static void warn_clash(const struct conf *c, const struct network *n,
 	if (k->route.oif > 0 && if_indextoname((unsigned)k->route.oif, ifname))
 		snprintf(dev, sizeof(dev), " dev %s", ifname);
 	warn("%s:%d: network '%s': %s %s overlaps the host's route %s%s: "
-	     "logins on it fail while the route is there", c->path, k->line,
+	     "logins on it fail while the route is there", n->file, k->line,
 	     n->name, k->key, cidr_format(k->range, true, a, sizeof(a)),
 	     cidr_format(&k->route.dst, true, b, sizeof(b)), dev);
 }
@@ -128,7 +127,7 @@ static void check_routes(const struct conf *c)
 
 		r = pool_route_clash(&nl, &c->nets[i], own.v, &k);
 		if (r > 0)
-			warn_clash(c, &c->nets[i], &k);
+			warn_clash(&c->nets[i], &k);
 		r = r > 0 ? 0 : r;
 	}
 	if (r)
@@ -168,17 +167,17 @@ static int nss_lookup(const char *name, bool group)
 	}
 }
 
-static void check_name(const struct conf *c, int line, const char *key,
+static void check_name(const char *file, int line, const char *key,
 		       const char *name)
 {
 	int r = nss_lookup(name, !strcmp(key, "group"));
 
 	if (r == -ENOENT)
 		warn("%s:%d: rule names %s '%s', unknown to NSS: it matches "
-		     "nobody", c->path, line, key, name);
+		     "nobody", file, line, key, name);
 	else if (r)
 		warn("%s:%d: rule names %s '%s', which could not be looked "
-		     "up: %s", c->path, line, key, name, strerror(-r));
+		     "up: %s", file, line, key, name, strerror(-r));
 }
 
 static void check_names(const struct conf *c)
@@ -187,9 +186,9 @@ static void check_names(const struct conf *c)
 		const struct rule *r = &c->rules[i];
 
 		if (*r->user)
-			check_name(c, r->user_line, "user", r->user);
+			check_name(r->file, r->user_line, "user", r->user);
 		if (*r->group)
-			check_name(c, r->group_line, "group", r->group);
+			check_name(r->file, r->group_line, "group", r->group);
 	}
 }
 
@@ -294,7 +293,7 @@ static void check_mixed(const struct conf *c)
 			warn("%s:%d: %s '%s' is confined for some services "
 			     "and left on the host for %s: what it runs on "
 			     "the host is not confined (pam_netns(8), "
-			     "SECURITY)", c->path, r->line,
+			     "SECURITY)", r->file, r->line,
 			     *r->user ? "user" : "group",
 			     *r->user ? r->user : r->group, host);
 	}
@@ -318,11 +317,31 @@ static void check_metadata(const struct conf *c)
 			if (e)
 				warn("%s:%d: network '%s': allow '%s' opens "
 				     "the metadata endpoint %s (%s) to its "
-				     "sessions", c->path, n->allow_line[k],
+				     "sessions", n->file, n->allow_line[k],
 				     n->name, cidr_format(&n->allow.v[k], true,
 							  a, sizeof(a)),
 				     e->range, e->what);
 		}
+	}
+}
+
+/* ---- rules never reached ------------------------------------------- */
+
+/* A rule that matches every login ends the policy: the rules after it
+ * (the drop-ins' among them) are never reached. */
+static void check_unreached(const struct conf *c)
+{
+	for (size_t i = 0; i + 1 < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i], *next = r + 1;
+
+		if (*r->user || *r->group || r->n_service || r->n_rhost)
+			continue;
+		warn("%s:%d: rule matches every login: the %zu rule%s after "
+		     "it, from %s:%d on, %s never reached", r->file, r->line,
+		     c->n_rules - i - 1, c->n_rules - i - 1 == 1 ? "" : "s",
+		     next->file, next->line,
+		     c->n_rules - i - 1 == 1 ? "is" : "are");
+		return;
 	}
 }
 
@@ -334,5 +353,6 @@ int check_host(const struct conf *c)
 	check_names(c);
 	check_metadata(c);
 	check_mixed(c);
+	check_unreached(c);
 	return bad;
 }

@@ -16,7 +16,8 @@
  *             overlaps a route of the host (routes come and go; a login
  *             over one is refused), a rule naming a user or group NSS
  *             does not know, a user or group confined for some services
- *             and left on the host for others (the policy stays valid).
+ *             and left on the host for others, rules after a rule that
+ *             matches every login (the policy stays valid).
  * Return: the number of errors
  */
 int check_host(const struct conf *c);

@@ -70,8 +70,8 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 		return EXIT_CONFIG;
 	net = conf_network(c, argv[optind]);
 	if (!net) {
-		err("up: network '%s' is not defined in %s", argv[optind],
-		    c->path);
+		err("up: network '%s' is not defined in %s%s", argv[optind],
+		    c->path, c->n_files > 1 ? " or its drop-ins" : "");
 		return EXIT_USAGE;
 	}
 	name = name ?: net->name;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_policy.c - the read-only verbs about the policy file:
+ * cmd_policy.c - the read-only verbs about the policy (the main file and
+ * its drop-ins):
  *   check    validate it and print a one-screen summary
  *   explain  say what a login of USER would get, and why
  * Neither changes anything, and neither needs root.
@@ -27,7 +28,16 @@ static void print_list(const char *key, const struct cidr_list *l)
 				   buf, sizeof(buf)));
 }
 
-static void print_network(const struct network *n)
+/* Where a drop-in's network or rule is written: "50-lab.conf:3" (the
+ * drop-ins share one directory, which check names first). */
+static void print_place(const char *file, int line)
+{
+	const char *slash = strrchr(file, '/');
+
+	printf("%s:%d", slash ? slash + 1 : file, line);
+}
+
+static void print_network(const struct conf *c, const struct network *n)
 {
 	char a[CIDR_STRLEN], b[CIDR_STRLEN];
 
@@ -68,6 +78,11 @@ static void print_network(const struct network *n)
 		break;
 	}
 	print_list("dns", &n->dns);
+	if (n->file != c->files[0]) {
+		printf(" (");
+		print_place(n->file, n->line);
+		printf(")");
+	}
 	putchar('\n');
 }
 
@@ -98,9 +113,15 @@ static void print_match(const struct rule *r)
 		printf("everyone");
 }
 
-static void print_rule(const struct rule *r)
+static void print_rule(const struct conf *c, const struct rule *r)
 {
-	printf("  line %-4d ", r->line);
+	if (r->file == c->files[0]) {
+		printf("  line %-4d ", r->line);
+	} else {
+		printf("  ");
+		print_place(r->file, r->line);
+		printf(" ");
+	}
 	print_match(r);
 	if (r->verdict == VERDICT_NETWORK)
 		printf(" -> %s (%s scope%s)\n", r->network,
@@ -123,13 +144,14 @@ int cmd_check(struct ctx *ctx, int argc, char **argv)
 		return EXIT_CONFIG;
 	if (check_host(c))
 		return EXIT_CONFIG;
-	printf("%s: OK\n", c->path);
+	for (size_t i = 0; i < c->n_files; i++)
+		printf("%s: OK\n", c->files[i]);
 	printf("networks (%zu):\n", c->n_nets);
 	for (size_t i = 0; i < c->n_nets; i++)
-		print_network(&c->nets[i]);
+		print_network(c, &c->nets[i]);
 	printf("rules (%zu, first match wins):\n", c->n_rules);
 	for (size_t i = 0; i < c->n_rules; i++)
-		print_rule(&c->rules[i]);
+		print_rule(c, &c->rules[i]);
 	printf("default: %s\n", policy_verdict_str(c->def));
 	return EXIT_OK;
 }
@@ -139,11 +161,14 @@ static void print_decision(const struct conf *c, const struct login *l,
 {
 	printf("user:    %s (uid %u)\n", l->user, (unsigned)d->uid);
 	if (d->rule) {
-		printf("rule:    %s:%d (", c->path, d->rule->line);
+		printf("rule:    %s:%d (", d->rule->file, d->rule->line);
 		print_match(d->rule);
 		printf(")\n");
 	} else {
-		printf("rule:    none matched: the default applies\n");
+		printf("rule:    none matched: the default applies");
+		if (c->default_line)
+			printf(" (%s:%d)", c->path, c->default_line);
+		printf("\n");
 	}
 	if (d->verdict != VERDICT_NETWORK) {
 		printf("result:  %s\n", d->verdict == VERDICT_HOST ?

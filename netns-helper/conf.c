@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conf.c - the policy file: the checks that keep a file any non-root user
+ * conf.c - the policy files: the checks that keep a file any non-root user
  * could have written from being trusted, the libconfig parse, and the
- * validation that turns settings into struct conf.
+ * validation that turns settings into struct conf. The main file and its
+ * drop-ins (conf.h) are validated as one policy: the networks of every
+ * file first, then the rules of every file, then the main file's default.
  *
  * Everything a login's confinement depends on is validated here, once, so
  * that the code that builds namespaces can trust struct conf: names are
@@ -12,6 +14,7 @@
  * conf_parse() is pure (no I/O, no logging) so that it can be unit-tested
  * and fuzzed; conf_check_file() and conf_load() add the file system.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,7 +36,9 @@
 #define TIMEOUT_DEFAULT	10
 
 struct parser {
-	const char *name;	/* the file, as messages call it */
+	const char *name;	/* the file, as messages call it: one of
+				 * c->files, so networks and rules point to it */
+	bool dropin;		/* not the main file */
 	struct conf *c;
 	char *err;
 	size_t errlen;
@@ -74,6 +79,20 @@ static int line_of(const config_setting_t *s)
 }
 
 #define fail(p, s, ...) fail_at((p), line_of(s), __VA_ARGS__)
+
+#define PLACE_MAX (PATH_MAX + 16)
+
+/* Where something else is written: "line N" in the file being read,
+ * "FILE:N" in another. */
+static const char *place(const struct parser *p, const char *file, int line,
+			 char buf[PLACE_MAX])
+{
+	if (file == p->name)
+		snprintf(buf, PLACE_MAX, "line %d", line);
+	else
+		snprintf(buf, PLACE_MAX, "%s:%d", file, line);
+	return buf;
+}
 
 static config_setting_t *member(const config_setting_t *s, const char *key)
 {
@@ -507,6 +526,7 @@ static int check_forward_dup(struct parser *p, const config_setting_t *s,
 			     const struct port_forward *f)
 {
 	const struct conf *c = p->c;
+	char buf[PLACE_MAX];
 
 	for (size_t i = 0; i <= c->n_nets; i++) {
 		const struct network *o = i < c->n_nets ? &c->nets[i] : n;
@@ -517,9 +537,9 @@ static int check_forward_dup(struct parser *p, const config_setting_t *s,
 			if (x->proto != f->proto || x->port != f->port)
 				continue;
 			return fail(p, s, "%s port %u is already forwarded by "
-				    "network '%s' (line %d)",
+				    "network '%s' (%s)",
 				    proto_str(f->proto), f->port, o->name,
-				    x->line);
+				    place(p, o->file, x->line, buf));
 		}
 	}
 	return 0;
@@ -922,7 +942,7 @@ static const struct network *overlapping(const struct conf *c,
 static int check_overlap(struct parser *p, const config_setting_t *s,
 			 const struct network *n)
 {
-	char buf[CIDR_STRLEN];
+	char buf[CIDR_STRLEN], at[PLACE_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++) {
 		const struct cidr *mine = range_of(n, i);
@@ -931,10 +951,10 @@ static int check_overlap(struct parser *p, const config_setting_t *s,
 		if (!mine->family || !(o = overlapping(p->c, mine)))
 			continue;
 		return fail(p, member(s, range_keys[i]),
-			    "'%s' %s overlaps network '%s' (line %d)",
+			    "'%s' %s overlaps network '%s' (%s)",
 			    range_keys[i],
 			    cidr_format(mine, true, buf, sizeof(buf)),
-			    o->name, o->line);
+			    o->name, place(p, o->file, o->line, at));
 	}
 	return 0;
 }
@@ -954,13 +974,22 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 {
 	const char *name = config_setting_name(s);
 	enum name_err e = name_check_network(name);
+	const struct network *o;
 	int r;
 
+	p->what[0] = '\0';	/* not the previous network's */
 	if (e)
 		return fail(p, s, "network name '%s': %s", name,
 			    name_err_str(e, NET_NAME_MAX));
+	/* The files share one namespace of names (a file's own duplicates
+	 * are libconfig's "duplicate setting name"). */
+	o = conf_network(p->c, name);
+	if (o)
+		return fail(p, s, "network '%s' is already defined at %s:%d",
+			    name, o->file, o->line);
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(p->what, sizeof(p->what), "network '%s': ", name);
+	n->file = p->name;
 	n->line = line_of(s);
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
@@ -972,6 +1001,20 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	if (!r)
 		range_lines(s, n);
 	return r;
+}
+
+/* Room for @len more entries of @size bytes at *@v, zeroed; no pointer
+ * into the array may be held across the call. */
+static int grow(void *v, size_t n, size_t len, size_t size)
+{
+	void **a = v;
+	char *m = realloc(*a, (n + len) * size);
+
+	if (!m)
+		return -ENOMEM;
+	memset(m + n * size, 0, len * size);
+	*a = m;
+	return 0;
 }
 
 static int parse_networks(struct parser *p, const config_setting_t *s)
@@ -987,13 +1030,15 @@ static int parse_networks(struct parser *p, const config_setting_t *s)
 	if (len > CONF_MAX_NETS)
 		return fail(p, s, "'networks' has more than %d entries",
 			    CONF_MAX_NETS);
+	if ((size_t)len > CONF_MAX_NETS - c->n_nets)
+		return fail(p, s, "the policy files have more than %d "
+			    "networks together", CONF_MAX_NETS);
 	if (!len)
 		return 0;
-	c->nets = calloc((size_t)len, sizeof(*c->nets));
-	if (!c->nets)
+	if (grow(&c->nets, c->n_nets, (size_t)len, sizeof(*c->nets)))
 		return -ENOMEM;
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_network(p, elem(s, i), &c->nets[i]);
+		r = parse_network(p, elem(s, i), &c->nets[c->n_nets]);
 		if (!r)
 			c->n_nets++;
 	}
@@ -1140,6 +1185,18 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 	return 0;
 }
 
+/* A rule that matches every login decides what the default would: the
+ * main file's alone, as the default is. */
+static int check_dropin_rule(struct parser *p, const config_setting_t *s,
+			     const struct rule *r)
+{
+	if (!p->dropin || *r->user || *r->group || r->n_service ||
+	    r->n_rhost)
+		return 0;
+	return fail(p, s, "matches every login: only the main file may have "
+		    "such a rule, as only it sets the default");
+}
+
 static int parse_rule(struct parser *p, const config_setting_t *s,
 		      struct rule *r)
 {
@@ -1150,12 +1207,14 @@ static int parse_rule(struct parser *p, const config_setting_t *s,
 
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
+	r->file = p->name;
 	r->line = line_of(s);
 	return check_keys(p, s, keys, NULL) ?:
 	       opt_name(p, s, "user", r->user, &r->user_line) ?:
 	       opt_name(p, s, "group", r->group, &r->group_line) ?:
 	       opt_match(p, s, "service", r->service, &r->n_service) ?:
 	       opt_match(p, s, "rhost", r->rhost, &r->n_rhost) ?:
+	       check_dropin_rule(p, s, r) ?:
 	       parse_rule_network(p, s, r) ?:
 	       parse_rule_scope(p, s, r);
 }
@@ -1173,14 +1232,16 @@ static int parse_rules(struct parser *p, const config_setting_t *s)
 	if (len > CONF_MAX_RULES)
 		return fail(p, s, "'rules' has more than %d entries",
 			    CONF_MAX_RULES);
+	if ((size_t)len > CONF_MAX_RULES - c->n_rules)
+		return fail(p, s, "the policy files have more than %d rules "
+			    "together", CONF_MAX_RULES);
 	if (!len)
 		return 0;
-	c->rules = calloc((size_t)len, sizeof(*c->rules));
-	if (!c->rules)
+	if (grow(&c->rules, c->n_rules, (size_t)len, sizeof(*c->rules)))
 		return -ENOMEM;
 	snprintf(p->what, sizeof(p->what), "rule: ");
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_rule(p, elem(s, i), &c->rules[i]);
+		r = parse_rule(p, elem(s, i), &c->rules[c->n_rules]);
 		if (!r)
 			c->n_rules++;
 	}
@@ -1201,16 +1262,18 @@ static int parse_default(struct parser *p, const config_setting_t *s)
 	return 0;
 }
 
-static int parse_root(struct parser *p, const config_setting_t *root)
+/* The top-level keys; "default" is the main file's alone. */
+static int check_root(struct parser *p, const config_setting_t *root)
 {
 	static const char *const keys[] = {
 		"networks", "rules", "default", NULL,
 	};
+	const config_setting_t *def = member(root, "default");
 
 	return check_keys(p, root, keys, NULL) ?:
-	       parse_networks(p, member(root, "networks")) ?:
-	       parse_rules(p, member(root, "rules")) ?:
-	       parse_default(p, member(root, "default"));
+	       (p->dropin && def ?
+		fail(p, def, "default: only the main file %s may set it",
+		     p->c->path) : 0);
 }
 
 static void config_destroyp(config_t *cfg)
@@ -1233,8 +1296,129 @@ static int syntax_error(struct parser *p, const config_t *cfg)
 	return fail_at(p, config_error_line(cfg), "syntax error: %s", text);
 }
 
+/* The text of @f through the raw checks and libconfig, into @cfg. */
+static int read_text(struct parser *p, const struct conf_file *f,
+		     config_t *cfg)
+{
+	_cleanup_free_ char *buf = malloc(f->len + 2);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	/* libconfig 1.5 refuses a comment on the last line without a '\n'. */
+	if (f->len)
+		memcpy(buf, f->text, f->len);
+	buf[f->len] = '\n';
+	buf[f->len + 1] = '\0';
+	r = prescan(p, buf, f->len);
+	if (r)
+		return r;
+	if (!config_read_string(cfg, buf))
+		return syntax_error(p, cfg);
+	return 0;
+}
+
+/* The file names networks and rules point to, in c->files. */
+static int add_names(struct conf *c, const struct conf_file *f, size_t n)
+{
+	c->files = calloc(n, sizeof(*c->files));
+	if (!c->files)
+		return -ENOMEM;
+	for (; c->n_files < n; c->n_files++) {
+		c->files[c->n_files] = strdup(f[c->n_files].path);
+		if (!c->files[c->n_files])
+			return -ENOMEM;
+	}
+	return strlcpy_checked(c->path, f[0].path, sizeof(c->path)) ? -EINVAL :
+									0;
+}
+
+/* Point @p at file @i of @cfg. */
+static const config_setting_t *at_file(struct parser *p, config_t *cfg,
+				       size_t i)
+{
+	p->name = p->c->files[i];
+	p->dropin = i > 0;
+	p->what[0] = '\0';
+	return config_root_setting(&cfg[i]);
+}
+
+/*
+ * Every file is read before any is validated, and the networks of all
+ * files come before the rules of any: a rule may name a network of any
+ * file, and the rules keep the files' order.
+ */
+static int parse_all(struct parser *p, config_t *cfg, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < n; i++)
+		r = check_root(p, at_file(p, cfg, i));
+	for (size_t i = 0; !r && i < n; i++)
+		r = parse_networks(p, member(at_file(p, cfg, i), "networks"));
+	for (size_t i = 0; !r && i < n; i++)
+		r = parse_rules(p, member(at_file(p, cfg, i), "rules"));
+	return r ?: parse_default(p, member(at_file(p, cfg, 0), "default"));
+}
+
+struct configs {
+	config_t *v;
+	size_t n;
+};
+
+static void configs_free(struct configs *cf)
+{
+	for (size_t i = 0; i < cf->n; i++)
+		config_destroyp(&cf->v[i]);
+	free(cf->v);
+}
+
 /**
- * conf_parse() - parse and validate policy text
+ * conf_parse_files() - parse and validate a policy of several files
+ * @f:		the files: @f[0] the main file, then the drop-ins in order
+ * @n:		how many (at least 1)
+ * @ret:	the policy on success (free with conf_free()), else NULL
+ * @err:	"FILE:LINE: MESSAGE" on failure, FILE one of the @f[].path
+ * @errlen:	size of @err (CONF_ERR_MAX is enough)
+ *
+ * Does no file checks: conf_load() does those.
+ *
+ * Return: 0, -EINVAL for an invalid policy, -ENOMEM
+ */
+int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
+		     char *err, size_t errlen)
+{
+	struct parser p = { .name = n ? f[0].path : "?", .err = err,
+			    .errlen = errlen };
+	__attribute__((cleanup(conf_freep))) struct conf *c = NULL;
+	__attribute__((cleanup(configs_free))) struct configs cf = { 0 };
+	int r;
+
+	*ret = NULL;
+	if (!n || n > CONF_MAX_DROPINS + 1)
+		return fail_at(&p, 0, "%zu files", n);
+	c = calloc(1, sizeof(*c));
+	cf.v = calloc(n, sizeof(*cf.v));
+	r = !c || !cf.v ? -ENOMEM : add_names(c, f, n);
+	if (r == -EINVAL)
+		return fail_at(&p, 0, "the name is too long");
+	p.c = c;
+	for (size_t i = 0; !r && i < n; i++) {
+		config_init(&cf.v[cf.n++]);
+		(void)at_file(&p, cf.v, i);
+		r = read_text(&p, &f[i], &cf.v[i]);
+	}
+	r = r ?: parse_all(&p, cf.v, n);
+	if (r == -ENOMEM)
+		fail_at(&p, 0, "out of memory");
+	if (r)
+		return r;
+	*ret = steal_pointer(&c);
+	return 0;
+}
+
+/**
+ * conf_parse() - parse and validate the policy text of one file
  * @text:	the policy, not necessarily NUL-terminated
  * @len:	its length in bytes
  * @name:	the file it came from, for messages and conf->path
@@ -1242,45 +1426,15 @@ static int syntax_error(struct parser *p, const config_t *cfg)
  * @err:	"NAME:LINE: MESSAGE" on failure
  * @errlen:	size of @err (CONF_ERR_MAX is enough)
  *
- * Does no file checks: conf_load() does those.
- *
  * Return: 0, -EINVAL for an invalid policy, -ENOMEM
  */
 int conf_parse(const char *text, size_t len, const char *name,
 	       struct conf **ret, char *err, size_t errlen)
 {
-	struct parser p = { .name = name, .err = err, .errlen = errlen };
-	__attribute__((cleanup(conf_freep))) struct conf *c = NULL;
-	__attribute__((cleanup(config_destroyp))) config_t cfg;
-	_cleanup_free_ char *buf = NULL;
-	int r;
+	struct conf_file f = { .text = (char *)text, .len = len };
 
-	*ret = NULL;
-	config_init(&cfg);
-	buf = malloc(len + 2);
-	c = calloc(1, sizeof(*c));
-	if (!buf || !c) {
-		fail_at(&p, 0, "out of memory");
-		return -ENOMEM;
-	}
-	/* libconfig 1.5 refuses a comment on the last line without a '\n'. */
-	memcpy(buf, text, len);
-	buf[len] = '\n';
-	buf[len + 1] = '\0';
-	r = prescan(&p, buf, len);
-	if (r)
-		return r;
-	(void)strlcpy_checked(c->path, name, sizeof(c->path));
-	p.c = c;
-	if (!config_read_string(&cfg, buf))
-		return syntax_error(&p, &cfg);
-	r = parse_root(&p, config_root_setting(&cfg));
-	if (r == -ENOMEM)
-		fail_at(&p, 0, "out of memory");
-	if (r)
-		return r;
-	*ret = steal_pointer(&c);
-	return 0;
+	(void)strlcpy_checked(f.path, name, sizeof(f.path));
+	return conf_parse_files(&f, 1, ret, err, errlen);
 }
 
 /* ---- files ---------------------------------------------------------- */
@@ -1440,8 +1594,229 @@ int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len)
 }
 
 /**
- * conf_load() - conf_check_file() then conf_parse() of the file's text
+ * conf_dropin_dir() - the drop-in directory of a policy file
  * @path:	the policy file
+ * @ret:	@path without ".conf", plus ".d"
+ * @len:	size of @ret
+ *
+ * Return: 0, or -ENAMETOOLONG
+ */
+int conf_dropin_dir(const char *path, char *ret, size_t len)
+{
+	size_t n = strlen(path);
+	int w;
+
+	if (n > 5 && !strcmp(path + n - 5, ".conf") && path[n - 6] != '/')
+		n -= 5;
+	w = snprintf(ret, len, "%.*s.d", (int)n, path);
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * conf_read_file() - one policy file, after conf_check_file()
+ * @path:	the file
+ * @ret:	its path and text (free the text)
+ * @err:	"PATH: REASON" on failure
+ * @errlen:	size of @err
+ *
+ * Return: 0, or -errno (-ENOENT when it does not exist)
+ */
+int conf_read_file(const char *path, struct conf_file *ret, char *err,
+		   size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	ret->text = NULL;
+	ret->len = 0;
+	if (strlcpy_checked(ret->path, path, sizeof(ret->path)))
+		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
+				 strerror(ENAMETOOLONG));
+	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
+	if (r)
+		return r;
+	r = conf_read_all(fd, CONF_MAX_SIZE, &ret->text, &ret->len);
+	if (r == -EFBIG)
+		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
+				 path, CONF_MAX_SIZE);
+	if (r)
+		return file_fail(r, err, errlen, "%s: cannot read: %s", path,
+				 strerror(-r));
+	return 0;
+}
+
+void conf_files_free(struct conf_file *f, size_t n)
+{
+	for (size_t i = 0; f && i < n; i++)
+		free(f[i].text);
+	free(f);
+}
+
+/* The directory itself, as conf_check_file() checks a file's parents. */
+static int check_dropin_dir(const char *dir, int fd, char *err,
+			    size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return file_fail(-errno, err, errlen, "%s: %s", dir,
+				 strerror(errno));
+	if (st.st_uid != 0)
+		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
+				 "root", dir);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return file_fail(-EPERM, err, errlen, "%s: is writable by "
+				 "group or others", dir);
+	return 0;
+}
+
+/* Open the drop-in directory: -ENOENT when there is none. */
+static int open_dropin_dir(const char *dir, int *ret_fd, char *err,
+			   size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return file_fail(-errno, err, errlen, "%s: is %s", dir,
+				 !lstat(dir, &st) && S_ISLNK(st.st_mode) ?
+				 "a symbolic link" : "not a directory");
+	if (fd < 0)
+		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
+				 dir, strerror(errno));
+	*ret_fd = fd;
+	return 0;
+}
+
+/**
+ * conf_dropin_name() - whether a file of the drop-in directory is read
+ * @name:	its name
+ *
+ * Editor backups, dpkg's leftovers and hidden files (an editor's lock or
+ * swap file) are not.
+ *
+ * Return: true for "NAME.conf" where NAME is not empty and does not start
+ * with '.'
+ */
+bool conf_dropin_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void names_free(struct names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	free(nm->v);
+}
+
+/* The names of the drop-ins in the directory @fd, sorted. */
+static int list_dropins(const char *dir, int fd, struct names *ret,
+			char *err, size_t errlen)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		(void)close(fd);
+		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
+				 strerror(-r));
+	}
+	ret->v = calloc(CONF_MAX_DROPINS, sizeof(*ret->v));
+	while (!r && ret->v && (errno = 0, de = readdir(d))) {
+		if (!conf_dropin_name(de->d_name))
+			continue;
+		if (ret->n == CONF_MAX_DROPINS)
+			r = file_fail(-E2BIG, err, errlen, "%s: more than %d "
+				      "drop-ins", dir, CONF_MAX_DROPINS);
+		else if (!(ret->v[ret->n++] = strdup(de->d_name)))
+			r = -ENOMEM;
+	}
+	if (!r && (!ret->v || errno))
+		r = ret->v ? -errno : -ENOMEM;
+	(void)closedir(d);
+	if (r && r != -E2BIG)
+		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
+				 strerror(-r));
+	if (!r)
+		qsort(ret->v, ret->n, sizeof(*ret->v), by_name);
+	return r;
+}
+
+/**
+ * conf_read_dropins() - the drop-ins of a policy file, checked and read
+ * @path:	the main policy file
+ * @ret:	the files, in the order they are read
+ * @ret_n:	how many
+ * @err:	"PATH: REASON" on failure
+ * @errlen:	size of @err
+ *
+ * Return: 0 (also when there is no drop-in directory), or -errno
+ */
+int conf_read_dropins(const char *path, struct conf_file **ret,
+		      size_t *ret_n, char *err, size_t errlen)
+{
+	__attribute__((cleanup(names_free))) struct names nm = { 0 };
+	struct conf_file *f = NULL;
+	char dir[PATH_MAX], file[PATH_MAX];
+	int fd = -1, r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (conf_dropin_dir(path, dir, sizeof(dir)))
+		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
+				 strerror(ENAMETOOLONG));
+	r = open_dropin_dir(dir, &fd, err, errlen);
+	if (r == -ENOENT)
+		return 0;
+	r = r ?: check_dropin_dir(dir, fd, err, errlen);
+	if (!r)
+		r = check_parents(dir, err, errlen);
+	if (r) {
+		(void)close(fd);
+		return r;
+	}
+	r = list_dropins(dir, fd, &nm, err, errlen);	/* closes fd */
+	if (!r && nm.n && !(f = calloc(nm.n, sizeof(*f))))
+		r = -ENOMEM;
+	for (size_t i = 0; !r && i < nm.n; i++) {
+		if (snprintf(file, sizeof(file), "%s/%s", dir, nm.v[i]) >=
+		    (int)sizeof(file))
+			r = file_fail(-ENAMETOOLONG, err, errlen, "%s/%s: %s",
+				      dir, nm.v[i], strerror(ENAMETOOLONG));
+		else
+			r = conf_read_file(file, &f[i], err, errlen);
+	}
+	if (r == -ENOMEM)
+		file_fail(r, err, errlen, "%s: out of memory", dir);
+	if (r) {
+		conf_files_free(f, nm.n);
+		return r;
+	}
+	*ret = f;
+	*ret_n = nm.n;
+	return 0;
+}
+
+/**
+ * conf_load() - the policy: the main file and its drop-ins
+ * @path:	the main policy file
  * @ret:	the policy on success (free with conf_free())
  * @err:	"PATH: REASON" or "PATH:LINE: MESSAGE" on failure
  * @errlen:	size of @err
@@ -1450,23 +1825,36 @@ int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len)
  */
 int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
+	struct conf_file *drop = NULL, *all = NULL;
+	size_t n = 0;
 	int r;
 
 	*ret = NULL;
-	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
-	if (r)
-		return r;
-	r = conf_read_all(fd, CONF_MAX_SIZE, &text, &len);
-	if (r == -EFBIG)
-		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
-				 path, CONF_MAX_SIZE);
-	if (r)
-		return file_fail(r, err, errlen, "%s: cannot read: %s", path,
-				 strerror(-r));
-	return conf_parse(text, len, path, ret, err, errlen);
+	all = malloc(sizeof(*all));
+	if (!all)
+		return file_fail(-ENOMEM, err, errlen, "%s: out of memory",
+				 path);
+	r = conf_read_file(path, &all[0], err, errlen) ?:
+	    conf_read_dropins(path, &drop, &n, err, errlen);
+	if (!r && n) {
+		struct conf_file *a = realloc(all, (n + 1) * sizeof(*all));
+
+		if (a) {
+			all = a;
+			memcpy(all + 1, drop, n * sizeof(*drop));
+			free(drop);
+			drop = NULL;
+		} else {
+			r = file_fail(-ENOMEM, err, errlen, "%s: out of "
+				      "memory", path);
+		}
+	}
+	if (!r)
+		r = conf_parse_files(all, n + 1, ret, err, errlen);
+	/* merged: all holds n + 1 files; else one, and drop the rest */
+	conf_files_free(all, drop ? 1 : n + 1);
+	conf_files_free(drop, n);
+	return r;
 }
 
 /**
@@ -1477,6 +1865,9 @@ void conf_free(struct conf *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->n_files; i++)
+		free(c->files[i]);
+	free(c->files);
 	free(c->nets);
 	free(c->rules);
 	free(c);

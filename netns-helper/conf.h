@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * conf.h - the policy file (/etc/security/pam_netns.conf, libconfig syntax)
- * as plain structs. conf.c reads and validates it; policy.c decides with it.
+ * conf.h - the policy (/etc/security/pam_netns.conf and the drop-ins of
+ * /etc/security/pam_netns.d/, libconfig syntax) as plain structs. conf.c
+ * reads and validates it; policy.c decides with it.
  *
  * Every error names the file, the line and what is wrong, in the form
  *   "FILE:LINE: MESSAGE"   or, when no line applies,   "FILE: MESSAGE".
+ *
+ * Drop-ins: the directory named after the main file, its ".conf" replaced
+ * by ".d" (conf_dropin_dir()). Its files whose names end in ".conf" and do
+ * not start with '.' are read in byte order, after the same checks as the
+ * main file. They add networks (one namespace of names with the main file)
+ * and rules (after the main file's, in file order; the first match still
+ * wins); only the main file sets "default" or has a rule that matches every
+ * login. One invalid file makes the whole policy invalid.
  */
 #ifndef PN_CONF_H
 #define PN_CONF_H
@@ -25,6 +34,7 @@
 #define CONF_MAX_MATCH	16		/* values in one rule's service/rhost list */
 #define CONF_STR_MAX	256		/* user, group, service, rhost strings */
 #define CONF_ERR_MAX	512		/* size of an error buffer */
+#define CONF_MAX_DROPINS 256		/* files in the drop-in directory */
 
 enum net_type {
 	NET_ISOLATED,
@@ -58,6 +68,7 @@ struct port_forward {
 
 struct network {
 	char name[NET_NAME_MAX + 1];
+	const char *file;		/* where it is defined: conf.files[] */
 	int line;
 	enum net_type type;
 
@@ -107,6 +118,7 @@ struct network {
 enum rule_verdict { VERDICT_NETWORK, VERDICT_HOST, VERDICT_DENY };
 
 struct rule {
+	const char *file;		/* conf.files[] */
 	int line;
 	char user[CONF_STR_MAX];		/* "" = any */
 	char group[CONF_STR_MAX];		/* "" = any */
@@ -123,7 +135,10 @@ struct rule {
 };
 
 struct conf {
-	char path[PATH_MAX];
+	char path[PATH_MAX];		/* the main file */
+	char **files;			/* every file read: the main file, then
+					 * the drop-ins in the order read */
+	size_t n_files;
 	struct network *nets;
 	size_t n_nets;
 	struct rule *rules;
@@ -155,15 +170,61 @@ int conf_check_file(const char *path, size_t max_size, int *ret_fd,
  */
 int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len);
 
+/* One file of the policy, as read. */
+struct conf_file {
+	char path[PATH_MAX];
+	char *text;		/* not NUL-terminated; NULL reads as empty */
+	size_t len;
+};
+
 /*
- * conf_load() - conf_check_file() then conf_parse() of the file's text.
+ * conf_dropin_dir() - the drop-in directory of the policy file @path:
+ * "/etc/security/pam_netns.conf" -> "/etc/security/pam_netns.d", and a
+ * name without ".conf" gets ".d" appended.
+ * Return: 0, or -ENAMETOOLONG
+ */
+int conf_dropin_dir(const char *path, char *ret, size_t len);
+
+/* conf_dropin_name() - whether a drop-in called @name is read: it ends in
+ * ".conf" and does not start with '.'. */
+bool conf_dropin_name(const char *name);
+
+/*
+ * conf_read_file() - conf_check_file() then read @path into @ret.
+ * Return: 0, or -errno and @err set ("PATH: REASON")
+ */
+int conf_read_file(const char *path, struct conf_file *ret, char *err,
+		   size_t errlen);
+
+/*
+ * conf_read_dropins() - read the drop-ins of the policy file @path, in
+ * order: none when the directory does not exist; the directory must be
+ * root's, not a symlink, not group/world writable.
+ * @ret:	an array of *@ret_n files (free with conf_files_free())
+ * Return: 0, or -errno and @err set
+ */
+int conf_read_dropins(const char *path, struct conf_file **ret,
+		      size_t *ret_n, char *err, size_t errlen);
+
+void conf_files_free(struct conf_file *f, size_t n);
+
+/*
+ * conf_load() - the main file @path and its drop-ins, read and parsed.
  * Return: 0 and *ret set (free with conf_free()), or -errno and @err set
  */
 int conf_load(const char *path, struct conf **ret, char *err, size_t errlen);
 
 /*
- * conf_parse() - parse and validate policy text; @name stands for the file
- * in messages. Does no file checks: for unit tests and the fuzzer.
+ * conf_parse_files() - parse and validate @n files as one policy: @f[0]
+ * is the main file, the rest its drop-ins in order. Does no file checks.
+ */
+int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
+		     char *err, size_t errlen);
+
+/*
+ * conf_parse() - parse and validate the text of a policy without drop-ins;
+ * @name stands for the file in messages. Does no file checks: for unit
+ * tests and the fuzzer.
  */
 int conf_parse(const char *text, size_t len, const char *name,
 	       struct conf **ret, char *err, size_t errlen);

@@ -102,5 +102,25 @@ rules = (
 default = "deny";'
 like "$(helper check 2>&1)" "warning: $POLICY:4: user 'root' is confined for some services and left on the host for login:" \
 	"an earlier host rule for one service is named"
+
+# a drop-in's warnings name the drop-in; a rule for every login hides the
+# rules after it, the drop-ins' too
+policy 'networks = { offline = { type = "isolated"; }; };
+rules = (
+  { user = "root"; network = "offline"; },
+  { network = "host"; },
+);'
+DD=$PN_SANDBOX_DIR/pam_netns.d
+mkdir -m 0755 "$DD"
+printf '\nrules = ( { user = "contractrs"; network = "offline"; } );\n' > "$DD/50-x.conf"
+chmod 0644 "$DD/50-x.conf"
+out=$(helper check 2>&1); rc=$?
+is "$rc" 0 "warnings in a drop-in: check still exits 0"
+like "$out" "warning: $DD/50-x.conf:2: rule names user 'contractrs', unknown to NSS" \
+	"a drop-in's warning names the drop-in and its line"
+like "$out" "warning: $POLICY:4: rule matches every login: the 1 rule after it, from $DD/50-x.conf:2 on, is never reached" \
+	"a rule for every login before the drop-ins' rules"
+rm -rf "$DD"
+is "$(warnings)" "" "a rule for every login at the end is not warned about"
 sandbox_clean
 done_testing

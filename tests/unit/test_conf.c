@@ -3,9 +3,11 @@
  * test_conf.c - the policy file: every invalid policy gets its exact
  * "FILE:LINE: MESSAGE"; valid policies fill every field of every network
  * type and rule, with the documented defaults; the example policy in
- * etc/ parses; and conf_check_file() refuses files a non-root user could
- * have written (symlinks, FIFOs, directories, wrong owner or mode, too
- * big, unsafe parent directories).
+ * etc/ parses; drop-ins share the main file's names, follow its rules, and
+ * may not set the default; and conf_check_file() and the drop-in directory
+ * refuse files a non-root user could have written (symlinks, FIFOs,
+ * directories, wrong owner or mode, too big, unsafe parent directories),
+ * and only names ending in .conf are read, in byte order.
  *
  * The file checks need root (files owned by root and by another uid are
  * made under a private directory in /run); without root they are
@@ -646,6 +648,176 @@ static void test_nul_and_names(void)
 	is(net_scope_str(SCOPE_SHARED), "shared", "net_scope_str shared");
 }
 
+
+/* ---- drop-ins ------------------------------------------------------- */
+
+#define MAIN_F "t.conf"
+#define DROP_A "t.d/10-a.conf"
+#define DROP_B "t.d/20-b.conf"
+
+/* Parse main + drop-ins (NULL-terminated texts after @main). */
+static int parse_set(struct conf **ret, char *err, const char *main_text,
+		     const char *a, const char *b)
+{
+	struct conf_file f[3] = { { .path = MAIN_F }, { .path = DROP_A },
+				 { .path = DROP_B } };
+	const char *t[3] = { main_text, a, b };
+	size_t n = b ? 3 : a ? 2 : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		f[i].text = (char *)t[i];
+		f[i].len = strlen(t[i]);
+	}
+	*ret = NULL;
+	*err = '\0';
+	return conf_parse_files(f, n, ret, err, CONF_ERR_MAX);
+}
+
+static void dropin_refused(const char *main_text, const char *a,
+			   const char *b, const char *want)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c;
+	int r = parse_set(&c, err, main_text, a, b);
+
+	is(err, want, want);
+	ok(r == -EINVAL && !c, "  refused with -EINVAL and no conf");
+}
+
+static void test_dropin_errors(void)
+{
+	const char *iso = "networks = {\n  a = { type = \"isolated\"; };\n};\n";
+
+	dropin_refused(iso, "\nnetworks = { b = { type = \"isolated\"; };\n"
+		       "  a = { type = \"isolated\"; }; };\n",
+		       NULL, DROP_A ":3: network 'a' is already defined at "
+		       MAIN_F ":2");
+	dropin_refused("", "networks = { b = { type = \"isolated\"; }; };\n",
+		       "networks = {\n\n b = { type = \"nat\"; pool = \"10.0.0.0/8\"; }; };\n",
+		       DROP_B ":3: network 'b' is already defined at "
+		       DROP_A ":1");
+	dropin_refused(iso, "rules = ( { user = \"u\"; network = \"a\"; } );\n"
+		       "default = \"host\";\n", NULL,
+		       DROP_A ":2: default: only the main file " MAIN_F
+		       " may set it");
+	dropin_refused("default = \"deny\";\n" "rules = ( { network = \"host\"; } );\n",
+		       "rules = (\n  { user = \"u\"; network = \"host\"; },\n"
+		       "  { network = \"host\"; } );\n", NULL,
+		       DROP_A ":3: rule: matches every login: only the main "
+		       "file may have such a rule, as only it sets the "
+		       "default");
+	dropin_refused(NETS(NAT_A), "networks = {\n  b = { type = \"nat\";\n"
+		       "    pool = \"10.213.7.0/24\"; }; };\n", NULL,
+		       DROP_A ":3: network 'b': 'pool' 10.213.7.0/24 overlaps "
+		       "network 'a' (" MAIN_F ":2)");
+	dropin_refused(NETS("  a = { type = \"nat\"; pool = \"10.1.0.0/16\";\n"
+			    "    forward = ( { proto = \"tcp\"; port = 22; } ); };\n"),
+		       "networks = { b = { type = \"nat\"; pool = \"10.2.0.0/16\";\n"
+		       "  forward = { proto = \"tcp\"; port = 22; }; }; };\n",
+		       NULL, DROP_A ":2: network 'b': forward: tcp port 22 is "
+		       "already forwarded by network 'a' (" MAIN_F ":3)");
+	dropin_refused(iso, "rules = ( { user = \"u\"; network = \"b\"; } );\n",
+		       NULL, DROP_A ":1: rule: network 'b' is not defined");
+	dropin_refused(iso, "networks = { b = { type = \"isolated\"; } };\n",
+		       "networks = {\n  c = ;\n};\n",
+		       DROP_B ":2: syntax error");
+	dropin_refused(iso, "@include \"/etc/shadow\"\n", NULL,
+		       DROP_A ":1: @include is not allowed");
+	dropin_refused(iso, "\nnetwork = { };\n", NULL,
+		       DROP_A ":2: unknown key 'network'");
+}
+
+static void test_dropin_limits(void)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = NULL;
+	char *m = many("networks = {\n", " m", " = { type = \"isolated\"; };",
+		       200, "};\n");
+	char *a = many("networks = {\n", " a", " = { type = \"isolated\"; };",
+		       56, "};\n");
+	char *b = many("networks = {\n", " b", " = { type = \"isolated\"; };",
+		       1, "};\n");
+
+	ok(!parse_set(&c, err, m, a, NULL) && c && c->n_nets == 256,
+	   "256 networks over two files %s", err);
+	conf_free(c);
+	ok(parse_set(&c, err, m, a, b) == -EINVAL && !c,
+	   "a 257th in a third file is refused");
+	is(err, DROP_B ":1: the policy files have more than 256 networks "
+	   "together", "  naming the file");
+	free(m);
+	free(a);
+	free(b);
+}
+
+static void test_dropin_order(void)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = NULL;
+	const char *main_text =
+		"networks = { lab = { type = \"nat\"; pool = \"10.213.0.0/16\"; }; };\n"
+		"rules = (\n"
+		"  { user = \"root\"; network = \"host\"; },\n"
+		"  { group = \"staff\"; network = \"iso\"; }\n"	/* 4 */
+		");\n"
+		"default = \"deny\";\n";
+	const char *a =
+		"networks = {\n  iso = { type = \"isolated\"; };\n};\n"
+		"rules = ( { user = \"alice\"; network = \"lab\"; } );\n";
+	const char *b =
+		"rules = (\n  { service = \"sshd\"; network = \"iso\"; },\n"
+		"  { rhost = \"192.0.2.0/24\"; network = \"deny\"; } );\n";
+
+	ok(!parse_set(&c, err, main_text, a, b) && c,
+	   "a main file and two drop-ins %s", err);
+	if (!c)
+		return;
+	ok(c->n_files == 3 && !strcmp(c->files[0], MAIN_F) &&
+	   !strcmp(c->files[1], DROP_A) && !strcmp(c->files[2], DROP_B) &&
+	   !strcmp(c->path, MAIN_F), "  every file is named, the main first");
+	ok(c->n_nets == 2 && !strcmp(c->nets[0].name, "lab") &&
+	   c->nets[0].file == c->files[0] && c->nets[0].line == 1 &&
+	   !strcmp(c->nets[1].name, "iso") &&
+	   c->nets[1].file == c->files[1] && c->nets[1].line == 2,
+	   "  networks carry their file and line");
+	ok(c->n_rules == 5 &&
+	   c->rules[0].file == c->files[0] && c->rules[0].line == 3 &&
+	   c->rules[1].file == c->files[0] && c->rules[1].line == 4 &&
+	   c->rules[2].file == c->files[1] && c->rules[2].line == 4 &&
+	   c->rules[3].file == c->files[2] && c->rules[3].line == 2 &&
+	   c->rules[4].file == c->files[2] && c->rules[4].line == 3,
+	   "  rules: the main file's, then each drop-in's, in order");
+	ok(c->rules[1].net == conf_network(c, "iso") &&
+	   c->rules[2].net == conf_network(c, "lab"),
+	   "  a rule may name a network of any file");
+	ok(c->def == VERDICT_DENY && c->default_line == 6,
+	   "  the default is the main file's");
+	conf_free(c);
+	ok(!parse_set(&c, err, "", "rules = ( { user = \"u\"; network = \"host\"; } );\n",
+		      NULL) && c && c->n_files == 2 && c->def == VERDICT_HOST,
+	   "an empty main file and a drop-in %s", err);
+	conf_free(c);
+}
+
+static void dropin_dir_is(const char *path, const char *want)
+{
+	char buf[PATH_MAX];
+
+	ok(!conf_dropin_dir(path, buf, sizeof(buf)) && !strcmp(buf, want),
+	   "the drop-ins of %s are in %s", path, want);
+}
+
+static void test_dropin_dir(void)
+{
+	char small[8];
+
+	dropin_dir_is("/etc/security/pam_netns.conf", "/etc/security/pam_netns.d");
+	dropin_dir_is("/srv/policy", "/srv/policy.d");
+	dropin_dir_is("/srv/.conf", "/srv/.conf.d");
+	ok(conf_dropin_dir("/srv/policy.conf", small, sizeof(small)) ==
+	   -ENAMETOOLONG, "a name too long for the buffer");
+}
+
 static void test_example(void)
 {
 	static char text[CONF_MAX_SIZE];
@@ -790,6 +962,100 @@ static void test_relative(void)
 	close(cwd);
 }
 
+/* ---- drop-in directories ------------------------------------------ */
+
+static const char *const dropin_names[] = {
+	"20-b.conf", "10-a.conf", "10-a.conf~", "10-a.conf.dpkg-old",
+	"10-a.conf.dpkg-dist", ".hidden.conf", ".conf", "README",
+	"10-a.conf.Xy12Ab", "#10-a.conf#",
+};
+
+/* A policy p.conf whose drop-in directory p.d holds @dropin_names, only
+ * the first two of which are read. */
+static int make_dropins(void)
+{
+	int r = write_file(at("p.conf"), "networks = { m = { type = "
+			   "\"isolated\"; }; };\n", 0644) |
+		mkdir(at("p.d"), 0755);
+
+	for (size_t i = 0; i < ARRAY_SIZE(dropin_names); i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", at("p.d"),
+			 dropin_names[i]);
+		r |= write_file(path, i < 2 ? "rules = ( { user = \"u\"; "
+				"network = \"m\"; } );\n" :
+				"this = is not read;\n", 0644);
+	}
+	return r;
+}
+
+/* conf_load of p.conf fails with "@file: @reason". */
+static void load_refused(const char *file, const char *reason)
+{
+	char err[CONF_ERR_MAX] = "", want[PATH_MAX + 128];
+	struct conf *c = NULL;
+
+	snprintf(want, sizeof(want), "%s: %s", file, reason);
+	ok(conf_load(at("p.conf"), &c, err, sizeof(err)) < 0 && !c,
+	   "  conf_load refuses it");
+	is(err, want, want);
+}
+
+static void test_dropin_files(void)
+{
+	char err[CONF_ERR_MAX] = "", path[PATH_MAX], want[PATH_MAX + 64];
+	struct conf *c = NULL;
+
+	if (!ok(!make_dropins(), "a drop-in directory"))
+		return;
+	ok(!conf_load(at("p.conf"), &c, err, sizeof(err)) && c,
+	   "conf_load reads the main file and its drop-ins %s", err);
+	ok(c && c->n_files == 3 && !strcmp(c->files[1], at("p.d/10-a.conf")) &&
+	   !strcmp(c->files[2], at("p.d/20-b.conf")) && c->n_rules == 2 &&
+	   c->rules[0].file == c->files[1],
+	   "  only names ending in .conf and not hidden, in byte order");
+	conf_free(c);
+
+	ok(!chmod(at("p.d"), 0775), "a group-writable drop-in directory");
+	load_refused(at("p.d"), "is writable by group or others");
+	ok(!chmod(at("p.d"), 0755) && !chown(at("p.d"), 1, 1),
+	   "a drop-in directory owned by another user");
+	load_refused(at("p.d"), "is not owned by root");
+	ok(!chown(at("p.d"), 0, 0), "back to root");
+
+	snprintf(path, sizeof(path), "%s", at("p.d/20-b.conf"));
+	ok(!chmod(path, 0664), "a group-writable drop-in");
+	load_refused(path, "is writable by group or others");
+	ok(!chmod(path, 0644) && !chown(path, 1, 1),
+	   "a drop-in owned by another user");
+	load_refused(path, "is not owned by root");
+	ok(!unlink(path) && !symlink(at("p.conf"), path), "a drop-in symlink");
+	load_refused(path, "is a symbolic link");
+	ok(!unlink(path) && !mkdir(path, 0755), "a directory named like one");
+	load_refused(path, "is not a regular file");
+	ok(!rmdir(path) && !write_file(path, "rules = ( { user = \"u\";\n"
+				       "  network = \"x\"; } );\n", 0644),
+	   "a drop-in naming an unknown network");
+	snprintf(want, sizeof(want), "%s:2: rule: network 'x' is not defined",
+		 path);
+	ok(conf_load(at("p.conf"), &c, err, sizeof(err)) == -EINVAL && !c,
+	   "  makes the whole policy invalid");
+	is(err, want, "  naming the drop-in and the line");
+	ok(!unlink(path), "removed");
+
+	ok(!rename(at("p.d"), at("p.real")) && !symlink(at("p.real"), at("p.d")),
+	   "a drop-in directory that is a symlink");
+	load_refused(at("p.d"), "is a symbolic link");
+	ok(!unlink(at("p.d")) && !write_file(at("p.d"), "", 0644),
+	   "a file in the place of the drop-in directory");
+	load_refused(at("p.d"), "is not a directory");
+	ok(!unlink(at("p.d")), "no drop-in directory");
+	ok(!conf_load(at("p.conf"), &c, err, sizeof(err)) && c &&
+	   c->n_files == 1, "  is no drop-ins %s", err);
+	conf_free(c);
+}
+
 static void test_files(void)
 {
 	char err[CONF_ERR_MAX] = "", tmp[] = "/tmp/pn-test-conf.XXXXXX";
@@ -825,6 +1091,7 @@ static void test_files(void)
 	}
 	test_load();
 	test_relative();
+	test_dropin_files();
 }
 
 static void cleanup_fixtures(void)
@@ -847,6 +1114,10 @@ int main(void)
 	test_small();
 	test_limits();
 	test_nul_and_names();
+	test_dropin_errors();
+	test_dropin_limits();
+	test_dropin_order();
+	test_dropin_dir();
 	test_example();
 	if (geteuid() == 0) {
 		test_files();
