@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_edit.c - `edit`, the policy file's visudo: the administrator edits a
- * copy, and only a copy that passes `check` replaces the file, in one
+ * cmd_edit.c - `edit [FILE]`, the policy's visudo: the administrator edits
+ * a copy of the main file or of one drop-in, and only a copy that passes
+ * `check` together with the other files replaces the file, in one
  * rename(), so that a login never reads a half-written or invalid policy.
  *
  * Theory of operation:
- *  1. The file is read after the loader's own checks (a file that is not
- *     there yet reads as empty), and copied to PATH.XXXXXX in its
- *     directory (mkostemp: O_EXCL, 0600, root's).
+ *  1. The policy is read after the loader's own checks: the main file (one
+ *     that is not there yet reads as empty when it is the one edited) and
+ *     every drop-in (a new one reads as empty; its directory is made, mode
+ *     0755, when there is none). The edited file is copied to
+ *     PATH.XXXXXX in its directory (mkostemp: O_EXCL, 0600, root's), a
+ *     name no loader reads.
  *  2. The editor, $VISUAL, else $EDITOR, else sensible-editor, else vi,
  *     runs on the copy through /bin/sh with the environment the helper
  *     was started with (caps_sanitize() cleared the helper's own).
  *  3. A copy equal to the file changes nothing. Otherwise it is parsed
- *     under the file's name and checked against the host as `check` does
+ *     under the file's name, with the other files as they were read, and
+ *     checked against the host as `check` does
  *     (check.h): errors send the administrator back to the editor when
  *     standard input is a terminal, and refuse the copy when it is not.
  *  4. A valid copy gets the file's owner and mode (root:root 0644 for a
@@ -228,41 +233,164 @@ static int run_editor(const char *editor, char **env)
 /* ---- the file and its copy ------------------------------------------ */
 
 struct policy_file {
-	const char *path;
-	char *text;		/* as it was; NULL when there was no file */
-	size_t len;
+	char path[PATH_MAX];	/* the file edited */
+	bool dropin;
+	bool made_dir;		/* the drop-in directory was made for it */
+	char dir[PATH_MAX];	/* the drop-in directory */
+	struct conf_file *files;	/* the policy as read, @path among them */
+	size_t n, target;	/* files[target] is @path: its text as it was,
+				 * NULL when there was no file */
 	mode_t mode;
 	gid_t gid;
 };
 
 /*
- * The file as it is, after the loader's checks; none reads as empty.
+ * Which file: none or the policy file's own path is the main file; a
+ * drop-in is named by its name or its path in the drop-in directory.
  * Return: 0, or an exit code
  */
-static int read_original(struct policy_file *f)
+static int pick_file(struct policy_file *f, const char *main_path,
+		     const char *arg)
 {
-	char e[CONF_ERR_MAX];
-	_cleanup_close_ int fd = -1;
+	const char *name = arg, *slash = arg ? strrchr(arg, '/') : NULL;
+	size_t dlen;
+
+	if (conf_dropin_dir(main_path, f->dir, sizeof(f->dir)) ||
+	    strlcpy_checked(f->path, arg ?: main_path, sizeof(f->path))) {
+		err("edit: %s: %s", arg ?: main_path, strerror(ENAMETOOLONG));
+		return EXIT_USAGE;
+	}
+	if (!arg || !strcmp(arg, main_path))
+		return 0;
+	dlen = strlen(f->dir);
+	if (slash) {
+		name = slash + 1;
+		if ((size_t)(slash - arg) != dlen || strncmp(arg, f->dir, dlen)) {
+			err("edit: %s is neither the policy file %s nor a "
+			    "drop-in of %s/", arg, main_path, f->dir);
+			return EXIT_USAGE;
+		}
+	}
+	if (!conf_dropin_name(name)) {
+		err("edit: '%s': a drop-in is read only when its name ends in "
+		    "\".conf\" and does not start with '.'", name);
+		return EXIT_USAGE;
+	}
+	f->dropin = true;
+	if (snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name) >=
+	    (int)sizeof(f->path)) {
+		err("edit: %s/%s: %s", f->dir, name, strerror(ENAMETOOLONG));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* A drop-in may be the directory's first: make it (root's, 0755). */
+static int make_dropin_dir(struct policy_file *f)
+{
+	if (!f->dropin || !mkdir(f->dir, 0755)) {
+		f->made_dir = f->dropin;
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	err("edit: cannot make %s: %s", f->dir, strerror(errno));
+	return EXIT_FAIL;
+}
+
+/* The edited file's place among the files read; a new drop-in gets the
+ * place its name sorts to. */
+static int place_target(struct policy_file *f)
+{
+	struct conf_file *v;
+	size_t i = 1;
+
+	for (; i < f->n; i++) {
+		int cmp = strcmp(f->files[i].path, f->path);
+
+		if (!cmp) {
+			f->target = i;
+			return 0;
+		}
+		if (cmp > 0)
+			break;
+	}
+	v = realloc(f->files, (f->n + 1) * sizeof(*v));
+	if (!v) {
+		err("edit: %s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	memmove(v + i + 1, v + i, (f->n - i) * sizeof(*v));
+	memset(&v[i], 0, sizeof(v[i]));
+	snprintf(v[i].path, sizeof(v[i].path), "%s", f->path);
+	f->files = v;
+	f->n++;
+	f->target = i;
+	return 0;
+}
+
+/* The edited file's owner group and mode; 0644 root for a new one. */
+static void take_mode(struct policy_file *f)
+{
 	struct stat st;
-	int r = conf_check_file(f->path, CONF_MAX_SIZE, &fd, e, sizeof(e));
 
 	f->mode = 0644;
 	f->gid = 0;
-	if (r == -ENOENT)
-		return 0;
+	if (f->files[f->target].text && !lstat(f->path, &st)) {
+		f->mode = st.st_mode & 07777;
+		f->gid = st.st_gid;
+	}
+}
+
+/*
+ * The policy as it is, after the loader's checks: the main file (none
+ * reads as empty when it is the file edited) and the drop-ins.
+ * Return: 0, or an exit code
+ */
+static int read_original(struct policy_file *f, const char *main_path)
+{
+	char e[CONF_ERR_MAX];
+	struct conf_file *drop = NULL;
+	size_t n = 0;
+	int r;
+
+	f->files = calloc(1, sizeof(*f->files));
+	if (!f->files) {
+		err("edit: %s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	f->n = 1;
+	r = conf_read_file(main_path, &f->files[0], e, sizeof(e));
+	if (r == -ENOENT && !f->dropin)
+		r = 0;
+	else if (r == -ENOENT)
+		snprintf(e + strlen(e), sizeof(e) - strlen(e), ": a drop-in "
+			 "is read only with the policy file");
+	if (!r && make_dropin_dir(f))
+		return EXIT_FAIL;
+	if (!r)
+		r = conf_read_dropins(main_path, &drop, &n, e, sizeof(e));
 	if (r) {
 		err("%s", e);
 		return EXIT_CONFIG;
 	}
-	r = fstat(fd, &st) ? -errno :
-	    conf_read_all(fd, CONF_MAX_SIZE, &f->text, &f->len);
-	if (r) {
-		err("%s: cannot read: %s", f->path, strerror(-r));
-		return EXIT_FAIL;
+	if (n) {
+		struct conf_file *v = realloc(f->files, (n + 1) * sizeof(*v));
+
+		if (!v) {
+			conf_files_free(drop, n);
+			err("edit: %s", strerror(ENOMEM));
+			return EXIT_FAIL;
+		}
+		memcpy(v + 1, drop, n * sizeof(*drop));
+		free(drop);
+		f->files = v;
+		f->n += n;
 	}
-	f->mode = st.st_mode & 07777;
-	f->gid = st.st_gid;
-	return 0;
+	r = f->dropin ? place_target(f) : 0;
+	if (!r)
+		take_mode(f);
+	return r;
 }
 
 static int write_all(int fd, const char *s, size_t len)
@@ -283,6 +411,7 @@ static int write_all(int fd, const char *s, size_t len)
 /* PATH.XXXXXX next to the file, with its text. */
 static int make_copy(const struct policy_file *f)
 {
+	const struct conf_file *orig = &f->files[f->target];
 	char tmpl[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	int r;
@@ -303,23 +432,47 @@ static int make_copy(const struct policy_file *f)
 		    strerror(-r));
 		return r;
 	}
-	r = f->text ? write_all(fd, f->text, f->len) : 0;
+	r = orig->text ? write_all(fd, orig->text, orig->len) : 0;
 	if (r)
 		err("edit: %s: cannot write: %s", tmp_path, strerror(-r));
 	return r;
 }
 
+/* The policy with the copy's @text for the edited file, parsed and held
+ * against the host. Return: 0 valid, -EINVAL invalid, or -ENOMEM */
+static int check_policy(const struct policy_file *f, char *text, size_t len)
+{
+	_cleanup_free_ struct conf_file *v = malloc(f->n * sizeof(*v));
+	char e[CONF_ERR_MAX];
+	struct conf *c = NULL;
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, f->files, f->n * sizeof(*v));
+	v[f->target].text = text;
+	v[f->target].len = len;
+	r = conf_parse_files(v, f->n, &c, e, sizeof(e));
+	if (r)
+		err("%s", e);
+	if (!r && check_host(c))
+		r = -EINVAL;
+	conf_free(c);
+	return r;
+}
+
 /*
  * The copy as the editor left it, checked as the loader checks a policy
- * file, parsed under the file's name and held against the host.
+ * file, parsed under the file's name with the other files and held
+ * against the host.
  * Return: 0 valid, -EINVAL invalid, 1 unchanged, or -errno
  */
 static int check_copy(const struct policy_file *f, int *ret_fd)
 {
+	const struct conf_file *orig = &f->files[f->target];
 	char e[CONF_ERR_MAX];
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int fd = -1;
-	struct conf *c = NULL;
 	size_t len = 0;
 	int r = conf_check_file(tmp_path, CONF_MAX_SIZE, &fd, e, sizeof(e));
 
@@ -332,14 +485,9 @@ static int check_copy(const struct policy_file *f, int *ret_fd)
 		err("edit: %s: cannot read: %s", tmp_path, strerror(-r));
 		return -EINVAL;
 	}
-	if (len == f->len && (!len || !memcmp(text, f->text, len)))
+	if (len == orig->len && (!len || !memcmp(text, orig->text, len)))
 		return 1;
-	r = conf_parse(text, len, f->path, &c, e, sizeof(e));
-	if (r == -EINVAL)
-		err("%s", e);
-	if (!r && check_host(c))
-		r = -EINVAL;
-	conf_free(c);
+	r = check_policy(f, text, len);
 	if (!r)
 		*ret_fd = steal_fd(&fd);
 	return r;
@@ -425,24 +573,35 @@ static int edit_loop(const struct policy_file *f, const char *editor,
 	}
 }
 
+static void policy_file_free(struct policy_file *f)
+{
+	conf_files_free(f->files, f->n);
+	/* a directory made for a drop-in that was not installed (it stays
+	 * once it holds one) */
+	if (f->made_dir)
+		(void)rmdir(f->dir);
+}
+
 int cmd_edit(struct ctx *ctx, int argc, char **argv)
 {
-	struct policy_file f = { .path = ctx->conf_path };
+	struct policy_file f = { 0 };
 	const char *editor;
 	int r;
 
-	if (argc > 1) {
-		err("edit: unexpected argument '%s'", argv[1]);
+	if (argc > 2) {
+		err("edit: unexpected argument '%s'", argv[2]);
 		return EXIT_USAGE;
 	}
+	r = pick_file(&f, ctx->conf_path, argc > 1 ? argv[1] : NULL);
+	if (r)
+		return r;
 	if (find_editor(ctx->env, &editor))
 		return EXIT_USAGE;
 	handle_signals();
-	r = read_original(&f);
-	if (r)
-		return r;
-	r = make_copy(&f) ? EXIT_FAIL : edit_loop(&f, editor, ctx->env);
+	r = read_original(&f, ctx->conf_path);
+	if (!r)
+		r = make_copy(&f) ? EXIT_FAIL : edit_loop(&f, editor, ctx->env);
 	remove_copy();
-	free(f.text);
+	policy_file_free(&f);
 	return r;
 }

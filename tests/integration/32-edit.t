@@ -137,5 +137,60 @@ out=$(printf 'x\n' | PN_NEW=$valid EDITOR=$D/twice script -qec "$HELPER --config
 is "$rc" 4 "'x' exits without saving"
 is "$(sum)" "$before" "the file is unchanged"
 is "$(copies)" "" "no copy is left"
+
+# drop-ins: edit NAME (or its path) edits one, checked with the other files
+DD=$D/pam_netns.d
+dcopies() { ls -A "$DD" 2>/dev/null | grep -v '\.conf$' || true; }
+policy 'networks = { offline = { type = "isolated"; }; };
+rules = ( { user = "root"; service = "sshd"; network = "offline"; } );'
+rm -rf "$DD"
+out=$(EDITOR=$D/nothing helper edit 50-lab.conf 2>&1 </dev/null); rc=$?
+is "$rc" 0 "a new drop-in left empty: edit exits 0"
+fails "  and makes neither it nor its directory" test -e "$DD"
+lab='networks = { lab = { type = "isolated"; }; };
+rules = ( { user = "root"; service = "login"; network = "lab"; } );'
+out=$(PN_NEW=$lab EDITOR=$D/writes helper edit 50-lab.conf 2>&1 </dev/null); rc=$?
+is "$rc" 0 "a new drop-in by name: edit exits 0"
+like "$out" "$DD/50-lab.conf: installed" "and names the drop-in"
+is "$(cat "$DD/50-lab.conf")" "$lab" "the drop-in has the new text"
+is "$(stat -c '%a %u %g' "$DD" "$DD/50-lab.conf" | tr '\n' ' ')" "755 0 0 644 0 0 " \
+	"the directory is made root:root 0755, the drop-in root:root 0644"
+like "$(helper explain root --service login)" "rule: +$DD/50-lab.conf:2 " "logins read it"
+before=$(sha256sum "$DD/50-lab.conf")
+out=$(PN_NEW='networks = { offline = { type = "isolated"; }; };' \
+	EDITOR=$D/writes helper edit "$DD/50-lab.conf" 2>&1 </dev/null); rc=$?
+is "$rc" 4 "a drop-in by path, redefining a network of the main file: edit exits 4"
+like "$out" "error: $DD/50-lab.conf:1: network 'offline' is already defined at $POLICY:1" \
+	"the error names the drop-in (not the copy) and the main file's line"
+is "$(sha256sum "$DD/50-lab.conf")" "$before" "the drop-in is unchanged"
+is "$(dcopies)" "" "no copy is left"
+out=$(PN_NEW='networks = { offline = { type = "isolated"; }; lab = { type = "isolated"; }; };' \
+	EDITOR=$D/writes helper edit 2>&1 </dev/null); rc=$?
+is "$rc" 4 "the main file, defining a network a drop-in defines: edit exits 4"
+like "$out" "error: $DD/50-lab.conf:1: network 'lab' is already defined at $POLICY:1" \
+	"checked together with the drop-ins"
+out=$(PN_NEW='rules = ( { network = "deny"; } );' \
+	EDITOR=$D/writes helper edit 60-all.conf 2>&1 </dev/null); rc=$?
+is "$rc" 4 "a drop-in with a rule for every login: edit exits 4"
+fails "  and it is not made" test -e "$DD/60-all.conf"
+out=$(EDITOR=$D/writes helper edit notes.txt 2>&1 </dev/null); rc=$?
+is "$rc" 2 "a name that would not be read: edit exits 2"
+like "$out" "'notes.txt': a drop-in is read only when its name ends in \".conf\"" "and says why"
+out=$(EDITOR=$D/writes helper edit .x.conf 2>&1 </dev/null); rc=$?
+is "$rc" 2 "a hidden name: edit exits 2"
+out=$(EDITOR=$D/writes helper edit /etc/passwd 2>&1 </dev/null); rc=$?
+is "$rc" 2 "a path outside the drop-in directory: edit exits 2"
+like "$out" "/etc/passwd is neither the policy file $POLICY nor a drop-in of $DD/" "and says so"
+chmod 0664 "$DD/50-lab.conf"
+out=$(EDITOR=$D/writes helper edit 50-lab.conf 2>&1 </dev/null); rc=$?
+is "$rc" 4 "an unsafe drop-in is not edited"
+like "$out" "$DD/50-lab.conf: is writable by group or others" "with the loader's reason"
+chmod 0644 "$DD/50-lab.conf"
+mv "$POLICY" "$POLICY.away"
+out=$(PN_NEW=$lab EDITOR=$D/writes helper edit 70-x.conf 2>&1 </dev/null); rc=$?
+is "$rc" 4 "a drop-in without the main file: edit exits 4"
+like "$out" "$POLICY: cannot open: No such file or directory: a drop-in is read only with the policy file" "and says why"
+mv "$POLICY.away" "$POLICY"
+rm -rf "$DD"
 sandbox_clean
 done_testing
