@@ -16,6 +16,12 @@
  * It holds the state lock exclusively (state.h): no other verb runs
  * meanwhile, so nothing it finds unfinished is being built. It waits for
  * the verbs running when it starts, a login waiting for its tunnel too.
+ *
+ * What it reports is what is gone: the sessions, namespaces, links named
+ * like ours and networks' nftables parts there at the start and not at the
+ * end, each named on a line of its own, then counted. A namespace torn down
+ * because its last session was reaped counts, and so do its host link and
+ * its network's part; a teardown that failed does not.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,9 +42,19 @@
 
 #define GC_MAX_NS 65536
 
+/* The names in a records directory at the start. */
+struct snapshot {
+	char (*v)[NETNS_NAME_MAX + 1];
+	size_t n, max;
+};
+
+/* What was there at the start. */
+struct before {
+	struct snapshot sessions, namespaces, links, parts;
+};
+
 struct gc {
 	struct nl *host;
-	int sessions, namespaces, links, networks;
 	/* what the surviving records claim */
 	char (*ifnames)[IFNAMSIZ];
 	size_t n_ifnames;
@@ -92,7 +108,6 @@ static int sweep_ns(const char *name, void *data)
 	if (ns_stale(name, &rec)) {
 		debug("gc: namespace '%s' is stale, tearing down", name);
 		(void)ns_destroy(gc->host, name);
-		gc->namespaces++;
 	}
 	return 0;
 }
@@ -154,8 +169,7 @@ static int sweep_links(struct gc *gc)
 	int r = nl_link_list(gc->host, find_leaked_link, gc);
 
 	for (size_t i = 0; !r && i < gc->n_leaked; i++)
-		if (!nl_link_del(gc->host, gc->leaked[i]))
-			gc->links++;
+		(void)nl_link_del(gc->host, gc->leaked[i]);
 	return r;
 }
 
@@ -169,9 +183,9 @@ static int network_used(const char *name, void *data)
 
 static int sweep_network(const char *network, void *data)
 {
-	struct gc *gc = data;
 	int r;
 
+	(void)data;
 	if (rec_list("ns", network_used, (void *)network) > 0)
 		return 0;
 	debug("gc: removing the nftables part of unused network '%s'",
@@ -181,8 +195,6 @@ static int sweep_network(const char *network, void *data)
 		warn("gc: network '%s': cannot remove its nftables part: %s%s%s",
 		     network, strerror(-r), *nft_errmsg() ? ": " : "",
 		     nft_errmsg());
-	else
-		gc->networks++;
 	return 0;
 }
 
@@ -226,7 +238,7 @@ static int sweep_kernel(struct gc *gc)
 		r = sweep_links(gc);
 	/* No table means no parts: -ENOENT is fine. */
 	if (!r)
-		(void)nft_network_list(sweep_network, gc);
+		(void)nft_network_list(sweep_network, NULL);
 	if (!r)
 		r = rec_list("leases", rebuild_leases, gc);
 	if (!r)
@@ -264,8 +276,106 @@ static int restore_part(const char *name, void *data)
 	return 0;
 }
 
+static int snap_one(const char *name, void *data)
+{
+	struct snapshot *sn = data;
+
+	if (sn->n == sn->max) {
+		size_t max = sn->max ? 2 * sn->max : 64;
+		void *v = max <= GC_MAX_NS ? realloc(sn->v, max * sizeof(*sn->v)) :
+					     NULL;
+
+		if (!v)
+			return -ENOMEM;
+		sn->v = v;
+		sn->max = max;
+	}
+	snprintf(sn->v[sn->n++], sizeof(sn->v[0]), "%s", name);
+	return 0;
+}
+
+static bool in_snapshot(const struct snapshot *sn, const char *name)
+{
+	for (size_t i = 0; i < sn->n; i++)
+		if (!strcmp(sn->v[i], name))
+			return true;
+	return false;
+}
+
+static int snap_link(const struct nl_link *l, void *data)
+{
+	return name_ifname_ours(l->name) ? snap_one(l->name, data) : 0;
+}
+
+/* Our links and the networks' nftables parts, as they are now. */
+static int snap_kernel(struct nl *host, struct snapshot *links,
+		       struct snapshot *parts)
+{
+	int r = nl_link_list(host, snap_link, links);
+
+	if (!r)
+		r = nft_network_list(snap_one, parts);
+	return r == -ENOENT ? 0 : r;	/* no table: no parts */
+}
+
+static int snap_all(struct nl *host, struct before *b)
+{
+	return rec_list("sessions", snap_one, &b->sessions) ?:
+	       rec_list("ns", snap_one, &b->namespaces) ?:
+	       snap_kernel(host, &b->links, &b->parts);
+}
+
+/* Print and count what of @sn is not in @now, or (@now NULL) is no
+ * longer a record of @dir. */
+static int report_gone(const struct snapshot *sn, const struct snapshot *now,
+		       const char *dir, const char *what)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sn->n; i++) {
+		if (now ? in_snapshot(now, sn->v[i]) : rec_exists(dir, sn->v[i]))
+			continue;
+		printf("gc: %s %s\n", what, sn->v[i]);
+		n++;
+	}
+	return n;
+}
+
+static void snapshot_free(struct snapshot *sn)
+{
+	free(sn->v);
+}
+
+/* The report, from what was there before and what is there now. */
+static int report(struct nl *host, const struct before *b)
+{
+	struct snapshot links = { 0 }, parts = { 0 };
+	int r = snap_kernel(host, &links, &parts);
+	int sessions, namespaces, n_links, n_parts;
+
+	if (r) {
+		snapshot_free(&links);
+		snapshot_free(&parts);
+		return r;
+	}
+	sessions = report_gone(&b->sessions, NULL, "sessions",
+			       "closed session");
+	namespaces = report_gone(&b->namespaces, NULL, "ns",
+				 "removed namespace");
+	n_links = report_gone(&b->links, &links, NULL, "deleted link");
+	n_parts = report_gone(&b->parts, &parts, NULL,
+			      "removed the nftables part of network");
+	printf("gc: %d sessions closed, %d namespaces removed, %d links "
+	       "deleted, %d network nftables parts removed\n", sessions,
+	       namespaces, n_links, n_parts);
+	snapshot_free(&links);
+	snapshot_free(&parts);
+	return 0;
+}
+
 int cmd_gc(struct ctx *ctx, int argc, char **argv)
 {
+	struct before b = { 0 };
 	struct nl host = { 0 };
 	struct gc gc = { .host = &host };
 	char e[256];
@@ -288,9 +398,11 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	r = nl_open(&host);
+	if (!r)
+		r = snap_all(&host, &b);
 	if (!r) {
 		(void)state_sweep_tmp();
-		gc.sessions = session_reap(&host, NULL);
+		(void)session_reap(&host, NULL);
 		(void)rec_list("members", sweep_members, NULL);
 		(void)rec_list("ns", sweep_ns, &gc);
 		(void)sdunit_sweep();
@@ -303,17 +415,19 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		ns_nat_cleanup();
 		ns_template_cleanup();
 		(void)state_sweep_locks();
+		r = r ?: report(&host, &b);
 	}
 	nl_close(&host);
 	free(gc.ifnames);
 	free(gc.leaked);
 	free(gc.leases);
+	snapshot_free(&b.sessions);
+	snapshot_free(&b.namespaces);
+	snapshot_free(&b.links);
+	snapshot_free(&b.parts);
 	if (r) {
 		err("gc: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
-	printf("gc: %d sessions closed, %d namespaces removed, %d links "
-	       "deleted, %d network nftables parts removed\n", gc.sessions,
-	       gc.namespaces, gc.links, gc.networks);
 	return EXIT_OK;
 }

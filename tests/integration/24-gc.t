@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # gc: sessions whose owner died are reclaimed, and a helper SIGKILLed at
 # random points leaves nothing that gc cannot bring back to the baseline.
+# What gc reports is exactly what it removed.
 . "$(dirname "$0")/../lib.sh"
 in_sandbox "$@"
 
@@ -28,14 +29,39 @@ helper gc >/dev/null
 is "$(cat "/run/pam_netns/ino/$ino" 2>&1)" "name=$(kv netns "$a")" "gc rebuilds a lost index entry"
 fails "and drops one that names no namespace" test -e /run/pam_netns/ino/12345
 out=$(helper gc)
-like "$out" "^gc: 0 sessions closed" "gc leaves live sessions alone"
+is "$out" "gc: 0 sessions closed, 0 namespaces removed, 0 links deleted, 0 network nftables parts removed" \
+	"gc leaves live sessions alone, and says it removed nothing"
 kill $owner; wait $owner 2>/dev/null
 out=$(helper gc)
-like "$out" "^gc: 2 sessions closed" "gc closes the sessions of a dead owner"
+is "$(tail -n1 <<< "$out")" "gc: 2 sessions closed, 2 namespaces removed, 1 links deleted, 1 network nftables parts removed" \
+	"gc closes the sessions of a dead owner; their namespaces, the nat one's host link and its network's nftables part go with them"
+is "$(grep -c -e "^gc: closed session $(kv session "$a")\$" -e "^gc: closed session $(kv session "$b")\$" \
+	-e "^gc: removed namespace $(kv netns "$a")\$" -e "^gc: removed namespace $(kv netns "$b")\$" \
+	-e "^gc: deleted link pnh[0-9a-f]*\$" -e "^gc: removed the nftables part of network lab\$" <<< "$out")" 6 \
+	"and names each"
 ok "their namespaces are gone" test ! -e "/run/netns/$(kv netns "$a")" -a ! -e "/run/netns/$(kv netns "$b")"
 helper session-close --session "$(kv session "$a")" >/dev/null 2>&1
 is "$?" 0 "a late session-close of a reclaimed session is harmless"
 sandbox_clean "gc after owner death leaves the baseline"
+
+# a namespace whose file vanished, with a live owner; a link named like
+# ours that no record claims
+sleep 600 & owner=$!
+track $owner
+a=$(helper session-open --user root --service login --pid $owner)
+umount "/run/netns/$(kv netns "$a")" && rm "/run/netns/$(kv netns "$a")"
+ip link add pnh7fff0 type veth peer name leak7fff
+out=$(helper gc)
+is "$out" "gc: closed session $(kv session "$a")
+gc: removed namespace $(kv netns "$a")
+gc: deleted link pnh7fff0
+gc: 1 sessions closed, 1 namespaces removed, 1 links deleted, 0 network nftables parts removed" \
+	"a vanished namespace and a leaked link: each counted once"
+out=$(helper gc)
+is "$(tail -n1 <<< "$out")" "gc: 0 sessions closed, 0 namespaces removed, 0 links deleted, 0 network nftables parts removed" \
+	"a second gc finds nothing"
+kill $owner; wait $owner 2>/dev/null
+sandbox_clean "and the baseline"
 
 # SIGKILL at random points of session-open and session-close
 runs=${PN_KILL_RUNS:-100}
