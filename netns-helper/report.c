@@ -3,6 +3,11 @@
  * report.c - list and status: what is running, read from the records (and
  * for status, from the namespace itself over netlink), as a table for
  * people or as JSON for scripts.
+ *
+ * The JSON is an interface (netns-helper(8), JSON OUTPUT): "version" says
+ * which; every key is always there, with the type documented ("" or 0 when
+ * it does not apply). Keys may be added within a version; one removed,
+ * renamed, or given another type or meaning makes a new version.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,13 +24,25 @@
 #include "util.h"
 #include "vpn.h"
 
-static const char *const ns_keys[] = {
-	"network", "type", "scope", "user", "state", "ifname", "backend", "addr4",
-	"addr6", "created", "id", "attach", "parent", "mode", "device",
-	"bridge",
+#define JSON_VERSION 1
+
+/* A key of a record, and whether JSON gives it as a number. */
+struct json_key {
+	const char *key;
+	bool num;
 };
-static const char *const sess_keys[] = {
-	"netns", "user", "service", "rhost", "tty", "pid", "since",
+
+#define STR(k) { k, false }
+#define NUM(k) { k, true }
+static const struct json_key ns_keys[] = {
+	STR("network"), STR("type"), STR("scope"), STR("user"), STR("state"),
+	NUM("id"), NUM("created"), STR("ifname"), STR("backend"),
+	STR("addr4"), STR("addr6"), STR("attach"), STR("parent"), STR("mode"),
+	STR("device"), STR("bridge"),
+};
+static const struct json_key sess_keys[] = {
+	STR("netns"), STR("user"), STR("service"), STR("rhost"), STR("tty"),
+	NUM("pid"), NUM("since"),
 };
 
 struct walk {
@@ -51,7 +68,7 @@ static void json_str(const char *s)
 }
 
 static void json_record(const char *key, const char *name,
-			const struct record *r, const char *const *keys,
+			const struct record *r, const struct json_key *keys,
 			size_t n)
 {
 	printf("{");
@@ -60,9 +77,12 @@ static void json_record(const char *key, const char *name,
 	json_str(name);
 	for (size_t i = 0; i < n; i++) {
 		printf(",");
-		json_str(keys[i]);
+		json_str(keys[i].key);
 		printf(":");
-		json_str(rec_get(r, keys[i]) ?: "");
+		if (keys[i].num)
+			printf("%lld", rec_get_num(r, keys[i].key, 0));
+		else
+			json_str(rec_get(r, keys[i].key) ?: "");
 	}
 }
 
@@ -162,7 +182,7 @@ static void report(bool json, const char *only)
 	struct walk se = { .json = json, .only = only };
 
 	if (json)
-		printf("{\"namespaces\":[");
+		printf("{\"version\":%d,\"namespaces\":[", JSON_VERSION);
 	(void)rec_list("ns", show_ns, &ns);
 	if (json)
 		printf("],\"sessions\":[");
@@ -254,17 +274,21 @@ static void show_links(const char *name, bool json)
 	struct links_walk w = { .json = json, .nl = &addrs };
 
 	/* The address dump runs while the link dump is being read, so it
-	 * needs a socket of its own: one socket carries one dump at a time. */
-	if (fd < 0 || nl_open_in(&inner, fd))
-		return;
-	if (!nl_open_in(&addrs, fd)) {
-		printf(json ? ",\"links\":[" : "\nlinks inside:\n");
-		(void)nl_link_list(&inner, show_link, &w);
-		if (json)
-			printf("]");
-		nl_close(&addrs);
+	 * needs a socket of its own: one socket carries one dump at a time.
+	 * JSON has "links" always, empty when the namespace is unreadable. */
+	if (json)
+		printf(",\"links\":[");
+	if (fd >= 0 && !nl_open_in(&inner, fd)) {
+		if (!nl_open_in(&addrs, fd)) {
+			if (!json)
+				printf("\nlinks inside:\n");
+			(void)nl_link_list(&inner, show_link, &w);
+			nl_close(&addrs);
+		}
+		nl_close(&inner);
 	}
-	nl_close(&inner);
+	if (json)
+		printf("]");
 }
 
 static void show_peer_text(const struct wg_peer_status *p, time_t now)
@@ -334,26 +358,29 @@ static void show_vpn_json(const struct vpn_status *st, time_t now)
 	json_str(st->host_ifname);
 	printf(",\"pid\":%d,\"up\":%s", (int)st->pid,
 	       st->up ? "true" : "false");
-	if (st->have_wg) {
-		printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
-		       st->wg.listen_port, st->wg.n_peers);
-		for (size_t i = 0; i < shown; i++) {
-			printf(i ? "," : "");
-			show_peer_json(&st->wg.peers[i], now);
-		}
-		printf("]");
+	/* 0, 0 and [] without WireGuard (an adopted interface) */
+	printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
+	       st->have_wg ? st->wg.listen_port : 0,
+	       st->have_wg ? st->wg.n_peers : 0);
+	for (size_t i = 0; st->have_wg && i < shown; i++) {
+		printf(i ? "," : "");
+		show_peer_json(&st->wg.peers[i], now);
 	}
-	printf("}");
+	printf("]}");
 }
 
-/* vpn namespaces: the tunnel, its backend and its peers. */
+/* vpn namespaces: the tunnel, its backend and its peers; JSON has "vpn"
+ * always, null for the other kinds. */
 static void show_vpn(const char *name, bool json)
 {
 	struct vpn_status st;
 	struct record r;
 
-	if (rec_read("ns", name, &r) || vpn_status(name, &r, &st))
+	if (rec_read("ns", name, &r) || vpn_status(name, &r, &st)) {
+		if (json)
+			printf(",\"vpn\":null");
 		return;
+	}
 	if (json)
 		show_vpn_json(&st, time(NULL));
 	else
