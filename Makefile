@@ -24,6 +24,8 @@ VERSION     := 0.1.0
 
 HELPER_PATH   ?= $(SBINDIR)/netns-helper
 CONF_PATH     ?= $(SYSCONFDIR)/security/pam_netns.conf
+# the policy's drop-ins: its name, .conf replaced by .d (conf_dropin_dir())
+CONF_DROPIN_DIR := $(if $(filter %.conf,$(CONF_PATH)),$(CONF_PATH:.conf=.d),$(CONF_PATH).d)
 STATE_DIR     ?= $(RUNSTATEDIR)/pam_netns
 NETNS_RUN_DIR ?= $(RUNSTATEDIR)/netns
 NETNS_ETC_DIR ?= $(SYSCONFDIR)/netns
@@ -85,6 +87,7 @@ $(B)/systemd/%: etc/systemd/%.in Makefile
 $(B)/man/%: man/%.in Makefile
 	@mkdir -p $(@D)
 	$(call quiet,SED,$@)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@CONF_PATH@|$(CONF_PATH)|g' \
+		-e 's|@CONF_DROPIN_DIR@|$(CONF_DROPIN_DIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
 		-e 's|@NETNS_RUN_DIR@|$(NETNS_RUN_DIR)|g' -e 's|@NETNS_ETC_DIR@|$(NETNS_ETC_DIR)|g' \
 		-e 's|@STATE_DIR@|$(STATE_DIR)|g' -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' \
 		-e 's|@SYSTEMD_RUNTIME_DIR@|$(SYSTEMD_RUNTIME_DIR)|g' \
