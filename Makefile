@@ -186,10 +186,12 @@ bench: deps
 EXAMPLEDIR ?= $(DATADIR)/doc/pam_netns/examples
 
 # The policy file is never overwritten: an existing one is the admin's.
+# The drop-in directory is made empty, for configuration management.
 install: all
 	install -D -m 0644 $(B)/pam_netns.so $(DESTDIR)$(SECUREDIR)/pam_netns.so
 	install -D -m 0755 $(B)/netns-helper $(DESTDIR)$(SBINDIR)/netns-helper
 	[ -e $(DESTDIR)$(CONF_PATH) ] || install -D -m 0644 etc/pam_netns.conf $(DESTDIR)$(CONF_PATH)
+	install -d -m 0755 $(DESTDIR)$(CONF_DROPIN_DIR)
 	install -D -m 0644 $(B)/man/netns-helper.8 $(DESTDIR)$(MANDIR)/man8/netns-helper.8
 	install -D -m 0644 $(B)/man/pam_netns.8 $(DESTDIR)$(MANDIR)/man8/pam_netns.8
 	install -D -m 0644 $(B)/man/pam_netns.conf.5 $(DESTDIR)$(MANDIR)/man5/pam_netns.conf.5
@@ -199,14 +201,44 @@ install: all
 	install -m 0644 etc/pam.d/* $(DESTDIR)$(EXAMPLEDIR)/pam.d/
 	install -m 0644 etc/pam_netns.conf $(DESTDIR)$(EXAMPLEDIR)/pam_netns.conf
 
-# Leaves the policy file: it holds the admin's decisions.
+# uninstall refuses, changing nothing, while pam_netns is in use: a PAM
+# stack that names the module would fail every login once it is gone, an
+# enabled unit would name a missing helper, and the namespaces left (open
+# sessions, shared ones) would have no helper to tear them down. It leaves
+# the policy file and any drop-ins: they hold the admin's decisions.
+UNINSTALL_PAM   = $(DESTDIR)$(SYSCONFDIR)/pam.d
+UNINSTALL_UNITS = $(DESTDIR)$(SYSCONFDIR)/systemd/system
+UNINSTALL_STATE = $(DESTDIR)$(STATE_DIR)
 uninstall:
+	@stacks=$$(grep -ls '^[^#]*pam_netns\.so' $(UNINSTALL_PAM)/* 2>/dev/null | tr '\n' ' ' | sed 's/ $$//'); \
+	if [ -n "$$stacks" ]; then \
+		echo "make uninstall: refused: these PAM stacks name pam_netns.so: $$stacks"; \
+		echo "  take it out first (pam-auth-update --disable netns, or remove the lines): a stack naming a missing module fails every login"; \
+		exit 1; fi; \
+	units=$$(ls -d $(UNINSTALL_UNITS)/*.wants/netns-helper* 2>/dev/null | sed 's|.*/||' | sort -u | tr '\n' ' ' | sed 's/ $$//'); \
+	if [ -n "$$units" ]; then \
+		echo "make uninstall: refused: these units are enabled: $$units"; \
+		echo "  systemctl disable --now them first"; \
+		exit 1; fi; \
+	ns=$$(ls -A $(UNINSTALL_STATE)/ns 2>/dev/null | grep -v '\.tmp$$' | tr '\n' ' ' | sed 's/ $$//'); \
+	if [ -n "$$ns" ]; then \
+		echo "make uninstall: refused: namespaces of pam_netns are still there: $$ns"; \
+		echo "  log out their sessions (netns-helper list), netns-helper down the shared ones, netns-helper gc, then run it again"; \
+		exit 1; fi
 	rm -f $(DESTDIR)$(SECUREDIR)/pam_netns.so $(DESTDIR)$(SBINDIR)/netns-helper \
 	      $(DESTDIR)$(MANDIR)/man8/netns-helper.8 $(DESTDIR)$(MANDIR)/man8/pam_netns.8 \
 	      $(DESTDIR)$(MANDIR)/man5/pam_netns.conf.5 $(DESTDIR)$(DATADIR)/pam-configs/netns \
 	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
 	rm -rf $(DESTDIR)$(EXAMPLEDIR)
-	-rmdir $(DESTDIR)$(DATADIR)/doc/pam_netns 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR)/doc/pam_netns 2>/dev/null || true
+	rmdir $(DESTDIR)$(CONF_DROPIN_DIR) 2>/dev/null || true	# empty only
+	@# the records and locks, once nothing is mounted below them
+	@if [ -d $(UNINSTALL_STATE) ] && ! grep -q ' $(UNINSTALL_STATE)/' /proc/self/mountinfo; then \
+		rm -rf $(UNINSTALL_STATE); fi
+	@echo "make uninstall: pam_netns is removed; left as they are:"; \
+	[ -e $(DESTDIR)$(CONF_PATH) ] && echo "  $(DESTDIR)$(CONF_PATH) (the policy)"; \
+	[ -d $(DESTDIR)$(CONF_DROPIN_DIR) ] && echo "  $(DESTDIR)$(CONF_DROPIN_DIR)/ (the drop-ins:$$(ls -A $(DESTDIR)$(CONF_DROPIN_DIR) | sed 's/^/ /' | tr -d '\n'))"; \
+	true
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
