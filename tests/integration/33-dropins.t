@@ -155,5 +155,26 @@ chmod 0644 "$PN_SANDBOX_DIR/alt/site.conf" "$PN_SANDBOX_DIR/alt/site.d/a.conf"
 like "$("$HELPER" --config "$PN_SANDBOX_DIR/alt/site.conf" explain root)" \
 	"rule: +$PN_SANDBOX_DIR/alt/site.d/a.conf:1 " "--config /x/site.conf reads /x/site.d/*.conf"
 rm -rf "$PN_SANDBOX_DIR/alt"
+
+# --- through libpam: pam_netns.so conf= reads the file's drop-ins too
+. "$TESTS_DIR/e2e/e2e.sh"
+e2e_users
+pam_service pn-drop $MOD_ARGS
+dropin 60-pn.conf 'rules = ( { user = "pnuser"; network = "corp"; scope = "session"; } );'
+host=$(stat -L -c %i /proc/self/ns/net)
+out=$(driver -s pn-drop pnuser)
+is "$(kv open "$out")" 0 "a login by a drop-in's rule, through the module"
+like "$(kv env_netns "$out")" '^corp\.pnuser\.[0-9]+$' "  lands in the drop-in's network"
+ok "  in its namespace" test "$(kv netns "$out")" != "$host"
+is "$(kv close "$out")" 0 "  and closes"
+printf 'rules = ( {\n' > "$D/60-pn.conf"
+out=$(driver -s pn-drop pnuser)
+ok "a broken drop-in: the module refuses the login" test "$(kv open "$out")" != 0
+like "$out" "log=.*60-pn.conf:[0-9]+: syntax error" "  and logs the drop-in's error"
+is "$(kv netns "$out")" "$host" "  the process stays where it was"
+rm -f "$D/60-pn.conf"
+out=$(driver -s pn-drop pnuser)
+ok "without the drop-in, the main file's default deny refuses pnuser" test "$(kv open "$out")" != 0
+like "$out" "log=.*no rule matches and the default is deny" "  by the policy"
 sandbox_clean
 done_testing
