@@ -59,5 +59,24 @@ sleep 600 & owner=$!
 helper session-open --user root --service nat --pid $owner >/dev/null
 kill $owner; wait $owner 2>/dev/null
 vg "gc (reclaims a dead owner's session)" gc
+
+# drop-ins: read, refused, edited
+DD=$PN_SANDBOX_DIR/pam_netns.d
+mkdir -m 0755 "$DD"
+printf 'networks = { more = { type = "isolated"; }; };\nrules = ( { user = "root"; service = "more"; network = "more"; } );\n' > "$DD/50-more.conf"
+printf 'nor = this;\n' > "$DD/50-more.conf~"
+chmod 0644 "$DD"/*
+vg "check with a drop-in" check
+vg "explain by a drop-in's rule" explain root --service more
+vg "status --json" status "$(kv netns "$(helper session-open --user root --service more --pid $$)")" --json
+helper down --force more.root >/dev/null 2>&1
+EDITOR=$PN_SANDBOX_DIR/ed vg "edit a drop-in" edit 50-more.conf
+EDITOR=$PN_SANDBOX_DIR/ed vg "edit a new drop-in" edit 60-new.conf
+printf 'networks = { lab = { type = "isolated"; }; };\n' > "$DD/70-dup.conf"
+chmod 0644 "$DD/70-dup.conf"
+vg "check with a duplicate network (invalid)" check
+chmod 0666 "$DD/70-dup.conf"
+vg "check with an unsafe drop-in (invalid)" check
+rm -rf "$DD"
 sandbox_clean
 done_testing
