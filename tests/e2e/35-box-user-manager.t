@@ -9,21 +9,11 @@
 # from inside the test sandbox, and stopped at the end.
 . "$(dirname "$0")/../lib.sh"
 needs_root
-BOX=$ROOT/../shared/tools/systemd-box
-box=pnt$$
+. "$TESTS_DIR/e2e/box.sh"
 
-if [ ! -x "$BOX" ] || ! command -v systemd-nspawn >/dev/null; then
-	echo "1..0 # SKIP no systemd-box or systemd-nspawn here"
-	exit 0
-fi
 binds=(--bind-ro "$ROOT")
 case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-if ! "$BOX" start "$box" "${binds[@]}" >/dev/null 2>"$B/box-$box.err"; then
-	echo "1..0 # SKIP the box cannot start here: $(tail -n1 "$B/box-$box.err")"
-	exit 0
-fi
-trap '"$BOX" stop "$box" >/dev/null 2>&1; rm -f "$B/box-$box.err"' EXIT
-inbox() { "$BOX" run "$box" -- "$@"; }
+box_start pnt "${binds[@]}"
 
 inbox make -s -C "$ROOT" B="$B" install >/dev/null
 inbox sh -c 'useradd -m -s /bin/bash alice && useradd -m -s /bin/bash bob &&

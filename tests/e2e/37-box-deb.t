@@ -7,13 +7,8 @@
 # the profile is enabled, and `apt purge` leaves nothing of it behind.
 . "$(dirname "$0")/../lib.sh"
 needs_root
-BOX=$ROOT/../shared/tools/systemd-box
-box=pnd$$
+. "$TESTS_DIR/e2e/box.sh"
 
-if [ ! -x "$BOX" ] || ! command -v systemd-nspawn >/dev/null; then
-	echo "1..0 # SKIP no systemd-box or systemd-nspawn here"
-	exit 0
-fi
 ok "make deb builds the package" make -s -C "$ROOT" B="$B" deb
 deb=$(ls "$B"/deb/libpam-netns_*.deb 2>/dev/null | head -n1)
 ok "libpam-netns_*.deb is there" test -f "$deb"
@@ -23,13 +18,7 @@ like "$(dpkg-deb -f "$deb" Depends)" "libpam-runtime" "it depends on libpam-runt
 is "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./etc/security/pam_netns.conf | grep -v '^#' | tr -d '\n ')" \
 	'networks={};rules=();default="host";' "the shipped policy confines nobody"
 
-if ! "$BOX" start "$box" --bind-ro "$B/deb" >/dev/null 2>"$B/box-$box.err"; then
-	echo "# SKIP the box cannot start here: $(tail -n1 "$B/box-$box.err")"
-	done_testing
-	exit
-fi
-trap '"$BOX" stop "$box" >/dev/null 2>&1; rm -f "$B/box-$box.err"' EXIT
-inbox() { "$BOX" run "$box" -- "$@"; }
+box_start pnd --bind-ro "$B/deb"
 login() {	# login: where alice's ssh login runs, "host" or "confined"
 	local ino
 	ino=$(inbox ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no \

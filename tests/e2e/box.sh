@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# box.sh - sourced by the tests that run under a real systemd, after
+# lib.sh: ../shared/tools/systemd-box boots Debian's systemd as PID 1 in a
+# throwaway container (copy-on-write over this machine's /, its own
+# network namespace). It is started from the host, never from inside the
+# test sandbox, and stopped when the test ends.
+#
+#   box_start PREFIX [BOX-START-OPTIONS...]   start the box "PREFIX<pid>",
+#                         or skip the rest of the test where no box can
+#                         start (under CI=true that is a failure)
+#   inbox CMD...          run CMD as root inside the box
+
+BOX=$ROOT/../shared/tools/systemd-box
+
+# _box_skip REASON: the test cannot go on here
+_box_skip() {
+	if [ "${CI:-}" = true ]; then
+		_result 1 "a systemd box starts (CI=true forbids skipping): $1"
+	elif [ "$_tap_n" = 0 ]; then
+		echo "1..0 # SKIP $1"
+		exit 0
+	else
+		echo "ok $((_tap_n += 1)) # SKIP $1"
+	fi
+	done_testing
+	exit
+}
+
+box_start() {
+	local err
+	box=$1$$
+	shift
+	[ -x "$BOX" ] && command -v systemd-nspawn >/dev/null ||
+		_box_skip "no systemd-box or systemd-nspawn here"
+	err=$(mktemp)
+	if ! "$BOX" start "$box" "$@" >/dev/null 2>"$err"; then
+		local why
+		why=$(tail -n1 "$err")
+		rm -f "$err"
+		_box_skip "the box cannot start here: $why"
+	fi
+	rm -f "$err"
+	trap '"$BOX" stop "$box" >/dev/null 2>&1' EXIT
+}
+
+inbox() {
+	"$BOX" run "$box" -- "$@"
+}
