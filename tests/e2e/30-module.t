@@ -68,9 +68,10 @@ sh_dir=$PN_SANDBOX_DIR/shared
 mkdir -p "$sh_dir"
 mount -t tmpfs pn-shared "$sh_dir"
 mount --make-shared "$sh_dir"
-# the state dir shared, with a slave elsewhere, as /run is under systemd:
-# a mount namespace file may not be pinned where mounts propagate
-mount --make-shared /run/pam_netns
+# /run (and the state dir on it) shared, with a slave elsewhere, as /run
+# is under systemd: a mount namespace file may not be pinned where mounts
+# propagate
+mount --make-shared /run
 unshare --mount --propagation slave sleep 30 &
 slave=$!
 track $slave
@@ -86,7 +87,7 @@ is "$(kv cwd "$out")" /usr "the login keeps its working directory"
 wait $bg
 umount "$sh_dir/late" "$sh_dir"
 kill $slave; wait $slave 2>/dev/null
-mount --make-private /run/pam_netns
+mount --make-private /run
 fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/login
 
 # a template that cannot be made is logged, and the login copies the host's
