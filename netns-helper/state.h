@@ -38,6 +38,14 @@
  *      bridge network's bridge, the DHCP directory. Nothing that can
  *      wait runs under it, and no other lock is taken while it is held.
  *
+ * A process waits for a lock only while holding locks above it in this
+ * list, never below, and holds one namespace lock at most
+ * (state_ns_lock() refuses a second, and one under the resource lock):
+ * no cycle of waits, so no deadlock. Children that may outlive the
+ * helper (wireguard-go, the DHCP client, a name lookup) close their
+ * copies, so none keeps a lock held after it. The inode index needs none: one
+ * file per inode, removed while the namespace still pins its inode.
+ *
  * Session-open and session-close wait for the state lock or a namespace
  * lock only until their deadline (deadline.h): -ETIMEDOUT then. The
  * resource lock is never held long, and a rollback needs it after the
