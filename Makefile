@@ -198,6 +198,8 @@ install: all
 	install -D -m 0644 etc/pam-configs/netns $(DESTDIR)$(DATADIR)/pam-configs/netns
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXAMPLEDIR)/pam.d
 	install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+	install -D -m 0644 etc/systemd/user@.service.d-pam_netns.conf \
+		$(DESTDIR)$(UNITDIR)/user@.service.d/pam_netns.conf
 	install -m 0644 etc/pam.d/* $(DESTDIR)$(EXAMPLEDIR)/pam.d/
 	install -m 0644 etc/pam_netns.conf $(DESTDIR)$(EXAMPLEDIR)/pam_netns.conf
 
@@ -228,7 +230,9 @@ uninstall:
 	rm -f $(DESTDIR)$(SECUREDIR)/pam_netns.so $(DESTDIR)$(SBINDIR)/netns-helper \
 	      $(DESTDIR)$(MANDIR)/man8/netns-helper.8 $(DESTDIR)$(MANDIR)/man8/pam_netns.8 \
 	      $(DESTDIR)$(MANDIR)/man5/pam_netns.conf.5 $(DESTDIR)$(DATADIR)/pam-configs/netns \
-	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
+	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS))) \
+	      $(DESTDIR)$(UNITDIR)/user@.service.d/pam_netns.conf
+	rmdir $(DESTDIR)$(UNITDIR)/user@.service.d 2>/dev/null || true	# empty only
 	rm -rf $(DESTDIR)$(EXAMPLEDIR)
 	rmdir $(DESTDIR)$(DATADIR)/doc/pam_netns 2>/dev/null || true
 	rmdir $(DESTDIR)$(CONF_DROPIN_DIR) 2>/dev/null || true	# empty only

@@ -5,7 +5,10 @@
 # --enable netns`, an ssh login of a `systemd_user = true` user starts its
 # user manager, in the login's namespace; the login's /sys has the
 # cgroup2 mount the manager needs and the namespace's own devices (not
-# the container's sysfs pieces). The box is started from the host, never
+# the container's sysfs pieces). When the manager stops, its namespace
+# goes at once (user@.service.d/pam_netns.conf starts gc), never while a
+# lingering manager runs in it. A user confined for sshd only gets no
+# manager on the host network. The box is started from the host, never
 # from inside the test sandbox, and stopped at the end.
 . "$(dirname "$0")/../lib.sh"
 needs_root
@@ -16,6 +19,7 @@ case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
 box_start pnt "${binds[@]}"
 
 inbox make -s -C "$ROOT" B="$B" install >/dev/null
+inbox systemctl daemon-reload	# user@.service.d/pam_netns.conf
 inbox sh -c 'useradd -m -s /bin/bash alice && useradd -m -s /bin/bash bob &&
 	cat > /etc/security/pam_netns.conf' <<'EOT'
 networks = { corp = { type = "isolated"; }; };
@@ -51,6 +55,29 @@ is "$(inbox systemctl is-active "user@$uid.service")" active "user@$uid.service 
 pid=$(inbox systemctl show -p MainPID --value "user@$uid.service")
 is "$(inbox stat -L -c %i "/proc/$pid/ns/net")" "$ino" "the manager runs in alice's namespace"
 is "$(kv svc "$out")" "$ino" "so does a unit it starts (systemd-run --user)"
+
+# gone() NAME: wait until /run/netns/NAME is gone in the box (true), or
+# give up after a minute (false): logind stops the manager 10 s after the
+# user's last session (UserStopDelaySec)
+gone() {
+	inbox sh -c 'for i in $(seq 600); do [ -e "/run/netns/$1" ] || exit 0; sleep 0.1; done; exit 1' sh "$1"
+}
+ok "after the logout the manager stops, and alice's namespace goes with it (no gc timer)" gone corp.alice
+ok "user@$uid.service is stopped" test "$(inbox systemctl is-active "user@$uid.service")" != active
+ok "no session of alice is left" test -z "$(inbox /usr/sbin/netns-helper list --json | grep -o alice)"
+
+# a lingering manager keeps the namespace: it still runs in it
+inbox loginctl enable-linger alice
+ok "with linger, alice's manager starts" inbox sh -c \
+	'for i in $(seq 300); do systemctl -q is-active "$1" && exit 0; sleep 0.1; done; exit 1' sh "user@$uid.service"
+out=$(inbox ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR alice@127.0.0.1 'stat -L -c %i /proc/self/ns/net' 2>&1)
+pid=$(inbox systemctl show -p MainPID --value "user@$uid.service")
+is "$(inbox stat -L -c %i "/proc/$pid/ns/net")" "$out" "the lingering manager and a login share alice's namespace"
+inbox systemctl start netns-helper-gc.service
+ok "after that login and a gc, the namespace stays while the manager lingers" inbox test -e /run/netns/corp.alice
+inbox loginctl disable-linger alice
+ok "linger off: the manager stops and the namespace goes" gone corp.alice
 
 # bob is confined for sshd only (session scope): his manager would be a
 # way out to the host's network, so it does not start, and nothing he

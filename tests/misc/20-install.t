@@ -17,6 +17,7 @@ lib/security/pam_netns.so
 lib/systemd/system/netns-helper-gc.service
 lib/systemd/system/netns-helper-gc.timer
 lib/systemd/system/netns-helper@.service
+lib/systemd/system/user@.service.d/pam_netns.conf
 usr/sbin/netns-helper
 usr/share/doc/pam_netns/examples/pam.d/login
 usr/share/doc/pam_netns/examples/pam.d/sshd
