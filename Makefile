@@ -91,7 +91,7 @@ $(B)/man/%: man/%.in Makefile
 		-e 's|@NETNS_RUN_DIR@|$(NETNS_RUN_DIR)|g' -e 's|@NETNS_ETC_DIR@|$(NETNS_ETC_DIR)|g' \
 		-e 's|@STATE_DIR@|$(STATE_DIR)|g' -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' \
 		-e 's|@SYSTEMD_RUNTIME_DIR@|$(SYSTEMD_RUNTIME_DIR)|g' \
-		-e 's|@SECUREDIR@|$(SECUREDIR)|g' $< > $@
+		-e 's|@SECUREDIR@|$(SECUREDIR)|g' -e 's|@EXAMPLEDIR@|$(EXAMPLEDIR)|g' $< > $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -201,6 +201,7 @@ install: all
 	install -D -m 0644 etc/systemd/user@.service.d-pam_netns.conf \
 		$(DESTDIR)$(UNITDIR)/user@.service.d/pam_netns.conf
 	install -m 0644 etc/pam.d/* $(DESTDIR)$(EXAMPLEDIR)/pam.d/
+	install -D -m 0644 etc/dbus/pam_netns-resolve1.conf $(DESTDIR)$(EXAMPLEDIR)/dbus/pam_netns-resolve1.conf
 	install -m 0644 etc/pam_netns.conf $(DESTDIR)$(EXAMPLEDIR)/pam_netns.conf
 
 # uninstall refuses, changing nothing, while pam_netns is in use: a PAM

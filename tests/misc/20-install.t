@@ -19,6 +19,7 @@ lib/systemd/system/netns-helper-gc.timer
 lib/systemd/system/netns-helper@.service
 lib/systemd/system/user@.service.d/pam_netns.conf
 usr/sbin/netns-helper
+usr/share/doc/pam_netns/examples/dbus/pam_netns-resolve1.conf
 usr/share/doc/pam_netns/examples/pam.d/login
 usr/share/doc/pam_netns/examples/pam.d/sshd
 usr/share/doc/pam_netns/examples/pam.d/su
