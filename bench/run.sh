@@ -5,7 +5,8 @@
 # kernel's limit and against the script everyone writes (DESIGN.md §7).
 # Re-runs itself inside tests/sandbox.sh, like the tests; as root.
 #
-#   B=BUILD_DIR [BENCH_N=50] [BENCH_SCALE=1000] [BENCH_RESULTS=FILE] run.sh
+#   B=BUILD_DIR [BENCH_N=50] [BENCH_SCALE=1000] [BENCH_ARRIVALS=100]
+#     [BENCH_STUCK=5] [BENCH_STUCK_ROUNDS=5] [BENCH_RESULTS=FILE] run.sh
 #
 #   1. limit   bench/limit.c: netns + veth + addresses + routes over libmnl
 #   2. script  bench/script.sh: the same plus a masquerade rule, ip and nft
@@ -16,6 +17,9 @@
 #   5. iperf3  TCP from a nat session to wan, against a routed veth pair
 #              without NAT, alone and with BENCH_SCALE sessions present:
 #              the two in turns, three runs each, medians compared
+#   6. stuck   BENCH_ARRIVALS nat logins arriving 50 ms apart, alone and
+#              with BENCH_STUCK vpn logins among them that wait for an
+#              interface that never appears: p50 and p99 compared
 #
 # Prints one table with PASS/MISS per target and writes it, with the
 # machine and the date, to bench/RESULTS.md (or BENCH_RESULTS), followed by
@@ -29,6 +33,10 @@ ROOT=$(cd "$here/.." && pwd)
 export B=${B:-$ROOT/build}
 N=${BENCH_N:-50}
 SCALE=${BENCH_SCALE:-1000}
+ARRIVALS=${BENCH_ARRIVALS:-100}
+STUCK=${BENCH_STUCK:-5}
+STUCK_ROUNDS=${BENCH_STUCK_ROUNDS:-5}
+STUCK_TIMEOUT=12	# s: the stuck vpn network's timeout, longer than a run
 RESULTS=${BENCH_RESULTS:-$here/RESULTS.md}
 IPERF_T=${BENCH_IPERF_T:-3}
 
@@ -67,11 +75,13 @@ setup() {
            dns = [ "192.0.2.53" ]; };
   biso = { type = "isolated"; };
   bshared = { type = "nat"; pool = "10.211.0.0/16"; pool6 = "fd6e:7601::/48"; };
+  bstuck = { type = "vpn"; interface = "pnb-never"; timeout = '"$STUCK_TIMEOUT"'; };
 };
 rules = (
   { user = "pnuser"; service = "bench-nat"; network = "bnat"; scope = "session"; },
   { user = "pnuser"; service = "bench-iso"; network = "biso"; scope = "session"; },
   { user = "pnuser"; service = "bench-join"; network = "bshared"; scope = "shared"; },
+  { user = "pnuser"; service = "bench-stuck"; network = "bstuck"; scope = "session"; },
 );
 default = "host";'
 	PAMDIR=$PN_SANDBOX_DIR/pam.d
@@ -151,6 +161,30 @@ if [ "${1:-}" = --hook ]; then
 	exit 0
 fi
 
+# with_stuck CMD...: run CMD while STUCK vpn logins, started one a second
+# from CMD's start, wait for an interface that never appears (each until
+# its timeout, STUCK_TIMEOUT s, longer than CMD runs); then wait for them
+# and count, as "stuck_waited N", those that did wait their timeout out.
+with_stuck() {
+	local dir=$PN_SANDBOX_DIR/stuck bg i
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	{
+		for ((i = 0; i < STUCK; i++)); do
+			# as the module runs it: its default limit, 30 s
+			helper session-open --user pnuser --service bench-stuck \
+				--pid $$ --deadline-ms 30000 > "$dir/$i" 2>&1 &
+			sleep 1
+		done
+		wait
+	} &
+	bg=$!
+	"$@"
+	wait $bg
+	echo "stuck_waited $(grep -l "did not appear within $STUCK_TIMEOUT s" \
+		"$dir"/* | wc -l)"
+}
+
 # settle: wait (at most a minute) until the CPUs are 90 % idle over a
 # second: namespaces and links are torn down by kernel workers long after
 # the close that asked for it returned, and that work must not fall on
@@ -164,6 +198,7 @@ settle() {
 		awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y)
 			exit !((y[1] - x[1]) >= 0.9 * (y[2] - x[2])) }' && return 0
 	done
+	return 0	# a busy machine: measure anyway (set -e)
 }
 
 # Rounds alternate the kinds, so a change of load on a shared machine
@@ -183,6 +218,15 @@ measure() {
 		settle; pam bench-join join "$per"
 		helper down bshared >/dev/null
 	done
+	# logins arriving 20/s, alone and with stuck vpn logins among them,
+	# in turns, on a host where a nat session is open (so that no run
+	# starts with the nftables table to make)
+	out=$(helper session-open --user pnuser --service bench-nat --pid $$)
+	for ((i = 0; i < STUCK_ROUNDS; i++)); do
+		settle; pam bench-nat arr "$ARRIVALS" 50
+		settle; with_stuck pam bench-nat arrs "$ARRIVALS" 50
+	done
+	helper session-close --session "$(kv session "$out")" >/dev/null
 	# throughput first, on a quiet machine
 	settle
 	iperf_server
@@ -206,6 +250,15 @@ stat() {
 			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 			p = int(NR * 0.9 + 0.999999); if (p < 1) p = 1
 			printf "%.2f %.2f\n", m / 1000, v[p] / 1000 }'
+}
+
+# pct KEY P: the P-th percentile (nearest rank) in ms of the samples named KEY
+pct() {
+	awk -v k="$1" '$1 == k { print $2 }' "$RAW" | sort -n |
+		awk -v p="$2" '{ v[NR] = $1 } END {
+			if (!NR) { print "-"; exit }
+			i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1
+			printf "%.2f\n", v[i] / 1000 }'
 }
 
 vmedian() {	# vmedian KEY: the median of the values named KEY
@@ -257,6 +310,8 @@ label() {	# label KEY: the name of a row
 	iso)	what="pam_netns isolated, session scope" ;;
 	join)	what="pam_netns join a shared namespace" ;;
 	scale)	what="pam_netns nat, $SCALE open together" ;;
+	arr)	what="pam_netns nat, $ARRIVALS arriving 50 ms apart" ;;
+	arrs)	what="same, $STUCK stuck vpn logins among them" ;;
 	esac
 	echo "$what: $how"
 }
@@ -267,7 +322,7 @@ table() {
 	echo "|---|---:|---:|"
 	for op in limit_open script_open nat_open natp_open iso_open join_open \
 		  limit_close script_close nat_close natp_close iso_close \
-		  join_close scale_open scale_close; do
+		  join_close scale_open scale_close arr_open arrs_open; do
 		read -r m p < <(stat "$op")
 		echo "| $(label "$op") | $m | $p |"
 	done
@@ -296,15 +351,26 @@ targets() {
 	echo "| NAT throughput ≥ 90 % of plain veth | $(bps_ratio "$bn" "$plain") | $(verdict "$bn >= 0.9 * $plain") |"
 	echo "| same with $SCALE sessions present (plain veth measured with them too) | $(bps_ratio "$bs" "$splain") | $(verdict "$bs >= 0.9 * $splain") |"
 	echo "| (NAT with $SCALE sessions against plain veth alone) | $(bps_ratio "$bs" "$plain") | - |"
+	stuck_target
 	echo
 	echo "Helper max RSS: $(val nat_rss) KiB (nat), $(val scale_rss) KiB (scale run)."
+}
+
+# p50 and p99 of the arrivals with stuck vpn logins among them, against
+# the same without: within 1.2x
+stuck_target() {
+	local a50 a99 s50 s99 waited
+	a50=$(pct arr_open 50); a99=$(pct arr_open 99)
+	s50=$(pct arrs_open 50); s99=$(pct arrs_open 99)
+	waited=$(awk '$1 == "stuck_waited" { n += $2 } END { print n + 0 }' "$RAW")
+	echo "| $ARRIVALS logins arriving with $STUCK stuck vpn logins among them: p50 and p99 within 1.2× of the same without | p50 $a50 → $s50 ms ($(ratio "$s50" "$a50")×), p99 $a99 → $s99 ms ($(ratio "$s99" "$a99")×); the stuck logins each waited their ${STUCK_TIMEOUT} s: $waited of $((STUCK_ROUNDS * STUCK)) | $(verdict "$s50 <= 1.2 * $a50 && $s99 <= 1.2 * $a99 && $waited == $((STUCK_ROUNDS * STUCK))") |"
 }
 
 machine() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r)"
 	echo "- load average before / after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns)"
+	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns), BENCH_ARRIVALS=$ARRIVALS with and without BENCH_STUCK=$STUCK (BENCH_STUCK_ROUNDS=$STUCK_ROUNDS rounds each, in turns, one nat session open throughout)"
 }
 
 report() {
