@@ -324,7 +324,11 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 	(void)proc_starttime(pid, &start);
 	r = rec_set(ctx->rec, "wgpid", "%d", (int)pid) ?:
 	    rec_set(ctx->rec, "wgstart", "%llu", start) ?: ns_save(ctx);
-	r = wg_uapi_start(gate, !r) ?: r;
+	if (r) {
+		(void)wg_uapi_start(gate, false);
+		return r;
+	}
+	r = wg_uapi_start(gate, true);
 	if (r)
 		return r;
 	debug("vpn: started %s %s (pid %d)", WIREGUARD_GO, ifname, (int)pid);
