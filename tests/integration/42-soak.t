@@ -19,11 +19,14 @@ secs=${PN_SOAK_SECONDS:-60}
 peerd wan 198.51.100.1 8080
 R="$B/tests/tools/rusage"
 
-# counts: namespaces links mounts nft-elements records leases etc-dirs
+# counts: namespaces links mounts nft-elements records leases etc-dirs;
+# the nftables elements are those the helper writes: the kernel's own
+# per-address connection counts (conn_limit) come and go with traffic
 counts() {
 	echo "$(ls /run/netns | wc -l) $(ip -o link | wc -l)" \
 	     "$(grep -c ' /run/netns/' /proc/self/mountinfo)" \
-	     "$(nft list ruleset 2>/dev/null | grep -c 'pnh\|10\.213\.')" \
+	     "$(nft -j list ruleset | jq '[.nftables[] | (.set // .map) | select(.) | .elem // [] | .[] |
+		select((try .elem["ct count"] catch null) == null)] | length')" \
 	     "$(find /run/pam_netns -type f | wc -l) $(ls -A /etc/netns | wc -l)"
 }
 measured_open() {	# a nat session-open under rusage; sets rss, closes it
