@@ -18,7 +18,7 @@ binds=(--bind-ro "$ROOT")
 case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
 box_start pnt "${binds[@]}"
 
-inbox make -s -C "$ROOT" B="$B" install >/dev/null
+ok "make install in the box (the build is up to date: the tree is read-only there)" inbox make -s -C "$ROOT" B="$B" install
 inbox systemctl daemon-reload	# user@.service.d/pam_netns.conf
 inbox sh -c 'useradd -m -s /bin/bash alice && useradd -m -s /bin/bash bob &&
 	cat > /etc/security/pam_netns.conf' <<'EOT'

@@ -29,7 +29,7 @@ binds=(--bind-ro "$ROOT")
 case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
 box_start pnu "${binds[@]}"
 
-inbox make -s -C "$ROOT" B="$B" install >/dev/null
+ok "make install in the box (the build is up to date: the tree is read-only there)" inbox make -s -C "$ROOT" B="$B" install
 units="netns-helper@lab.service netns-helper-gc.service netns-helper-gc.timer user@0.service"
 is "$(inbox systemd-analyze verify $units 2>&1)" "" \
 	"systemd-analyze verify: nothing to say about the units (and the user@ drop-in)"
@@ -299,6 +299,10 @@ ok "gc: the timer elapsed" test "$(inbox systemctl show -p LastTriggerUSecMonoto
 is "$(inbox systemctl show -p Result,ExecMainStatus --value netns-helper-gc.service | tr '\n' ' ')" "success 0 " \
 	"gc: it exits 0"
 inv=$(inbox systemctl show -p InvocationID --value netns-helper-gc.service)
+# journald may write the run's lines after the unit has ended: wait for
+# its last one
+ok "gc: its run's summary reaches the journal" \
+	waitfor "journalctl -q -o cat _SYSTEMD_INVOCATION_ID=$inv | grep -q 'sessions closed'"
 log=$(inbox journalctl -q -o cat "_SYSTEMD_INVOCATION_ID=$inv")
 like "$log" "gc: removed namespace $gcns" "gc: its journal: the nat session's namespace is removed"
 like "$log" "gc: removed namespace $gcdns" "gc: and the DHCP session's"
