@@ -142,3 +142,27 @@ int caps_drop(char *err, size_t errlen)
 			 strerror(-r));
 	return r;
 }
+
+int caps_only(const cap_value_t *only, int n)
+{
+	cap_t now = cap_get_proc(), caps = cap_init();
+	int r = -1;
+
+	if (!now || !caps)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		cap_flag_value_t have = CAP_CLEAR;
+
+		if (cap_get_flag(now, only[i], CAP_PERMITTED, &have) ||
+		    have != CAP_SET)
+			continue;
+		if (cap_set_flag(caps, CAP_PERMITTED, 1, &only[i], CAP_SET) ||
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &only[i], CAP_SET))
+			goto out;
+	}
+	r = cap_set_proc(caps) ? -1 : 0;
+out:
+	cap_free(now);
+	cap_free(caps);
+	return r;
+}

@@ -8,6 +8,8 @@
 #define PN_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/capability.h>
 
 /*
  * caps_sanitize() - called first thing in main(): refuse AT_SECURE
@@ -27,5 +29,13 @@ int caps_require_root(char *err, size_t errlen);
  * more.
  */
 int caps_drop(char *err, size_t errlen);
+
+/*
+ * caps_only() - in a child about to exec a daemon: permitted and effective
+ * become the @n capabilities of @only (those this process has), nothing
+ * else. With no_new_privs set, the exec'd program, though root, gets no
+ * more than that. Return: 0 or -1.
+ */
+int caps_only(const cap_value_t *only, int n);
 
 #endif

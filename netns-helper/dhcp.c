@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "caps.h"
 #include "deadline.h"
 #include "dhcp.h"
 #include "log.h"
@@ -107,22 +108,14 @@ static int private_script(const char *dir, char *path, size_t len)
 	return 0;
 }
 
-/* The client keeps the network capabilities only. */
-static int drop_sys_admin(void)
+/* The client keeps the network capabilities only: a raw socket and port
+ * 68 for the lease, CAP_NET_ADMIN for its script's address and routes. */
+static int client_caps_only(void)
 {
-	cap_value_t c = CAP_SYS_ADMIN;
-	cap_t caps = cap_get_proc();
-	int r;
+	static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_NET_RAW,
+					    CAP_NET_BIND_SERVICE };
 
-	if (!caps)
-		return -1;
-	/* no_new_privs is set: what is not permitted now, the exec'd
-	 * program cannot gain (the bounding set needs CAP_SETPCAP) */
-	r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_CLEAR) ||
-	    cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_CLEAR) ||
-	    cap_set_proc(caps) ? -1 : 0;
-	cap_free(caps);
-	return r;
+	return caps_only(keep, sizeof(keep) / sizeof(keep[0]));
 }
 
 /* In the child: enter the namespace, quiet stdio, exec udhcpc. */
@@ -142,7 +135,7 @@ run_client(int nsfd, const char *ifname, const char *pidfile)
 	null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
 	    dup2(null, 2) < 0 || private_script(dir, spath, sizeof(spath)) ||
-	    drop_sys_admin())
+	    client_caps_only())
 		_exit(126);
 	execlp("busybox", "busybox", "udhcpc", "-i", ifname, "-p", pidfile,
 	       "-s", spath, "-n", "-R", "-t", DHCP_TRIES, "-T", DHCP_PERIOD,

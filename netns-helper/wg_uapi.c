@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "state.h"
 #include "util.h"
 #include "wg.h"
@@ -75,11 +76,16 @@ static int uapi_connect(const char *ifname)
 __attribute__((noreturn))
 static void exec_daemon(const char *ifname)
 {
+	/* the tun device and its configuration; a ListenPort below 1024 */
+	static const cap_value_t keep[] = { CAP_NET_ADMIN,
+					    CAP_NET_BIND_SERVICE };
 	char *const argv[] = { "wireguard-go", "-f", (char *)ifname, NULL };
 	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
 			       "LOG_LEVEL=error", NULL };
 	int null = open("/dev/null", O_RDWR);
 
+	if (caps_only(keep, sizeof(keep) / sizeof(keep[0])))
+		_exit(127);
 	if (null < 0 || setsid() < 0 || dup2(null, 0) < 0 ||
 	    dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(127);

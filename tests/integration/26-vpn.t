@@ -154,6 +154,9 @@ s=$(helper session-open --user root --service vpn --pid $$)
 is "$(kv netns "$s")" corp "a session opens in the vpn namespace"
 ino=$(stat -L -c %i /run/netns/corp)
 ok "the tunnel completes a handshake" handshake
+wgp=$(helper status corp --json | jq -r '.vpn.pid')
+is "$(sed -n 's/^CapPrm:[[:space:]]*//p' "/proc/$wgp/status")" 0000000000001400 \
+	"wireguard-go keeps CAP_NET_ADMIN and CAP_NET_BIND_SERVICE only (not the helper's CAP_SYS_ADMIN, CAP_NET_RAW)"
 is "$(ip -n corp -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')" \
    "lo wg0 " "inside: lo and wg0 only"
 is "$(ip -n corp -j addr show wg0 | jq -r '[.[0].addr_info[] | select(.scope=="global") | "\(.local)/\(.prefixlen)"] | join(" ")')" \

@@ -103,6 +103,8 @@ ok "the client's pid file is under /run/pam_netns/dhcp" test -s "$pidf"
 cpid=$(cat "$pidf")
 is "$(ip netns identify "$cpid")" "$A" "the client runs inside the namespace"
 like "$(tr '\0' ' ' < "/proc/$cpid/cmdline")" "^busybox udhcpc -i eth0" "and it is udhcpc"
+is "$(sed -n 's/^CapPrm:[[:space:]]*//p' "/proc/$cpid/status")" 0000000000003400 \
+	"with CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE only (not CAP_SYS_ADMIN)"
 like "$(helper status "$A")" "attached: macvlan of lan0 \(private\) dhcp" "status shows dhcp"
 helper session-close --session "$(kv session "$a")"
 ok "session-close stops the client" test ! -e "/proc/$cpid"
