@@ -110,15 +110,23 @@ static int rule_drop(struct nft_batch *bt, const char *chain)
 	return nft_put_rule(bt, r, chain);
 }
 
+/* [io]ifname @ifs VERDICT [TARGET], in @chain: a session link's traffic */
+static int rule_ifs(struct nft_batch *bt, uint32_t key, int verdict,
+		    const char *target, const char *chain)
+{
+	struct nftnl_rule *r = nft_rule_new();
+
+	ex_ifname_in(r, key, "ifs", false);
+	ex_verdict(r, verdict, target);
+	return nft_put_rule(bt, r, chain);
+}
+
 /* chain input: iifname @ifs jump from_sess_in */
 static int rules_input(struct nft_batch *bt)
 {
-	struct nftnl_rule *r = nft_rule_new();
-	int ret;
-
-	ex_ifname_in(r, NFT_META_IIFNAME, "ifs", false);
-	ex_verdict(r, NFT_JUMP, "from_sess_in");
-	ret = nft_put_rule(bt, r, "input");
+	struct nftnl_rule *r;
+	int ret = rule_ifs(bt, NFT_META_IIFNAME, NFT_JUMP, "from_sess_in",
+			   "input");
 
 	/* replies to what the host started */
 	ret = ret ?: rule_replies(bt, "from_sess_in");
@@ -150,12 +158,9 @@ static int rules_input(struct nft_batch *bt)
  * network: only replies and neighbour discovery go that way. */
 static int rules_output(struct nft_batch *bt)
 {
-	struct nftnl_rule *r = nft_rule_new();
-	int ret;
+	int ret = rule_ifs(bt, NFT_META_OIFNAME, NFT_JUMP, "to_sess_out",
+			   "output");
 
-	ex_ifname_in(r, NFT_META_OIFNAME, "ifs", false);
-	ex_verdict(r, NFT_JUMP, "to_sess_out");
-	ret = nft_put_rule(bt, r, "output");
 	ret = ret ?: rule_replies(bt, "to_sess_out");
 	ret = ret ?: rule_nd(bt, "to_sess_out");
 	return ret ?: rule_drop(bt, "to_sess_out");
@@ -174,20 +179,14 @@ static int rules_forward(struct nft_batch *bt)
 	ex_meta(r, NFT_META_OIFNAME, NFT_REG_2);
 	ex_lookup(r, "l2", false, NFT_REG_VERDICT);
 	ret = nft_put_rule(bt, r, "forward");
-	r = nft_rule_new();
-	ex_ifname_in(r, NFT_META_IIFNAME, "ifs", false);
-	ex_verdict(r, NFT_JUMP, "from_sess");
-	ret = ret ?: nft_put_rule(bt, r, "forward");
-	r = nft_rule_new();
-	ex_ifname_in(r, NFT_META_OIFNAME, "ifs", false);
-	ex_verdict(r, NFT_JUMP, "to_sess");
-	ret = ret ?: nft_put_rule(bt, r, "forward");
+	ret = ret ?: rule_ifs(bt, NFT_META_IIFNAME, NFT_JUMP, "from_sess",
+			      "forward");
+	ret = ret ?: rule_ifs(bt, NFT_META_OIFNAME, NFT_JUMP, "to_sess",
+			      "forward");
 
 	/* session to session, either way */
-	r = nft_rule_new();
-	ex_ifname_in(r, NFT_META_OIFNAME, "ifs", false);
-	ex_verdict(r, NF_DROP, NULL);
-	ret = ret ?: nft_put_rule(bt, r, "from_sess");
+	ret = ret ?: rule_ifs(bt, NFT_META_OIFNAME, NF_DROP, NULL,
+			      "from_sess");
 	/* what was let out once goes on: the filter below judges new flows */
 	ret = ret ?: rule_replies(bt, "from_sess");
 	ret = ret ?: rule_no_spoof(bt, "from_sess");
