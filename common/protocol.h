@@ -77,16 +77,18 @@
 #define PN_REASON_MAX		255	/* bytes of reason= the module keeps */
 
 /*
- * Exit codes of netns-helper, documented in netns-helper(8). session-open
- * exits EXIT_OK for join and none, EXIT_DENIED for deny; the module fails
- * closed on any other.
+ * Exit codes of every verb of netns-helper, documented in netns-helper(8)
+ * (EXIT STATUS). session-open exits EXIT_OK for join and none, EXIT_DENIED
+ * for deny; the module fails closed on any other.
  */
 enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,		/* the operation failed; nothing was changed */
+	EXIT_OK = 0,		/* success (session-open: also action=none) */
+	EXIT_FAIL = 1,		/* the operation failed; what this run made
+				 * was rolled back */
 	EXIT_USAGE = 2,		/* unknown verb, option or bad argument */
-	EXIT_DENIED = 3,	/* the policy refuses this login */
-	EXIT_CONFIG = 4,	/* the policy file is missing or invalid */
+	EXIT_DENIED = 3,	/* the policy refuses this login (session-open) */
+	EXIT_CONFIG = 4,	/* the policy file is missing or invalid (edit:
+				 * the edited copy is, and was not installed) */
 };
 
 /*
