@@ -57,10 +57,14 @@ quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
 B := build
+# common/: the module-helper protocol, built into both
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 HELPER_SRCS := $(filter-out netns-helper/main.c,$(wildcard netns-helper/*.c))
-HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/obj/%.o)
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/obj/%.o) $(COMMON_OBJS)
 MODULE_SRCS := $(wildcard pam_netns/*.c)
-MODULE_OBJS := $(MODULE_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/pam_netns/names.o
+MODULE_OBJS := $(MODULE_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/pam_netns/names.o $(COMMON_OBJS)
+INCLUDES    := -Inetns-helper -Icommon
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
@@ -95,12 +99,12 @@ $(B)/man/%: man/%.in Makefile
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -c -o $@ $<
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) $(INCLUDES) -c -o $@ $<
 
 # The module carries its own copy of the pure name checks.
 $(B)/obj/pam_netns/names.o: netns-helper/names.c
 	@mkdir -p $(@D)
-	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) -Inetns-helper -c -o $@ $<
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(INCLUDES) -c -o $@ $<
 
 $(B)/libhelper.a: $(HELPER_OBJS)
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
@@ -114,12 +118,12 @@ $(B)/pam_netns.so: $(MODULE_OBJS) pam_netns/pam_netns.map
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libhelper.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -Itests/unit \
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) $(INCLUDES) -Itests/unit \
 		$(LDFLAGS) -o $@ $< $(B)/libhelper.a $(HELPER_LIBS) $(PAM_LIBS) -ldl
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libhelper.a
 	@mkdir -p $(@D)
-	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) -Inetns-helper -Itests/tools -Itests/unit \
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(HELPER_CFLAGS) $(INCLUDES) -Itests/tools -Itests/unit \
 		$(LDFLAGS) -o $@ $< $(B)/libhelper.a $(HELPER_LIBS) $(PAM_LIBS)
 
 $(B)/bench/%: bench/%.c bench/clock.h
@@ -247,7 +251,7 @@ uninstall:
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--inline-suppr -Inetns-helper netns-helper pam_netns
+		--inline-suppr $(INCLUDES) common netns-helper pam_netns
 
 clean:
 	rm -rf $(B)

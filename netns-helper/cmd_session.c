@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmd_session.c - session-open and session-close, the verbs pam_netns.so
- * runs. session-open answers on stdout with key=value lines:
- *
- *   action=join|none|deny
- *   netns=NAME  netns_ino=INODE  session=TOKEN  network=N  scope=S
- *   resolv=PATH                     (join)
- *   reason=TEXT                     (deny)
- *
- * and exits 0 (join, none), 3 (deny) or another code on failure, having
- * changed nothing then. The module fails closed on anything but 0 and 3.
+ * runs. Their options, the key=value answer of session-open and the exit
+ * codes are the protocol's (protocol.h): session-open exits EXIT_OK (join,
+ * none), EXIT_DENIED (deny) or another code on failure, having changed
+ * nothing then. The module fails closed on anything but the first two.
  *
  * Both verbs take --deadline-ms N, the time the module gives them (by
  * default the module's default limit): every wait ends before it
@@ -67,7 +62,7 @@ static int parse_deadline(const char *verb, const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || *end || v < 1 || v > PN_TIMEOUT_MAX * 1000L) {
-		err("%s: bad --deadline-ms '%s' (1 to %d)", verb, s,
+		err("%s: bad --" PN_OPT_DEADLINE_MS " '%s' (1 to %d)", verb, s,
 		    PN_TIMEOUT_MAX * 1000);
 		return -EINVAL;
 	}
@@ -78,12 +73,12 @@ static int parse_deadline(const char *verb, const char *s)
 static int parse_open(int argc, char **argv, struct open_args *a)
 {
 	static const struct option opts[] = {
-		{ "user", required_argument, NULL, 'u' },
-		{ "service", required_argument, NULL, 's' },
-		{ "rhost", required_argument, NULL, 'r' },
-		{ "tty", required_argument, NULL, 't' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "deadline-ms", required_argument, NULL, 'd' },
+		{ PN_OPT_USER, required_argument, NULL, 'u' },
+		{ PN_OPT_SERVICE, required_argument, NULL, 's' },
+		{ PN_OPT_RHOST, required_argument, NULL, 'r' },
+		{ PN_OPT_TTY, required_argument, NULL, 't' },
+		{ PN_OPT_PID, required_argument, NULL, 'p' },
+		{ PN_OPT_DEADLINE_MS, required_argument, NULL, 'd' },
 		{ 0 }
 	};
 	int o;
@@ -93,7 +88,7 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 				NULL)) != -1) {
 		switch (o) {
 		case 'd':
-			if (parse_deadline("session-open", optarg))
+			if (parse_deadline(PN_VERB_OPEN, optarg))
 				return -EINVAL;
 			break;
 		case 'u': a->login.user = optarg; break;
@@ -102,7 +97,8 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 		case 't': a->tty = optarg; break;
 		case 'p':
 			if (parse_pid(optarg, &a->pid)) {
-				err("session-open: bad --pid '%s'", optarg);
+				err(PN_VERB_OPEN ": bad --" PN_OPT_PID " '%s'",
+				    optarg);
 				return -EINVAL;
 			}
 			break;
@@ -112,16 +108,38 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 	}
 	if (optind != argc || !a->login.user || !*a->login.user ||
 	    !a->login.service || !a->pid) {
-		err("usage: session-open --user U --service S [--rhost H] "
-		    "[--tty T] --pid PID [--deadline-ms N]");
+		err("usage: " USAGE_SESSION_OPEN);
 		return -EINVAL;
 	}
 	return 0;
 }
 
+/* Send answer @ans (pn_answer_add()) at once: messages share its pipe. */
+static int send_answer(const char *ans)
+{
+	fputs(ans, stdout);
+	return fflush(stdout) ? -errno : 0;
+}
+
+/* The answer of a login left on the host network. */
+static int none(void)
+{
+	char ans[PN_ANSWER_MAX + 1] = "";
+
+	if (pn_answer_add(ans, sizeof(ans), PN_KEY_ACTION, PN_ACTION_NONE))
+		return EXIT_FAIL;
+	(void)send_answer(ans);
+	return EXIT_OK;
+}
+
 static int deny(const char *reason)
 {
-	printf("action=deny\nreason=%s\n", reason);
+	char ans[PN_ANSWER_MAX + 1] = "";
+
+	if (pn_answer_add(ans, sizeof(ans), PN_KEY_ACTION, PN_ACTION_DENY) ||
+	    pn_answer_add(ans, sizeof(ans), PN_KEY_REASON, reason))
+		return EXIT_FAIL;
+	(void)send_answer(ans);
 	info("login refused: %s", reason);
 	return EXIT_DENIED;
 }
@@ -162,13 +180,19 @@ static int get_namespace(struct nl *host, const char *name,
 static int print_answer(int fd, const char *name, const struct decision *d,
 			const char *token)
 {
-	char path[256];
+	char path[256], ino[24], ans[PN_ANSWER_MAX + 1] = "";
+	size_t len = sizeof(ans);
 
-	printf("action=join\nnetns=%s\nnetns_ino=%llu\nsession=%s\n"
-	       "network=%s\nscope=%s\nresolv=%s\n", name, netns_inode(fd),
-	       token, d->net->name, net_scope_str(d->scope),
-	       dns_path(name, path, sizeof(path)));
-	return fflush(stdout) ? -errno : 0;
+	snprintf(ino, sizeof(ino), "%llu", netns_inode(fd));
+	return pn_answer_add(ans, len, PN_KEY_ACTION, PN_ACTION_JOIN) ?:
+	       pn_answer_add(ans, len, PN_KEY_NETNS, name) ?:
+	       pn_answer_add(ans, len, PN_KEY_NETNS_INO, ino) ?:
+	       pn_answer_add(ans, len, PN_KEY_SESSION, token) ?:
+	       pn_answer_add(ans, len, PN_KEY_NETWORK, d->net->name) ?:
+	       pn_answer_add(ans, len, PN_KEY_SCOPE, net_scope_str(d->scope)) ?:
+	       pn_answer_add(ans, len, PN_KEY_RESOLV,
+			     dns_path(name, path, sizeof(path))) ?:
+	       send_answer(ans);
 }
 
 static int answer(const char *name, const struct decision *d,
@@ -241,7 +265,7 @@ static int open_nested(const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
-	char token[TOKEN_LEN + 1], e[CONF_ERR_MAX] = "";
+	char token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX] = "";
 	char inside[NETNS_NAME_MAX + 1];
 	_cleanup_close_ int fd = -1;
 	int r = caller_inside(inside, sizeof(inside));
@@ -280,7 +304,7 @@ static int open_session(const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
-	char name[NETNS_NAME_MAX + 1], token[TOKEN_LEN + 1], e[CONF_ERR_MAX];
+	char name[NETNS_NAME_MAX + 1], token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX];
 	struct nl host = { 0 };
 	bool created = false;
 	int r;
@@ -369,8 +393,7 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 		r = manager_on_host(c, &a.login, &d);
 		if (r)
 			return r;
-		printf("action=none\n");
-		return EXIT_OK;
+		return none();
 	}
 	if (d.verdict == VERDICT_DENY)
 		return deny(d.rule ? "a rule of the policy denies this login" :
@@ -412,8 +435,8 @@ static int lock_session(const char *token)
 int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "session", required_argument, NULL, 's' },
-		{ "deadline-ms", required_argument, NULL, 'd' },
+		{ PN_OPT_SESSION, required_argument, NULL, 's' },
+		{ PN_OPT_DEADLINE_MS, required_argument, NULL, 'd' },
 		{ 0 }
 	};
 	const char *token = NULL;
@@ -425,11 +448,11 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "s:d:", opts, NULL)) != -1) {
 		if (o == 's')
 			token = optarg;
-		else if (o != 'd' || parse_deadline("session-close", optarg))
+		else if (o != 'd' || parse_deadline(PN_VERB_CLOSE, optarg))
 			return EXIT_USAGE;
 	}
-	if (optind != argc || !token || !state_token_ok(token)) {
-		err("usage: session-close --session TOKEN [--deadline-ms N]");
+	if (optind != argc || !token || !pn_token_ok(token)) {
+		err("usage: " USAGE_SESSION_CLOSE);
 		return EXIT_USAGE;
 	}
 	if (state_open(false, e, sizeof(e))) {

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmds.h - the verbs of netns-helper. Each takes the arguments after the
- * verb (argv[0] is the verb) and returns an exit code.
+ * verb (argv[0] is the verb) and returns an exit code (EXIT_*, protocol.h,
+ * where the two verbs pam_netns.so runs are described).
  */
 #ifndef PN_CMDS_H
 #define PN_CMDS_H
 
 #include "conf.h"
+#include "protocol.h"
 
-/* Exit codes, documented in netns-helper(8). */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,		/* the operation failed; nothing was changed */
-	EXIT_USAGE = 2,		/* unknown verb, option or bad argument */
-	EXIT_DENIED = 3,	/* the policy refuses this login */
-	EXIT_CONFIG = 4,	/* the policy file is missing or invalid */
-};
+/* The usage of the module's verbs, for --help and their own errors. */
+#define USAGE_SESSION_OPEN PN_VERB_OPEN " --" PN_OPT_USER " U --" \
+	PN_OPT_SERVICE " S [--" PN_OPT_RHOST " H] [--" PN_OPT_TTY " T] --" \
+	PN_OPT_PID " PID [--" PN_OPT_DEADLINE_MS " N]"
+#define USAGE_SESSION_CLOSE PN_VERB_CLOSE " --" PN_OPT_SESSION " TOKEN [--" \
+	PN_OPT_DEADLINE_MS " N]"
 
 struct ctx {
 	const char *conf_path;

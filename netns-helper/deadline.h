@@ -7,15 +7,13 @@
  * session-open and session-close so with --deadline-ms. Every wait of
  * those verbs (a lock, a tunnel device, a DHCP lease, a name lookup,
  * wireguard-go's socket) ends DEADLINE_MARGIN_MS before that, which
- * leaves the helper the time to roll back and answer. Shared with the
- * module for the PN_TIMEOUT_* values.
+ * leaves the helper the time to roll back and answer. PN_TIMEOUT_* are
+ * the module's, in protocol.h.
  */
 #ifndef PN_DEADLINE_H
 #define PN_DEADLINE_H
 
-#define PN_TIMEOUT_DEFAULT	30	/* s: the module's limit by default */
-#define PN_TIMEOUT_MIN		5
-#define PN_TIMEOUT_MAX		300
+#include "protocol.h"
 
 #define DEADLINE_MARGIN_MS	2000
 

@@ -8,7 +8,7 @@
  *   netns-helper [--config FILE] [-v] VERB [ARGS]
  *
  * main() is the only place that exits on error (die()); verbs return an
- * exit code from cmds.h.
+ * exit code from protocol.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -54,11 +54,8 @@ static const struct verb verbs[] = {
 	{ "edit", cmd_edit, ROOT_EDITOR, "edit [FILE]" },
 	{ "up", cmd_up, ROOT, "up NETWORK [--name NAME]" },
 	{ "down", cmd_down, ROOT, "down [--force] NAME" },
-	{ "session-open", cmd_session_open, ROOT,
-	  "session-open --user U --service S [--rhost H] [--tty T] --pid PID "
-	  "[--deadline-ms N]" },
-	{ "session-close", cmd_session_close, ROOT,
-	  "session-close --session TOKEN [--deadline-ms N]" },
+	{ PN_VERB_OPEN, cmd_session_open, ROOT, USAGE_SESSION_OPEN },
+	{ PN_VERB_CLOSE, cmd_session_close, ROOT, USAGE_SESSION_CLOSE },
 	{ "list", cmd_list, ROOT, "list [--json]" },
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
 	{ "gc", cmd_gc, ROOT, "gc" },
@@ -75,8 +72,10 @@ static void usage(FILE *f)
 		   "  -v, --verbose      print each privileged action\n"
 		   "  -h, --help         this text\n"
 		   "  -V, --version      the version\n"
-		   "\nExit codes: 0 ok, 1 failure, 2 usage, 3 denied by policy,"
-		   " 4 invalid policy file.\nSee netns-helper(8).\n", CONF_PATH);
+		   "\nExit codes: %d ok, %d failure, %d usage, %d denied by "
+		   "policy, %d invalid policy file.\nSee netns-helper(8).\n",
+		CONF_PATH, EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_DENIED,
+		EXIT_CONFIG);
 }
 
 struct conf *ctx_conf(struct ctx *ctx)
@@ -99,7 +98,7 @@ static const struct verb *find_verb(const char *name)
 static int parse_global(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
+		{ PN_OPT_CONFIG, required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -112,8 +111,8 @@ static int parse_global(int argc, char **argv, struct ctx *ctx)
 		switch (c) {
 		case 'c':
 			if (optarg[0] != '/')
-				die(EXIT_USAGE, "--config needs an absolute "
-				    "path, got '%s'", optarg);
+				die(EXIT_USAGE, "--" PN_OPT_CONFIG " needs an "
+				    "absolute path, got '%s'", optarg);
 			ctx->conf_path = optarg;
 			break;
 		case 'v':

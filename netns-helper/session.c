@@ -31,7 +31,7 @@ int session_add(const char *netns, const struct session_info *si,
 	struct record rec = { 0 };
 	int r;
 
-	if (len < TOKEN_LEN + 1)
+	if (len < PN_TOKEN_LEN + 1)
 		return -EINVAL;
 	r = proc_starttime(si->pid, &start);
 	if (r)

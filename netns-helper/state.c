@@ -641,26 +641,14 @@ int state_next_serial(uint32_t *ret)
 	return e;
 }
 
-int state_token(char buf[TOKEN_LEN + 1])
+int state_token(char buf[PN_TOKEN_LEN + 1])
 {
-	unsigned char rnd[16];
+	unsigned char rnd[PN_TOKEN_RANDOM];
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -EIO;
-	buf[0] = 't';
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(buf + 1 + 2 * i, 3, "%02x", rnd[i]);
+	pn_token_format(buf, rnd);
 	return 0;
-}
-
-bool state_token_ok(const char *t)
-{
-	if (strlen(t) != TOKEN_LEN || t[0] != 't')
-		return false;
-	for (size_t i = 1; i < TOKEN_LEN; i++)
-		if (!strchr("0123456789abcdef", t[i]))
-			return false;
-	return true;
 }
 
 int proc_starttime(pid_t pid, unsigned long long *ret)

@@ -59,6 +59,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "protocol.h"
+
 #ifndef STATE_DIR
 #define STATE_DIR "/run/pam_netns"
 #endif
@@ -66,7 +68,6 @@
 #define REC_MAX_KV	32
 #define REC_KEY_MAX	24
 #define REC_VAL_MAX	256
-#define TOKEN_LEN	33	/* 't' + 32 hex digits */
 
 struct record {
 	size_t n;
@@ -149,11 +150,8 @@ int state_rmdir(const char *dir);
  * lock). */
 int state_next_serial(uint32_t *ret);
 
-/* state_token() - a fresh random session token ("t" + 32 hex digits). */
-int state_token(char buf[TOKEN_LEN + 1]);
-
-/* state_token_ok() - true for a string state_token() could have made. */
-bool state_token_ok(const char *t);
+/* state_token() - a fresh random session token (protocol.h). */
+int state_token(char buf[PN_TOKEN_LEN + 1]);
 
 /*
  * proc_starttime() - field 22 of /proc/PID/stat, which tells a process from

@@ -7,7 +7,8 @@
  * su with LD_PRELOAD, a low `ulimit -n`, SIGCHLD ignored) reaches it.
  *
  * The helper's stdout and stderr share one pipe: key=value lines are its
- * answer, anything else is a message, logged through pam_syslog.
+ * answer (protocol.h, read by pn_answer_parse()), anything else is a
+ * message, logged through pam_syslog.
  *
  * The child is made with vfork(): it borrows the caller's memory until it
  * execs, instead of copying page tables that grow with the caller (sshd,
@@ -36,8 +37,8 @@
 #include "module.h"
 #include "sigdfl.h"
 
-#define OUT_MAX		8192
-#define EXIT_DENIED	3	/* netns-helper(8) */
+/* the answer, and room for the helper's messages around it */
+#define OUT_MAX		(PN_ANSWER_MAX + 4096)
 
 /* Namespaces the child returns to before exec (session-close), or -1. */
 struct exec_ns {
@@ -159,20 +160,20 @@ exec_child(int out, const struct exec_ns *ns, char *const argv[])
 
 	if (ns && (setns(ns->net_fd, CLONE_NEWNET) ||
 		   setns(ns->mnt_fd, CLONE_NEWNS)))
-		_exit(126);
+		_exit(PN_EXIT_NO_EXEC);
 	if (become_root())
-		_exit(125);
+		_exit(PN_EXIT_NOT_ROOT);
 	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
-		_exit(126);
+		_exit(PN_EXIT_NO_EXEC);
 	if (sanitize_fds())
-		_exit(126);
+		_exit(PN_EXIT_NO_EXEC);
 	reset_signals();
 	reset_limits();
 	umask(022);
 	if (chdir("/"))
-		_exit(126);
+		_exit(PN_EXIT_NO_EXEC);
 	execve(argv[0], argv, envp);
-	_exit(127);
+	_exit(PN_EXIT_NOT_FOUND);
 }
 
 static long now_ms(void)
@@ -292,9 +293,9 @@ static int run(pam_handle_t *pamh, char *const argv[], int timeout,
 static void log_messages(pam_handle_t *pamh, const char *out, int prio)
 {
 	for (const char *l = out; *l; ) {
-		size_t n = strcspn(l, "\n"), k = strspn(l, "abcdefghijklmnopqrstuvwxyz_");
+		size_t n = strcspn(l, "\n");
 
-		if (n && !(k && l[k] == '='))
+		if (n && !pn_answer_key_len(l, n))
 			pam_syslog(pamh, prio, "%.*s", (int)n, l);
 		l += n + (l[n] == '\n');
 	}
@@ -310,89 +311,14 @@ static int exit_code(pam_handle_t *pamh, const char *path, int status)
 			   WTERMSIG(status));
 		return -1;
 	}
-	if (WEXITSTATUS(status) == 125)
+	if (WEXITSTATUS(status) == PN_EXIT_NOT_ROOT)
 		pam_syslog(pamh, LOG_ERR, "%s could not be run as root: the "
 			   "caller's effective uid is not 0", path);
-	else if (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)
+	else if (WEXITSTATUS(status) == PN_EXIT_NO_EXEC ||
+		 WEXITSTATUS(status) == PN_EXIT_NOT_FOUND)
 		pam_syslog(pamh, LOG_ERR, "%s could not be run (exit %d)",
 			   path, WEXITSTATUS(status));
 	return WEXITSTATUS(status);
-}
-
-/**
- * pn_token_ok() - a session token as the helper makes them: [a-z0-9],
- * bounded. Checked before it is stored or passed back.
- */
-bool pn_token_ok(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789");
-
-	return n && n <= PN_TOKEN_MAX && !s[n];
-}
-
-static int copy(char *dst, size_t len, const char *v, size_t n)
-{
-	if (n >= len)
-		return -1;
-	memcpy(dst, v, n);
-	dst[n] = '\0';
-	return 0;
-}
-
-static int parse_line(struct pn_answer *a, const char *l, size_t n)
-{
-	const char *eq = memchr(l, '=', n);
-	size_t kn, vn;
-	char num[32];
-
-	if (!eq)
-		return 0;
-	kn = (size_t)(eq - l);
-	vn = n - kn - 1;
-	if (kn == 6 && !strncmp(l, "action", 6)) {
-		if (vn == 4 && !strncmp(eq + 1, "join", 4))
-			a->action = PN_JOIN;
-		else if (vn == 4 && !strncmp(eq + 1, "deny", 4))
-			a->action = PN_DENY;
-		else
-			a->action = PN_NONE;
-	} else if (kn == 5 && !strncmp(l, "netns", 5)) {
-		return copy(a->netns, sizeof(a->netns), eq + 1, vn);
-	} else if (kn == 9 && !strncmp(l, "netns_ino", 9)) {
-		if (copy(num, sizeof(num), eq + 1, vn))
-			return -1;
-		a->netns_ino = strtoull(num, NULL, 10);
-	} else if (kn == 7 && !strncmp(l, "session", 7)) {
-		return copy(a->session, sizeof(a->session), eq + 1, vn);
-	} else if (kn == 6 && !strncmp(l, "reason", 6)) {
-		(void)copy(a->reason, sizeof(a->reason), eq + 1,
-			   vn < sizeof(a->reason) ? vn : sizeof(a->reason) - 1);
-	}
-	return 0;
-}
-
-/* Parse and re-check the answer: never trust a name blindly. */
-static int parse_answer(const char *out, struct pn_answer *a)
-{
-	bool seen = false;
-
-	*a = (struct pn_answer){ .action = PN_NONE };
-	for (const char *l = out; *l; ) {
-		size_t n = strcspn(l, "\n");
-
-		if (n > 7 && !strncmp(l, "action=", 7))
-			seen = true;
-		if (parse_line(a, l, n))
-			return -1;
-		l += n + (l[n] == '\n');
-	}
-	if (!seen)
-		return -1;
-	if (a->action == PN_JOIN &&
-	    (name_check_netns(a->netns) != NAME_OK || !a->netns_ino ||
-	     !pn_token_ok(a->session)))
-		return -1;
-	return 0;
 }
 
 /* argv[] = HELPER [--config CONF] VERB; returns the count so far. */
@@ -403,7 +329,7 @@ static int helper_argv(const struct pn_args *args, const char *verb,
 
 	argv[n++] = (char *)args->helper;
 	if (args->conf) {
-		argv[n++] = (char *)"--config";
+		argv[n++] = (char *)"--" PN_OPT_CONFIG;
 		argv[n++] = (char *)args->conf;
 	}
 	argv[n++] = (char *)verb;
@@ -416,7 +342,7 @@ static void add_deadline(const struct pn_args *args, char **argv, int *n,
 			 char buf[static 16])
 {
 	snprintf(buf, 16, "%d", args->timeout * 1000);
-	argv[(*n)++] = (char *)"--deadline-ms";
+	argv[(*n)++] = (char *)"--" PN_OPT_DEADLINE_MS;
 	argv[(*n)++] = buf;
 }
 
@@ -440,7 +366,7 @@ static int run_verb(pam_handle_t *pamh, const struct pn_args *args,
 	int code = exit_code(pamh, args->helper,
 			     run(pamh, argv, args->timeout, ns, out, outlen));
 
-	log_messages(pamh, out, code == 0 ? LOG_NOTICE : LOG_ERR);
+	log_messages(pamh, out, code == EXIT_OK ? LOG_NOTICE : LOG_ERR);
 	if (code > 0 && code != EXIT_DENIED)
 		pam_syslog(pamh, LOG_ERR, "%s %s exited with %d",
 			   args->helper, verb, code);
@@ -461,22 +387,22 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 	int n, code;
 
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	n = helper_argv(args, "session-open", argv);
-	add_opt(argv, &n, "--user", user);
-	add_opt(argv, &n, "--service", service);
-	add_opt(argv, &n, "--rhost", rhost);
-	add_opt(argv, &n, "--tty", tty);
-	add_opt(argv, &n, "--pid", pid);
+	n = helper_argv(args, PN_VERB_OPEN, argv);
+	add_opt(argv, &n, "--" PN_OPT_USER, user);
+	add_opt(argv, &n, "--" PN_OPT_SERVICE, service);
+	add_opt(argv, &n, "--" PN_OPT_RHOST, rhost);
+	add_opt(argv, &n, "--" PN_OPT_TTY, tty);
+	add_opt(argv, &n, "--" PN_OPT_PID, pid);
 	add_deadline(args, argv, &n, deadline);
 	argv[n] = NULL;
 
-	code = run_verb(pamh, args, "session-open", argv, NULL, out,
+	code = run_verb(pamh, args, PN_VERB_OPEN, argv, NULL, out,
 			sizeof(out));
-	if (code != 0 && code != EXIT_DENIED)
+	if (code != EXIT_OK && code != EXIT_DENIED)
 		return -1;
-	if (parse_answer(out, ret) ||
+	if (pn_answer_parse(out, ret) ||
 	    (code == EXIT_DENIED) != (ret->action == PN_DENY)) {
-		pam_syslog(pamh, LOG_ERR, "%s session-open: malformed "
+		pam_syslog(pamh, LOG_ERR, "%s " PN_VERB_OPEN ": malformed "
 			   "answer", args->helper);
 		return -1;
 	}
@@ -497,10 +423,10 @@ int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 	char *argv[12];
 	int n;
 
-	n = helper_argv(args, "session-close", argv);
-	add_opt(argv, &n, "--session", token);
+	n = helper_argv(args, PN_VERB_CLOSE, argv);
+	add_opt(argv, &n, "--" PN_OPT_SESSION, token);
 	add_deadline(args, argv, &n, deadline);
 	argv[n] = NULL;
-	return run_verb(pamh, args, "session-close", argv, &ns, out,
+	return run_verb(pamh, args, PN_VERB_CLOSE, argv, &ns, out,
 			sizeof(out)) ? -1 : 0;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * module.h - the parts of pam_netns.so: options (args.c), running the
- * helper (helper_exec.c), entering a namespace (nsenter.c). The module
- * links libpam only; it logs through pam_syslog and never to stderr.
+ * helper (helper_exec.c), entering a namespace (nsenter.c); what it asks
+ * the helper and what it gets back is the protocol's (protocol.h). The
+ * module links libpam only; it logs through pam_syslog and never to
+ * stderr.
  */
 #ifndef PN_MODULE_H
 #define PN_MODULE_H
@@ -11,15 +13,13 @@
 #include <sys/types.h>
 #include <security/pam_modules.h>
 
-#include "deadline.h"
 #include "names.h"
 #include "paths.h"
+#include "protocol.h"
 
 #ifndef HELPER_PATH
 #define HELPER_PATH "/usr/sbin/netns-helper"
 #endif
-
-#define PN_TOKEN_MAX	64
 
 struct pn_args {
 	bool debug;
@@ -33,24 +33,12 @@ struct pn_args {
 int pn_parse_args(pam_handle_t *pamh, int argc, const char **argv,
 		  struct pn_args *ret);
 
-/* What session-open answered. */
-enum pn_action { PN_NONE, PN_JOIN, PN_DENY };
-
-struct pn_answer {
-	enum pn_action action;
-	char netns[NETNS_NAME_MAX + 1];
-	unsigned long long netns_ino;
-	char session[PN_TOKEN_MAX + 1];
-	char reason[256];
-};
-
 /* helper_exec.c */
 int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 		   const char *user, const char *service, const char *rhost,
 		   const char *tty, struct pn_answer *ret);
 int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 		    const char *token, int host_net_fd, int host_mnt_fd);
-bool pn_token_ok(const char *s);
 
 /* nsenter.c */
 int pn_single_threaded(void);

@@ -33,7 +33,7 @@
 /* Kept with pam_set_data between open and close. */
 struct pn_session {
 	int host_net_fd, host_mnt_fd;	/* where the login started */
-	char token[PN_TOKEN_MAX + 1];	/* "" once closed */
+	char token[PN_TOKEN_LEN + 1];	/* "" once closed */
 	char netns[NETNS_NAME_MAX + 1];
 	struct pn_args args;		/* for a close from pam_end */
 };

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A short libFuzzer run of the policy parser under ASan/UBSan, from the
-# committed seed corpus (`make fuzz FUZZ_SECONDS=N` runs it for longer).
+# A short libFuzzer run of each parser (the policy, wg-quick files, the
+# helper's answer) under ASan/UBSan, from the committed seed corpora
+# (`make fuzz FUZZ_SECONDS=N` runs them for longer).
 . "$(dirname "$0")/../lib.sh"
 
 secs=${CHECK_FUZZ_SECONDS:-20}
 log=$(make -s -C "$ROOT/tests/fuzz" B="$B" FUZZ_SECONDS="$secs" 2>&1)
 rc=$?
-is "$rc" 0 "fuzz_conf ran ${secs}s without a crash"
+is "$rc" 0 "the fuzzers ran ${secs}s each without a crash"
 [ $rc = 0 ] || printf '%s\n' "$log" | tail -n 30 | sed 's/^/#   /'
 like "$log" "Done [0-9]+ runs" "and it executed inputs"
 done_testing

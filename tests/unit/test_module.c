@@ -3,10 +3,14 @@
  * test_module.c - the built pam_netns.so loads with RTLD_NOW (every
  * symbol it needs resolves), provides both session entry points, and
  * exports nothing else (the version script), like Linux-PAM's
- * tests/tst-dlopen.c; and the module's options (args.c, compiled in here)
- * take what they should and refuse the rest, each with its message.
+ * tests/tst-dlopen.c; the module's options (args.c, compiled in here)
+ * take what they should and refuse the rest, each with its message; and
+ * the protocol (common/protocol.c, in libhelper.a) reads back what it
+ * writes, refuses what the module must not act on, and has one token
+ * format for both sides.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +81,98 @@ static void options(void)
 	   "  and logged");
 }
 
+#define TOKEN	"t0123456789abcdef0123456789abcdef"
+#define JOIN	"action=join\nnetns=corp.alice\nnetns_ino=4026532290\n" \
+		"session=" TOKEN "\n"
+
+static void tokens(void)
+{
+	unsigned char rnd[PN_TOKEN_RANDOM];
+	char t[PN_TOKEN_LEN + 1];
+
+	memset(rnd, 0xa5, sizeof(rnd));
+	rnd[0] = 0x01;
+	pn_token_format(t, rnd);
+	is(t, "t01a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5", "a token: 't', 32 hex digits");
+	ok(pn_token_ok(t) && pn_token_ok(TOKEN), "  and it is valid");
+	ok(!pn_token_ok("") && !pn_token_ok("t") &&
+	   !pn_token_ok(TOKEN "0") && !pn_token_ok("t0123456789abcdef") &&
+	   !pn_token_ok("x0123456789abcdef0123456789abcdef") &&
+	   !pn_token_ok("t0123456789ABCDEF0123456789abcdef") &&
+	   !pn_token_ok("t0123456789abcdef0123456789abcde/"),
+	   "short, long, other prefix, capitals, '/': refused");
+}
+
+static void answer_writer(void)
+{
+	char buf[PN_ANSWER_MAX + 1] = "", big[PN_ANSWER_MAX];
+
+	ok(!pn_answer_add(buf, sizeof(buf), PN_KEY_ACTION, PN_ACTION_DENY) &&
+	   !pn_answer_add(buf, sizeof(buf), PN_KEY_REASON, "no"),
+	   "pn_answer_add() writes key=value lines");
+	is(buf, "action=deny\nreason=no\n", "  one per line");
+	ok(pn_answer_add(buf, sizeof(buf), PN_KEY_REASON, "a\nnetns=x") ==
+	   -EINVAL, "a value with a newline is refused");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ok(pn_answer_add(buf, sizeof(buf), PN_KEY_REASON, big) == -E2BIG &&
+	   !strcmp(buf, "action=deny\nreason=no\n"),
+	   "past PN_ANSWER_MAX: -E2BIG, the answer unchanged");
+}
+
+static void answer_parser(void)
+{
+	static const struct { const char *text, *why; } bad[] = {
+		{ "", "nothing" },
+		{ "netns-helper: error: no policy\n", "messages only" },
+		{ "action=\n", "an empty action" },
+		{ "action=maybe\n", "an unknown action" },
+		{ "action=none\naction=join\n", "action twice" },
+		{ JOIN "netns=other\n", "netns twice" },
+		{ "action=join\nnetns=corp\n", "join without inode, token" },
+		{ "action=join\nnetns=../x\nnetns_ino=1\nsession=" TOKEN
+		  "\n", "join with a bad namespace name" },
+		{ "action=join\nnetns=x\nnetns_ino=0\nsession=" TOKEN "\n",
+		  "join with inode 0" },
+		{ "action=join\nnetns=x\nnetns_ino=-1\nsession=" TOKEN "\n",
+		  "join with a negative inode" },
+		{ "action=join\nnetns=x\nnetns_ino=99999999999999999999\n"
+		  "session=" TOKEN "\n", "join with an inode past 64 bits" },
+		{ "action=join\nnetns=x\nnetns_ino=1\nsession=tabc\n",
+		  "join with a bad token" },
+		{ "action=join\nnetns=x\nnetns_ino=1\nsession=" TOKEN,
+		  "a cut last line" },
+	};
+	struct pn_answer a;
+	char big[PN_ANSWER_MAX + 64];
+
+	ok(!pn_answer_parse("netns-helper: warning: a=b\n" JOIN
+			    "network=corp\nscope=user\n"
+			    "resolv=/etc/netns/corp.alice/resolv.conf\n"
+			    "future_key=1\n", &a) && a.action == PN_JOIN &&
+	   !strcmp(a.netns, "corp.alice") && a.netns_ino == 4026532290ULL &&
+	   !strcmp(a.session, TOKEN),
+	   "join, with messages and keys the module does not use");
+	ok(!pn_answer_parse("action=none\n", &a) && a.action == PN_NONE,
+	   "none");
+	ok(!pn_answer_parse("action=deny\nreason=a rule denies it\n", &a) &&
+	   a.action == PN_DENY && !strcmp(a.reason, "a rule denies it"),
+	   "deny, with its reason");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		ok(pn_answer_parse(bad[i].text, &a) == -EBADMSG, "refused: %s",
+		   bad[i].why);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "action=none\nreason=", 19);
+	strcpy(big + sizeof(big) - 2, "\n");
+	ok(pn_answer_parse(big, &a) == -EBADMSG,
+	   "refused: an answer past PN_ANSWER_MAX");
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "action=deny\nreason=", 19);
+	strcpy(big + 1024, "\n");
+	ok(!pn_answer_parse(big, &a) && strlen(a.reason) == PN_REASON_MAX,
+	   "a long reason is cut to PN_REASON_MAX");
+}
+
 int main(void)
 {
 	const char *b = getenv("B");
@@ -107,5 +203,8 @@ int main(void)
 	if (h)
 		dlclose(h);
 	options();
+	tokens();
+	answer_writer();
+	answer_parser();
 	return done_testing();
 }

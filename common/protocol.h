@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * protocol.h - the contract between pam_netns.so and netns-helper, in one
+ * place: the verbs the module runs, the request it makes, the answer it
+ * gets back, the exit codes, the session token, and their limits. Both
+ * sides include this header and use only its names; protocol.c (built into
+ * both) holds the token format and the answer's writer and parser.
+ *
+ * Request: the module runs
+ *
+ *   netns-helper [--config FILE] session-open --user U --service S
+ *       [--rhost H] [--tty T] --pid PID [--deadline-ms N]
+ *   netns-helper [--config FILE] session-close --session TOKEN
+ *       [--deadline-ms N]
+ *
+ * Answer: session-open prints "key=value\n" lines on stdout, at most
+ * PN_ANSWER_MAX bytes with their newlines, each key once, no value holding
+ * a newline (pn_answer_add() refuses to write anything else):
+ *
+ *   action=join|none|deny
+ *   netns=NAME  netns_ino=INODE  session=TOKEN  network=N  scope=S
+ *   resolv=PATH                     (join)
+ *   reason=TEXT                     (deny)
+ *
+ * A key is [a-z_]+: any line that does not start like that is a message
+ * (the helper's stderr shares the pipe), which the module logs. A resident
+ * service answering on a unix socket sends the same lines and no messages.
+ */
+#ifndef PN_PROTOCOL_H
+#define PN_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "names.h"
+
+/* The verbs pam_netns.so runs. */
+#define PN_VERB_OPEN		"session-open"
+#define PN_VERB_CLOSE		"session-close"
+
+/*
+ * The request: long option names (given as "--NAME VALUE"); a service
+ * would take them as keys. PN_OPT_CONFIG is the helper's global option,
+ * before the verb.
+ */
+#define PN_OPT_CONFIG		"config"	/* absolute path of the policy */
+#define PN_OPT_USER		"user"		/* PAM_USER */
+#define PN_OPT_SERVICE		"service"	/* PAM_SERVICE */
+#define PN_OPT_RHOST		"rhost"		/* PAM_RHOST, optional */
+#define PN_OPT_TTY		"tty"		/* PAM_TTY, optional */
+#define PN_OPT_PID		"pid"		/* the PAM caller: owns the session */
+#define PN_OPT_DEADLINE_MS	"deadline-ms"	/* the time the helper has */
+#define PN_OPT_SESSION		"session"	/* session-close: the token */
+
+/* The module's timeout= option, in s; --deadline-ms is 1 to
+ * PN_TIMEOUT_MAX * 1000 (deadline.h). */
+#define PN_TIMEOUT_DEFAULT	30
+#define PN_TIMEOUT_MIN		5
+#define PN_TIMEOUT_MAX		300
+
+/* The answer's keys. */
+#define PN_KEY_ACTION		"action"
+#define PN_KEY_NETNS		"netns"		/* the namespace's name */
+#define PN_KEY_NETNS_INO	"netns_ino"	/* its inode, checked on entry */
+#define PN_KEY_SESSION		"session"	/* the token for session-close */
+#define PN_KEY_NETWORK		"network"
+#define PN_KEY_SCOPE		"scope"
+#define PN_KEY_RESOLV		"resolv"	/* bound over /etc/resolv.conf */
+#define PN_KEY_REASON		"reason"	/* why the login is refused */
+
+/* The values of action=. */
+#define PN_ACTION_JOIN		"join"
+#define PN_ACTION_NONE		"none"
+#define PN_ACTION_DENY		"deny"
+
+#define PN_ANSWER_MAX		4096	/* bytes of answer lines, newlines in */
+#define PN_REASON_MAX		255	/* bytes of reason= the module keeps */
+
+/*
+ * Exit codes of every verb of netns-helper, documented in netns-helper(8)
+ * (EXIT STATUS). session-open exits EXIT_OK for join and none, EXIT_DENIED
+ * for deny; the module fails closed on any other.
+ */
+enum {
+	EXIT_OK = 0,		/* success (session-open: also action=none) */
+	EXIT_FAIL = 1,		/* the operation failed; what this run made
+				 * was rolled back */
+	EXIT_USAGE = 2,		/* unknown verb, option or bad argument */
+	EXIT_DENIED = 3,	/* the policy refuses this login (session-open) */
+	EXIT_CONFIG = 4,	/* the policy file is missing or invalid (edit:
+				 * the edited copy is, and was not installed) */
+};
+
+/*
+ * The codes the module's child exits with when the helper never started:
+ * the helper itself never uses them.
+ */
+enum {
+	PN_EXIT_NOT_ROOT = 125,	/* could not become uid 0 */
+	PN_EXIT_NO_EXEC = 126,	/* could not set the child up */
+	PN_EXIT_NOT_FOUND = 127, /* execve failed */
+};
+
+/* The session token: 't' and 32 lowercase hex digits (16 random bytes). */
+#define PN_TOKEN_PREFIX		't'
+#define PN_TOKEN_RANDOM		16
+#define PN_TOKEN_LEN		(1 + 2 * PN_TOKEN_RANDOM)
+
+/* pn_token_format() - the token of the random bytes @rnd, in @buf. */
+void pn_token_format(char buf[PN_TOKEN_LEN + 1],
+		     const unsigned char rnd[PN_TOKEN_RANDOM]);
+
+/* pn_token_ok() - true for a string pn_token_format() could have made:
+ * checked before a token is stored, passed on or looked up. */
+bool pn_token_ok(const char *s);
+
+/* What session-open answered, as the module keeps it. */
+enum pn_action { PN_NONE, PN_JOIN, PN_DENY };
+
+struct pn_answer {
+	enum pn_action action;
+	char netns[NETNS_NAME_MAX + 1];
+	unsigned long long netns_ino;
+	char session[PN_TOKEN_LEN + 1];
+	char reason[PN_REASON_MAX + 1];
+};
+
+/*
+ * pn_answer_add() - append "@key=@value\n" to the answer in @buf (@len
+ * bytes, NUL-terminated, "" to start with).
+ * Return: 0, -EINVAL for a value holding a newline, or -E2BIG when the
+ * answer would grow past PN_ANSWER_MAX or @len; @buf is unchanged then.
+ */
+int pn_answer_add(char *buf, size_t len, const char *key, const char *value);
+
+/*
+ * pn_answer_key_len() - the length of the key of line @l when it is an
+ * answer line ("[a-z_]+=" at its start), else 0: a message.
+ */
+size_t pn_answer_key_len(const char *l, size_t n);
+
+/*
+ * pn_answer_parse() - read the answer lines of @text into @ret, and check
+ * them: action= is required and join, none or deny; a key comes once; an
+ * answer line ends with a newline (a cut one is refused); join needs a
+ * valid namespace name, a non-zero inode and a valid token. Other keys are
+ * ignored, messages are skipped. reason= is cut to PN_REASON_MAX.
+ * Return: 0, or -EBADMSG.
+ */
+int pn_answer_parse(const char *text, struct pn_answer *ret);
+
+#endif
