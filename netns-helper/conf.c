@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conf.c - the policy files: the checks that keep a file any non-root user
- * could have written from being trusted, the libconfig parse, and the
+ * conf.c - the policy: the libconfig parse of its files and the
  * validation that turns settings into struct conf. The main file and its
  * drop-ins (conf.h) are validated as one policy: the networks of every
  * file first, then the rules of every file, then the main file's default.
+ * Reading the files safely is conf_file.c's, the raw text checks before
+ * libconfig conf_scan.c's.
  *
  * Everything a login's confinement depends on is validated here, once, so
  * that the code that builds namespaces can trust struct conf: names are
@@ -12,11 +13,9 @@
  * that exists. Every error names the file, the line and what is wrong.
  *
  * conf_parse() is pure (no I/O, no logging) so that it can be unit-tested
- * and fuzzed; conf_check_file() and conf_load() add the file system.
+ * and fuzzed; conf_load() adds the file system.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -24,49 +23,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
-#include "conf.h"
+#include "conf_parse.h"
 #include "deadline.h"
 #include "util.h"
 
 #define TIMEOUT_DEFAULT	10
 
-struct parser {
-	const char *name;	/* the file, as messages call it: one of
-				 * c->files, so networks and rules point to it */
-	bool dropin;		/* not the main file */
-	struct conf *c;
-	char *err;
-	size_t errlen;
-	char what[64];		/* "network 'lab': ", "rule: " or "" */
-};
-
 /* ---- errors --------------------------------------------------------- */
 
 /* Store "NAME:LINE: WHAT MESSAGE" (or "NAME: ..." without a line). */
-__attribute__((format(printf, 3, 4)))
-static int fail_at(struct parser *p, int line, const char *fmt, ...)
+int conf_fail_at(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
-	if (!p->errlen)
-		return -EINVAL;
-	if (line > 0)
-		n = snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line,
-			     p->what);
-	else
-		n = snprintf(p->err, p->errlen, "%s: %s", p->name, p->what);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	r = conf_verr_at(p->err, p->errlen, p->name, line, p->what, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 /* The line of @s; array elements and the root may have none of their own. */
@@ -78,7 +55,7 @@ static int line_of(const config_setting_t *s)
 	return 0;
 }
 
-#define fail(p, s, ...) fail_at((p), line_of(s), __VA_ARGS__)
+#define fail(p, s, ...) conf_fail_at((p), line_of(s), __VA_ARGS__)
 
 #define PLACE_MAX (PATH_MAX + 16)
 
@@ -111,161 +88,6 @@ static const char *key_of(const config_setting_t *s)
 		if (config_setting_name(s))
 			return config_setting_name(s);
 	return "?";
-}
-
-/* ---- raw text checks ------------------------------------------------ */
-
-enum scan_state { SCAN_CODE, SCAN_STRING, SCAN_LINE_COMMENT, SCAN_COMMENT };
-
-/* Whether all @n bytes at @s are in @set (@s need not be NUL-terminated). */
-static bool all_in(const char *s, size_t n, const char *set)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!s[i] || !strchr(set, s[i]))
-			return false;
-	return true;
-}
-
-/*
- * libconfig 1.5 stores a decimal or hex literal in an int without a range
- * check: "port = 4294967376" would read as 80. Refuse what does not fit
- * (64-bit literals carry an 'L' and are read correctly).
- */
-static int check_integer(struct parser *p, int line, const char *w, size_t n)
-{
-	char buf[32];
-	size_t sign = (w[0] == '-' || w[0] == '+');
-	bool hex = n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X');
-	long long v;
-
-	if (hex ? !all_in(w + 2, n - 2, "0123456789abcdefABCDEF") :
-		  (sign == n || !all_in(w + sign, n - sign, "0123456789")))
-		return 0;
-	if (n >= sizeof(buf))
-		goto range;
-	memcpy(buf, w, n);
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, NULL, hex ? 16 : 10);
-	if (!errno && v >= INT_MIN && v <= INT_MAX)
-		return 0;
-range:
-	return fail_at(p, line, "integer %.*s is out of range",
-		       (int)(n > 24 ? 24 : n), w);
-}
-
-/* Length of the run of characters at @s that libconfig reads as one token. */
-static size_t word_len(const char *s, size_t len)
-{
-	static const char word[] = "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_*.+-";
-	size_t i = 0;
-
-	while (i < len && s[i] && strchr(word, s[i]))
-		i++;
-	return i;
-}
-
-struct scanner {
-	enum scan_state state;
-	int line;
-	char last;		/* first byte of the last token of code */
-	char *comma;		/* a ',' that may end a list, or NULL */
-};
-
-/*
- * A ',' right before ')' or ']' ends a list with a comma after its last
- * entry, as the documented examples write lists; libconfig 1.5 refuses
- * it, so it is blanked (the line numbers stay). "( , )" is left alone
- * for libconfig to refuse.
- */
-static void scan_punct(struct scanner *sc, char *s)
-{
-	if (*s == ',' && !strchr("([,", sc->last))
-		sc->comma = s;
-	else if ((*s == ')' || *s == ']') && sc->comma)
-		*sc->comma = ' ';
-	if (*s != ',')
-		sc->comma = NULL;
-	sc->last = *s;
-}
-
-/* A token of code (outside strings and comments): @used bytes of it. */
-static int scan_code(struct parser *p, struct scanner *sc, char *s,
-		     size_t len, size_t *used)
-{
-	size_t n = word_len(s, len);
-
-	*used = 1;
-	if (strchr(" \t\n\r\f\v", s[0]))
-		return 0;
-	if (s[0] == '@')
-		return fail_at(p, sc->line, "@include is not allowed");
-	if (s[0] == '#' || (len > 1 && s[0] == '/' && s[1] == '/')) {
-		sc->state = SCAN_LINE_COMMENT;
-		return 0;
-	}
-	if (len > 1 && s[0] == '/' && s[1] == '*') {
-		sc->state = SCAN_COMMENT;
-		*used = 2;
-		return 0;
-	}
-	scan_punct(sc, s);
-	if (s[0] == '"')
-		sc->state = SCAN_STRING;
-	if (!n)
-		return 0;
-	*used = n;
-	return check_integer(p, sc->line, s, n);
-}
-
-/* One step inside a string or a comment: @used bytes, maybe its end. */
-static void scan_skip(struct scanner *sc, const char *s, size_t len,
-		      size_t *used)
-{
-	bool two = len > 1 && s[1] != '\0';
-
-	*used = 1;
-	if (sc->state == SCAN_STRING && s[0] == '\\' && two) {
-		*used = 2;	/* an escaped quote does not end the string */
-	} else if ((sc->state == SCAN_STRING && s[0] == '"') ||
-		   (sc->state == SCAN_LINE_COMMENT && s[0] == '\n')) {
-		sc->state = SCAN_CODE;
-	} else if (sc->state == SCAN_COMMENT && s[0] == '*' && two &&
-		   s[1] == '/') {
-		sc->state = SCAN_CODE;
-		*used = 2;
-	}
-}
-
-/*
- * Refuse what libconfig must never see: NUL bytes (it would stop reading
- * there), "@include" (it would read any file; any '@' outside a string
- * or comment is refused, as libconfig has no other use for it) and
- * integers it would silently truncate; blank commas after the last entry
- * of a list. The scanner follows libconfig's lexer: "..." strings with
- * backslash escapes, #, // and slash-star comments.
- */
-static int prescan(struct parser *p, char *s, size_t len)
-{
-	struct scanner sc = { .state = SCAN_CODE, .line = 1, .last = '(' };
-	size_t used;
-
-	for (size_t i = 0; i < len; i += used) {
-		int r = 0;
-
-		if (s[i] == '\0')
-			return fail_at(p, sc.line, "contains a NUL byte");
-		if (sc.state == SCAN_CODE)
-			r = scan_code(p, &sc, s + i, len - i, &used);
-		else
-			scan_skip(&sc, s + i, len - i, &used);
-		if (r)
-			return r;
-		for (size_t k = 0; k < used; k++)
-			sc.line += s[i + k] == '\n';
-	}
-	return 0;
 }
 
 /* ---- typed values --------------------------------------------------- */
@@ -1292,8 +1114,8 @@ static int syntax_error(struct parser *p, const config_t *cfg)
 	const char *text = config_error_text(cfg) ?: "unknown error";
 
 	if (!strcmp(text, "syntax error"))
-		return fail_at(p, config_error_line(cfg), "syntax error");
-	return fail_at(p, config_error_line(cfg), "syntax error: %s", text);
+		return conf_fail_at(p, config_error_line(cfg), "syntax error");
+	return conf_fail_at(p, config_error_line(cfg), "syntax error: %s", text);
 }
 
 /* The text of @f through the raw checks and libconfig, into @cfg. */
@@ -1310,7 +1132,7 @@ static int read_text(struct parser *p, const struct conf_file *f,
 		memcpy(buf, f->text, f->len);
 	buf[f->len] = '\n';
 	buf[f->len + 1] = '\0';
-	r = prescan(p, buf, f->len);
+	r = conf_prescan(p, buf, f->len);
 	if (r)
 		return r;
 	if (!config_read_string(cfg, buf))
@@ -1396,12 +1218,12 @@ int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
 
 	*ret = NULL;
 	if (!n || n > CONF_MAX_DROPINS + 1)
-		return fail_at(&p, 0, "%zu files", n);
+		return conf_fail_at(&p, 0, "%zu files", n);
 	c = calloc(1, sizeof(*c));
 	cf.v = calloc(n, sizeof(*cf.v));
 	r = !c || !cf.v ? -ENOMEM : add_names(c, f, n);
 	if (r == -EINVAL)
-		return fail_at(&p, 0, "the name is too long");
+		return conf_fail_at(&p, 0, "the name is too long");
 	p.c = c;
 	for (size_t i = 0; !r && i < n; i++) {
 		config_init(&cf.v[cf.n++]);
@@ -1410,7 +1232,7 @@ int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
 	}
 	r = r ?: parse_all(&p, cf.v, n);
 	if (r == -ENOMEM)
-		fail_at(&p, 0, "out of memory");
+		conf_fail_at(&p, 0, "out of memory");
 	if (r)
 		return r;
 	*ret = steal_pointer(&c);
@@ -1437,383 +1259,6 @@ int conf_parse(const char *text, size_t len, const char *name,
 	return conf_parse_files(&f, 1, ret, err, errlen);
 }
 
-/* ---- files ---------------------------------------------------------- */
-
-__attribute__((format(printf, 4, 5)))
-static int file_fail(int r, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static int check_dir(const char *path, const char *dir, char *err,
-		     size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(dir, &st))
-		return file_fail(-errno, err, errlen, "%s: parent directory "
-				 "%s: %s", path, dir, strerror(errno));
-	if (S_ISLNK(st.st_mode))
-		return file_fail(-ELOOP, err, errlen, "%s: parent directory %s "
-				 "is a symbolic link", path, dir);
-	if (!S_ISDIR(st.st_mode))
-		return file_fail(-ENOTDIR, err, errlen, "%s: parent "
-				 "directory %s is not a directory", path, dir);
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
-				 "is not owned by root", path, dir);
-	/* Sticky does not help: the owner of a planted file may replace it. */
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
-				 "is writable by group or others", path, dir);
-	return 0;
-}
-
-/*
- * Every directory the kernel walked to reach @path, from "/" down: a
- * non-root user who can write to any of them could have swapped the file.
- * Checked top-down so that a symlinked component is reported before the
- * directories found through it.
- */
-static int check_parents(const char *path, char *err, size_t errlen)
-{
-	char abs[PATH_MAX], cwd[PATH_MAX];
-	int n, r;
-
-	if (path[0] == '/')
-		n = snprintf(abs, sizeof(abs), "%s", path);
-	else if (getcwd(cwd, sizeof(cwd)))
-		n = snprintf(abs, sizeof(abs), "%s/%s",
-			     strcmp(cwd, "/") ? cwd : "", path);
-	else
-		return file_fail(-errno, err, errlen, "%s: cannot find "
-				 "the current directory: %s", path,
-				 strerror(errno));
-	if (n < 0 || (size_t)n >= sizeof(abs))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = check_dir(path, "/", err, errlen);
-	for (char *s = strchr(abs + 1, '/'); !r && s; s = strchr(s + 1, '/')) {
-		if (s[-1] == '/')
-			continue;	/* "//" adds no directory */
-		*s = '\0';
-		r = check_dir(path, abs, err, errlen);
-		*s = '/';
-	}
-	return r;
-}
-
-static int check_fd(const char *path, int fd, size_t max, char *err,
-		    size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return file_fail(-EINVAL, err, errlen, "%s: is not a regular "
-				 "file", path);
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", path);
-	if ((unsigned long long)st.st_size > max)
-		return file_fail(-EFBIG, err, errlen, "%s: is larger than %zu "
-				 "bytes", path, max);
-	return 0;
-}
-
-/**
- * conf_check_file() - refuse a file that a non-root user could have written
- * @path:	the file (relative paths are checked from the current directory)
- * @max_size:	size cap in bytes
- * @ret_fd:	on success, an O_RDONLY fd to the checked file, or NULL
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * The file is opened first, without following a symlink and without
- * blocking on a FIFO, and the checks are made on what was opened.
- *
- * Return: 0, or -errno
- */
-int conf_check_file(const char *path, size_t max_size, int *ret_fd,
-		    char *err, size_t errlen)
-{
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ELOOP)
-		return file_fail(-ELOOP, err, errlen, "%s: is a symbolic link",
-				 path);
-	if (fd < 0)
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 path, strerror(errno));
-	r = check_fd(path, fd, max_size, err, errlen) ?:
-	    check_parents(path, err, errlen);
-	if (r)
-		return r;
-	if (ret_fd)
-		*ret_fd = steal_fd(&fd);
-	return 0;
-}
-
-int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len)
-{
-	_cleanup_free_ char *buf = malloc(max + 1);
-	size_t len = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (len <= max) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > max)
-		return -EFBIG;
-	*ret = steal_pointer(&buf);
-	*ret_len = len;
-	return 0;
-}
-
-/**
- * conf_dropin_dir() - the drop-in directory of a policy file
- * @path:	the policy file
- * @ret:	@path without ".conf", plus ".d"
- * @len:	size of @ret
- *
- * Return: 0, or -ENAMETOOLONG
- */
-int conf_dropin_dir(const char *path, char *ret, size_t len)
-{
-	size_t n = strlen(path);
-	int w;
-
-	if (n > 5 && !strcmp(path + n - 5, ".conf") && path[n - 6] != '/')
-		n -= 5;
-	w = snprintf(ret, len, "%.*s.d", (int)n, path);
-	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
-}
-
-/**
- * conf_read_file() - one policy file, after conf_check_file()
- * @path:	the file
- * @ret:	its path and text (free the text)
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * Return: 0, or -errno (-ENOENT when it does not exist)
- */
-int conf_read_file(const char *path, struct conf_file *ret, char *err,
-		   size_t errlen)
-{
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	ret->text = NULL;
-	ret->len = 0;
-	if (strlcpy_checked(ret->path, path, sizeof(ret->path)))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
-	if (r)
-		return r;
-	r = conf_read_all(fd, CONF_MAX_SIZE, &ret->text, &ret->len);
-	if (r == -EFBIG)
-		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
-				 path, CONF_MAX_SIZE);
-	if (r)
-		return file_fail(r, err, errlen, "%s: cannot read: %s", path,
-				 strerror(-r));
-	return 0;
-}
-
-void conf_files_free(struct conf_file *f, size_t n)
-{
-	for (size_t i = 0; f && i < n; i++)
-		free(f[i].text);
-	free(f);
-}
-
-/* The directory itself, as conf_check_file() checks a file's parents. */
-static int check_dropin_dir(const char *dir, int fd, char *err,
-			    size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return file_fail(-errno, err, errlen, "%s: %s", dir,
-				 strerror(errno));
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", dir);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", dir);
-	return 0;
-}
-
-/* Open the drop-in directory: -ENOENT when there is none. */
-static int open_dropin_dir(const char *dir, int *ret_fd, char *err,
-			   size_t errlen)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 && errno == ENOENT)
-		return -ENOENT;
-	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-		return file_fail(-errno, err, errlen, "%s: is %s", dir,
-				 !lstat(dir, &st) && S_ISLNK(st.st_mode) ?
-				 "a symbolic link" : "not a directory");
-	if (fd < 0)
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 dir, strerror(errno));
-	*ret_fd = fd;
-	return 0;
-}
-
-/**
- * conf_dropin_name() - whether a file of the drop-in directory is read
- * @name:	its name
- *
- * Editor backups, dpkg's leftovers and hidden files (an editor's lock or
- * swap file) are not.
- *
- * Return: true for "NAME.conf" where NAME is not empty and does not start
- * with '.'
- */
-bool conf_dropin_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct names {
-	char **v;
-	size_t n;
-};
-
-static void names_free(struct names *nm)
-{
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
-}
-
-/* The names of the drop-ins in the directory @fd, sorted. */
-static int list_dropins(const char *dir, int fd, struct names *ret,
-			char *err, size_t errlen)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		r = -errno;
-		(void)close(fd);
-		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
-				 strerror(-r));
-	}
-	ret->v = calloc(CONF_MAX_DROPINS, sizeof(*ret->v));
-	while (!r && ret->v && (errno = 0, de = readdir(d))) {
-		if (!conf_dropin_name(de->d_name))
-			continue;
-		if (ret->n == CONF_MAX_DROPINS)
-			r = file_fail(-E2BIG, err, errlen, "%s: more than %d "
-				      "drop-ins", dir, CONF_MAX_DROPINS);
-		else if (!(ret->v[ret->n++] = strdup(de->d_name)))
-			r = -ENOMEM;
-	}
-	if (!r && (!ret->v || errno))
-		r = ret->v ? -errno : -ENOMEM;
-	(void)closedir(d);
-	if (r && r != -E2BIG)
-		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
-				 strerror(-r));
-	if (!r)
-		qsort(ret->v, ret->n, sizeof(*ret->v), by_name);
-	return r;
-}
-
-/**
- * conf_read_dropins() - the drop-ins of a policy file, checked and read
- * @path:	the main policy file
- * @ret:	the files, in the order they are read
- * @ret_n:	how many
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * Return: 0 (also when there is no drop-in directory), or -errno
- */
-int conf_read_dropins(const char *path, struct conf_file **ret,
-		      size_t *ret_n, char *err, size_t errlen)
-{
-	__attribute__((cleanup(names_free))) struct names nm = { 0 };
-	struct conf_file *f = NULL;
-	char dir[PATH_MAX], file[PATH_MAX];
-	int fd = -1, r;
-
-	*ret = NULL;
-	*ret_n = 0;
-	if (conf_dropin_dir(path, dir, sizeof(dir)))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = open_dropin_dir(dir, &fd, err, errlen);
-	if (r == -ENOENT)
-		return 0;
-	r = r ?: check_dropin_dir(dir, fd, err, errlen);
-	if (!r)
-		r = check_parents(dir, err, errlen);
-	if (r) {
-		(void)close(fd);
-		return r;
-	}
-	r = list_dropins(dir, fd, &nm, err, errlen);	/* closes fd */
-	if (!r && nm.n && !(f = calloc(nm.n, sizeof(*f))))
-		r = -ENOMEM;
-	for (size_t i = 0; !r && i < nm.n; i++) {
-		if (snprintf(file, sizeof(file), "%s/%s", dir, nm.v[i]) >=
-		    (int)sizeof(file))
-			r = file_fail(-ENAMETOOLONG, err, errlen, "%s/%s: %s",
-				      dir, nm.v[i], strerror(ENAMETOOLONG));
-		else
-			r = conf_read_file(file, &f[i], err, errlen);
-	}
-	if (r == -ENOMEM)
-		file_fail(r, err, errlen, "%s: out of memory", dir);
-	if (r) {
-		conf_files_free(f, nm.n);
-		return r;
-	}
-	*ret = f;
-	*ret_n = nm.n;
-	return 0;
-}
-
 /**
  * conf_load() - the policy: the main file and its drop-ins
  * @path:	the main policy file
@@ -1832,7 +1277,7 @@ int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 	*ret = NULL;
 	all = malloc(sizeof(*all));
 	if (!all)
-		return file_fail(-ENOMEM, err, errlen, "%s: out of memory",
+		return conf_errf(-ENOMEM, err, errlen, "%s: out of memory",
 				 path);
 	r = conf_read_file(path, &all[0], err, errlen) ?:
 	    conf_read_dropins(path, &drop, &n, err, errlen);
@@ -1845,7 +1290,7 @@ int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 			free(drop);
 			drop = NULL;
 		} else {
-			r = file_fail(-ENOMEM, err, errlen, "%s: out of "
+			r = conf_errf(-ENOMEM, err, errlen, "%s: out of "
 				      "memory", path);
 		}
 	}
