@@ -27,10 +27,8 @@
 #include <libconfig.h>
 
 #include "conf_parse.h"
-#include "deadline.h"
+#include "net_kind.h"
 #include "util.h"
-
-#define TIMEOUT_DEFAULT	10
 
 /* ---- errors --------------------------------------------------------- */
 
@@ -46,8 +44,12 @@ int conf_fail_at(struct parser *p, int line, const char *fmt, ...)
 	return r;
 }
 
+/* This file's short names for the two helpers it calls most. */
+#define fail conf_fail
+#define member conf_member
+
 /* The line of @s; array elements and the root may have none of their own. */
-static int line_of(const config_setting_t *s)
+int conf_line_of(const config_setting_t *s)
 {
 	for (; s; s = config_setting_parent(s))
 		if (config_setting_source_line(s))
@@ -55,28 +57,24 @@ static int line_of(const config_setting_t *s)
 	return 0;
 }
 
-#define fail(p, s, ...) conf_fail_at((p), line_of(s), __VA_ARGS__)
-
-#define PLACE_MAX (PATH_MAX + 16)
-
 /* Where something else is written: "line N" in the file being read,
  * "FILE:N" in another. */
-static const char *place(const struct parser *p, const char *file, int line,
-			 char buf[PLACE_MAX])
+const char *conf_place(const struct parser *p, const char *file, int line,
+		       char buf[CONF_PLACE_MAX])
 {
 	if (file == p->name)
-		snprintf(buf, PLACE_MAX, "line %d", line);
+		snprintf(buf, CONF_PLACE_MAX, "line %d", line);
 	else
-		snprintf(buf, PLACE_MAX, "%s:%d", file, line);
+		snprintf(buf, CONF_PLACE_MAX, "%s:%d", file, line);
 	return buf;
 }
 
-static config_setting_t *member(const config_setting_t *s, const char *key)
+config_setting_t *conf_member(const config_setting_t *s, const char *key)
 {
 	return config_setting_get_member(s, key);
 }
 
-static config_setting_t *elem(const config_setting_t *s, int i)
+config_setting_t *conf_elem(const config_setting_t *s, int i)
 {
 	return config_setting_get_elem(s, (unsigned)i);
 }
@@ -101,11 +99,11 @@ static bool in_list(const char *s, const char *const *list)
 }
 
 /* Refuse members of group @s whose names are not in @keys. */
-static int check_keys(struct parser *p, const config_setting_t *s,
-		      const char *const *keys, const char *type)
+int conf_check_keys(struct parser *p, const config_setting_t *s,
+		    const char *const *keys, const char *type)
 {
 	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *m = elem(s, i);
+		const config_setting_t *m = conf_elem(s, i);
 		const char *k = config_setting_name(m);
 
 		if (in_list(k, keys))
@@ -118,8 +116,8 @@ static int check_keys(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
-static int get_string(struct parser *p, const config_setting_t *s,
-		      const char **ret)
+int conf_get_string(struct parser *p, const config_setting_t *s,
+		    const char **ret)
 {
 	*ret = "";
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
@@ -128,7 +126,7 @@ static int get_string(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
-static int get_bool(struct parser *p, const config_setting_t *s, bool *ret)
+int conf_get_bool(struct parser *p, const config_setting_t *s, bool *ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 		return fail(p, s, "'%s' must be true or false", key_of(s));
@@ -136,8 +134,8 @@ static int get_bool(struct parser *p, const config_setting_t *s, bool *ret)
 	return 0;
 }
 
-static int get_int(struct parser *p, const config_setting_t *s, int min,
-		   int max, int *ret)
+int conf_get_int(struct parser *p, const config_setting_t *s, int min,
+		 int max, int *ret)
 {
 	long long v;
 
@@ -173,7 +171,7 @@ static int each_string(struct parser *p, const config_setting_t *s,
 		return fail(p, s, "'%s' has more than %zu entries", key_of(s),
 			    max);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = elem(s, i);
+		const config_setting_t *e = conf_elem(s, i);
 		int r;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
@@ -187,12 +185,6 @@ static int each_string(struct parser *p, const config_setting_t *s,
 }
 
 /* ---- addresses ------------------------------------------------------ */
-
-enum addr_kind {
-	ADDR_HOST,	/* "A": dns, gateway */
-	ADDR_IFADDR,	/* "A/P", host bits allowed: address */
-	ADDR_NET,	/* "A" or "A/P", no host bits: allow, deny, routes */
-};
 
 static int parse_addr(struct parser *p, const config_setting_t *s,
 		      const char *v, enum addr_kind kind, struct cidr *ret)
@@ -223,14 +215,14 @@ static int add_addr(struct parser *p, const config_setting_t *s,
 	struct list_ctx *l = data;
 
 	if (l->lines)
-		l->lines[l->list->n] = line_of(s);
+		l->lines[l->list->n] = conf_line_of(s);
 	return parse_addr(p, s, v, l->kind, &l->list->v[l->list->n++]);
 }
 
 /* An optional list of addresses; absent leaves @ret empty. */
-static int opt_addrs(struct parser *p, const config_setting_t *net,
-		     const char *key, enum addr_kind kind,
-		     struct cidr_list *ret)
+int conf_opt_addrs(struct parser *p, const config_setting_t *net,
+		   const char *key, enum addr_kind kind,
+		   struct cidr_list *ret)
 {
 	const config_setting_t *s = member(net, key);
 	struct list_ctx l = { ret, kind, NULL };
@@ -241,8 +233,8 @@ static int opt_addrs(struct parser *p, const config_setting_t *net,
 
 /* "allow", with the line of each entry (check names the ones that open
  * a metadata endpoint). */
-static int opt_allow(struct parser *p, const config_setting_t *net,
-		     struct network *n)
+int conf_opt_allow(struct parser *p, const config_setting_t *net,
+		   struct network *n)
 {
 	const config_setting_t *s = member(net, "allow");
 	struct list_ctx l = { &n->allow, ADDR_NET, n->allow_line };
@@ -251,21 +243,21 @@ static int opt_allow(struct parser *p, const config_setting_t *net,
 	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
 }
 
-static int opt_conn_limit(struct parser *p, const config_setting_t *net,
-			  struct network *n)
+int conf_opt_conn_limit(struct parser *p, const config_setting_t *net,
+			struct network *n)
 {
 	const config_setting_t *s = member(net, "conn_limit");
 
-	return s ? get_int(p, s, 1, INT_MAX, &n->conn_limit) : 0;
+	return s ? conf_get_int(p, s, 1, INT_MAX, &n->conn_limit) : 0;
 }
 
 /* A network range with a prefix length between @min and @max. */
-static int parse_range(struct parser *p, const config_setting_t *s,
-		       int family, unsigned min, unsigned max,
-		       struct cidr *ret)
+int conf_parse_range(struct parser *p, const config_setting_t *s,
+		     int family, unsigned min, unsigned max,
+		     struct cidr *ret)
 {
 	const char *key = key_of(s), *v;
-	int r = get_string(p, s, &v);
+	int r = conf_get_string(p, s, &v);
 
 	if (r)
 		return r;
@@ -284,30 +276,24 @@ static int parse_range(struct parser *p, const config_setting_t *s,
 
 /* ---- network keys --------------------------------------------------- */
 
-static const char *const type_names[] = {
-	[NET_ISOLATED] = "isolated", [NET_NAT] = "nat", [NET_VPN] = "vpn",
-	[NET_MACVLAN] = "macvlan", [NET_PHYSICAL] = "physical",
-	[NET_BRIDGE] = "bridge",
-};
-
 /* The key @key of network @net, or a "type 'T' needs 'KEY'" error. */
-static int need(struct parser *p, const config_setting_t *net,
-		const struct network *n, const char *key,
-		const config_setting_t **ret)
+int conf_need(struct parser *p, const config_setting_t *net,
+	      const struct network *n, const char *key,
+	      const config_setting_t **ret)
 {
 	*ret = member(net, key);
 	if (!*ret)
-		return fail(p, net, "type '%s' needs '%s'", type_names[n->type],
-			    key);
+		return fail(p, net, "type '%s' needs '%s'",
+			    net_type_str(n->type), key);
 	return 0;
 }
 
-static int parse_ifname(struct parser *p, const config_setting_t *s,
-			char ret[IFNAMSIZ])
+int conf_parse_ifname(struct parser *p, const config_setting_t *s,
+		      char ret[IFNAMSIZ])
 {
 	const char *v;
 	enum name_err e;
-	int r = get_string(p, s, &v);
+	int r = conf_get_string(p, s, &v);
 
 	if (r)
 		return r;
@@ -318,233 +304,35 @@ static int parse_ifname(struct parser *p, const config_setting_t *s,
 	return strlcpy_checked(ret, v, IFNAMSIZ);
 }
 
-static int opt_ifname(struct parser *p, const config_setting_t *net,
-		      const char *key, char ret[IFNAMSIZ])
+int conf_opt_ifname(struct parser *p, const config_setting_t *net,
+		    const char *key, char ret[IFNAMSIZ])
 {
 	const config_setting_t *s = member(net, key);
 
-	return s ? parse_ifname(p, s, ret) : 0;
+	return s ? conf_parse_ifname(p, s, ret) : 0;
 }
 
-static int need_ifname(struct parser *p, const config_setting_t *net,
-		       const struct network *n, const char *key,
-		       char ret[IFNAMSIZ])
+int conf_need_ifname(struct parser *p, const config_setting_t *net,
+		     const struct network *n, const char *key,
+		     char ret[IFNAMSIZ])
 {
 	const config_setting_t *s;
 
-	return need(p, net, n, key, &s) ?: parse_ifname(p, s, ret);
+	return conf_need(p, net, n, key, &s) ?: conf_parse_ifname(p, s, ret);
 }
 
-/* ---- port forwards -------------------------------------------------- */
 
-static const char *proto_str(uint8_t proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
 
-/* A (proto, port) may be forwarded to one namespace only. */
-static int check_forward_dup(struct parser *p, const config_setting_t *s,
-			     const struct network *n,
-			     const struct port_forward *f)
-{
-	const struct conf *c = p->c;
-	char buf[PLACE_MAX];
 
-	for (size_t i = 0; i <= c->n_nets; i++) {
-		const struct network *o = i < c->n_nets ? &c->nets[i] : n;
 
-		for (size_t k = 0; k < o->n_forward; k++) {
-			const struct port_forward *x = &o->forward[k];
 
-			if (x->proto != f->proto || x->port != f->port)
-				continue;
-			return fail(p, s, "%s port %u is already forwarded by "
-				    "network '%s' (%s)",
-				    proto_str(f->proto), f->port, o->name,
-				    place(p, o->file, x->line, buf));
-		}
-	}
-	return 0;
-}
 
-static int parse_proto(struct parser *p, const config_setting_t *s,
-		       uint8_t *ret)
-{
-	const char *v;
-	int r = get_string(p, s, &v);
 
-	if (r)
-		return r;
-	if (!strcmp(v, "tcp") || !strcmp(v, "udp")) {
-		*ret = v[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-		return 0;
-	}
-	return fail(p, s, "unknown proto '%s' (expected tcp or udp)", v);
-}
 
-static int parse_forward(struct parser *p, const config_setting_t *s,
-			 struct network *n)
-{
-	static const char *const keys[] = { "proto", "port", "to", NULL };
-	struct port_forward *f = &n->forward[n->n_forward];
-	const config_setting_t *proto, *port, *to;
-	int v, r;
 
-	if (!config_setting_is_group(s))
-		return fail(p, s, "must be a group");
-	r = check_keys(p, s, keys, NULL);
-	proto = member(s, "proto");
-	port = member(s, "port");
-	to = member(s, "to");
-	if (!r && !proto)
-		r = fail(p, s, "missing 'proto'");
-	if (!r && !port)
-		r = fail(p, s, "missing 'port'");
-	r = r ?: parse_proto(p, proto, &f->proto);
-	r = r ?: get_int(p, port, 1, 65535, &v);
-	if (r)
-		return r;
-	f->port = (uint16_t)v;
-	f->to = f->port;
-	if (to && get_int(p, to, 1, 65535, &v))
-		return -EINVAL;
-	if (to)
-		f->to = (uint16_t)v;
-	f->line = line_of(s);
-	r = check_forward_dup(p, s, n, f);
-	if (!r)
-		n->n_forward++;
-	return r;
-}
 
-static int opt_forwards(struct parser *p, const config_setting_t *net,
-			struct network *n)
-{
-	const config_setting_t *s = member(net, "forward");
-	int len, r = 0;
 
-	if (!s)
-		return 0;
-	/* A single group stands for a list of one, as a string does. */
-	if (!config_setting_is_list(s) && !config_setting_is_group(s) &&
-	    !config_setting_is_array(s))
-		return fail(p, s, "'forward' must be a list of groups");
-	len = config_setting_is_group(s) ? 1 : config_setting_length(s);
-	if (len > CONF_MAX_LIST)
-		return fail(p, s, "'forward' has more than %d entries",
-			    CONF_MAX_LIST);
-	snprintf(p->what, sizeof(p->what), "network '%s': forward: ", n->name);
-	for (int i = 0; !r && i < len; i++) {
-		const config_setting_t *f = config_setting_is_group(s) ? s :
-					    elem(s, i);
 
-		r = parse_forward(p, f, n);
-	}
-	snprintf(p->what, sizeof(p->what), "network '%s': ", n->name);
-	return r;
-}
-
-/* ---- network types -------------------------------------------------- */
-
-static int parse_nat(struct parser *p, const config_setting_t *s,
-		     struct network *n)
-{
-	const config_setting_t *pool, *v6 = member(s, "pool6");
-
-	return opt_ifname(p, s, "uplink", n->uplink) ?:
-	       need(p, s, n, "pool", &pool) ?:
-	       parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
-	       (v6 ? parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_allow(p, s, n) ?:
-	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
-	       opt_forwards(p, s, n) ?:
-	       opt_conn_limit(p, s, n);
-}
-
-/* Without "routes", an adopted interface carries everything. */
-static void default_routes(struct cidr_list *l)
-{
-	l->n = 2;
-	memset(l->v, 0, 2 * sizeof(l->v[0]));
-	l->v[0].family = AF_INET;
-	l->v[1].family = AF_INET6;
-}
-
-static int parse_wireguard(struct parser *p, const config_setting_t *s,
-			   struct network *n)
-{
-	const char *v;
-	int r = get_string(p, s, &v);
-
-	if (r)
-		return r;
-	if (v[0] != '/')
-		return fail(p, s, "'wireguard' must be an absolute path");
-	if (strlcpy_checked(n->wireguard, v, sizeof(n->wireguard)))
-		return fail(p, s, "'wireguard' is longer than %d bytes",
-			    PATH_MAX - 1);
-	return 0;
-}
-
-/* address and routes configure an adopted interface, not wg-quick's. */
-static int check_vpn_keys(struct parser *p, const config_setting_t *s)
-{
-	static const char *const only[] = { "address", "routes" };
-	const config_setting_t *wg = member(s, "wireguard");
-	const config_setting_t *ifc = member(s, "interface");
-
-	if (wg && ifc)
-		return fail(p, ifc, "'wireguard' and 'interface' exclude "
-			    "each other");
-	if (!wg && !ifc)
-		return fail(p, s, "type 'vpn' needs 'wireguard' or "
-			    "'interface'");
-	for (size_t i = 0; wg && i < ARRAY_SIZE(only); i++) {
-		const config_setting_t *m = member(s, only[i]);
-
-		if (m)
-			return fail(p, m, "'%s' needs 'interface'", only[i]);
-	}
-	return 0;
-}
-
-/* A login waits below the module's default time limit (deadline.h), or
- * it is killed, and refused, while the helper still waits. */
-static int get_timeout(struct parser *p, const config_setting_t *t,
-		       int *ret)
-{
-	int r = get_int(p, t, INT_MIN, INT_MAX, ret);
-
-	if (!r && (*ret < 1 || *ret >= PN_TIMEOUT_DEFAULT))
-		return fail(p, t, "timeout %d out of range 1-%d: it must be "
-			    "below the %d s a login may take (pam_netns(8), "
-			    "timeout=)", *ret, PN_TIMEOUT_DEFAULT - 1,
-			    PN_TIMEOUT_DEFAULT);
-	return r;
-}
-
-static int parse_vpn(struct parser *p, const config_setting_t *s,
-		     struct network *n)
-{
-	const config_setting_t *wg = member(s, "wireguard");
-	const config_setting_t *ifc = member(s, "interface");
-	const config_setting_t *t = member(s, "timeout");
-	int r = check_vpn_keys(p, s);
-
-	if (r)
-		return r;
-	n->timeout = TIMEOUT_DEFAULT;
-	r = (wg ? parse_wireguard(p, wg, n) :
-		  parse_ifname(p, ifc, n->interface)) ?:
-	    opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
-	    opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
-	    opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	    (t ? get_timeout(p, t, &n->timeout) : 0);
-	if (!r && ifc && !member(s, "routes"))
-		default_routes(&n->routes);
-	return r;
-}
 
 /*
  * A gateway is reachable only through an address of its own subnet; an
@@ -583,8 +371,8 @@ static int add_gateway(struct parser *p, const config_setting_t *s,
 }
 
 /* "gateway": one address per family, inside one of the static addresses. */
-static int opt_gateway(struct parser *p, const config_setting_t *net,
-		       struct network *n)
+int conf_opt_gateway(struct parser *p, const config_setting_t *net,
+		     struct network *n)
 {
 	const config_setting_t *s = member(net, "gateway");
 
@@ -596,128 +384,53 @@ static int opt_gateway(struct parser *p, const config_setting_t *net,
 	return each_string(p, s, 2, add_gateway, n);
 }
 
-static int parse_mode(struct parser *p, const config_setting_t *s,
-		      struct network *n)
-{
-	static const char *const modes[] = {
-		[MVL_BRIDGE] = "bridge", [MVL_PRIVATE] = "private",
-		[MVL_VEPA] = "vepa",
-	};
-	const char *v;
-	int r;
 
-	/* private by default: the namespaces of different users on one
-	 * parent would otherwise talk directly, past the LAN's switch */
-	n->mode = MVL_PRIVATE;
-	if (!s)
-		return 0;
-	r = get_string(p, s, &v);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(modes); i++)
-		if (!strcmp(v, modes[i])) {
-			n->mode = (enum mvl_mode)i;
-			return 0;
-		}
-	return r ?: fail(p, s, "unknown mode '%s' (expected bridge, private "
-			 "or vepa)", v);
-}
 
-static int parse_macvlan(struct parser *p, const config_setting_t *s,
-			 struct network *n)
-{
-	const config_setting_t *a;
-	int r = need_ifname(p, s, n, "parent", n->parent) ?:
-		parse_mode(p, member(s, "mode"), n) ?:
-		need(p, s, n, "address", &a);
 
-	if (r)
-		return r;
-	if (config_setting_type(a) == CONFIG_TYPE_STRING &&
-	    !strcmp(config_setting_get_string(a), "dhcp"))
-		n->dhcp = true;
-	else
-		r = opt_addrs(p, s, "address", ADDR_IFADDR, &n->address);
-	if (!r && !n->dhcp && !n->address.n)
-		r = fail(p, s, "type 'macvlan' needs 'address'");
-	return r ?: opt_gateway(p, s, n) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
-}
 
-static int parse_physical(struct parser *p, const config_setting_t *s,
-			  struct network *n)
-{
-	return need_ifname(p, s, n, "device", n->device) ?:
-	       opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
-	       opt_gateway(p, s, n) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
-}
-
-static int parse_bridge(struct parser *p, const config_setting_t *s,
-			struct network *n)
-{
-	const config_setting_t *sub, *nat = member(s, "nat");
-
-	return need_ifname(p, s, n, "bridge", n->bridge) ?:
-	       need(p, s, n, "subnet", &sub) ?:
-	       parse_range(p, sub, AF_INET, 8, 30, &n->subnet) ?:
-	       (nat ? get_bool(p, nat, &n->nat) : 0) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_allow(p, s, n) ?:
-	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
-	       opt_conn_limit(p, s, n);
-}
-
-static int parse_isolated(struct parser *p, const config_setting_t *s,
-			  struct network *n)
-{
-	return 0;
-}
-
-struct net_kind {
-	const char *keys[10];
-	int (*parse)(struct parser *p, const config_setting_t *s,
-		     struct network *n);
-};
-
-static const struct net_kind kinds[] = {
-	[NET_ISOLATED] = { { "type", NULL }, parse_isolated },
-	[NET_NAT] = { { "type", "uplink", "pool", "pool6", "dns", "allow",
-			"deny", "forward", "conn_limit", NULL }, parse_nat },
-	[NET_VPN] = { { "type", "wireguard", "interface", "address", "routes",
-			"dns", "timeout", NULL }, parse_vpn },
-	[NET_MACVLAN] = { { "type", "parent", "mode", "address", "gateway",
-			    "dns", NULL }, parse_macvlan },
-	[NET_PHYSICAL] = { { "type", "device", "address", "gateway", "dns",
-			     NULL }, parse_physical },
-	[NET_BRIDGE] = { { "type", "bridge", "subnet", "nat", "dns", "allow",
-			   "deny", "conn_limit", NULL }, parse_bridge },
-};
 
 /* ---- networks ------------------------------------------------------- */
+
+/* "isolated, nat, ... or bridge": the kinds, for "unknown type". */
+static const char *kind_names(char *buf, size_t len)
+{
+	const struct net_kind *k;
+	size_t n = 0;
+
+	*buf = '\0';
+	for (size_t i = 0; (k = net_kind_at(i)); i++, n = strlen(buf))
+		snprintf(buf + n, len - n, "%s%s", !i ? "" :
+			 net_kind_at(i + 1) ? ", " : " or ", k->name);
+	return buf;
+}
 
 static int parse_type(struct parser *p, const config_setting_t *s,
 		      struct network *n)
 {
 	const config_setting_t *t = member(s, "type");
+	const struct net_kind *k;
+	char names[128];
 	const char *v;
 	int r;
 
 	if (!t)
 		return fail(p, s, "missing 'type'");
-	r = get_string(p, t, &v);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(type_names); i++)
-		if (!strcmp(v, type_names[i])) {
-			n->type = (enum net_type)i;
-			return 0;
-		}
-	return r ?: fail(p, t, "unknown type '%s' (expected isolated, nat, "
-			 "vpn, macvlan, physical or bridge)", v);
+	r = conf_get_string(p, t, &v);
+	if (!r && (k = net_kind_by_name(v))) {
+		n->type = k->type;
+		return 0;
+	}
+	return r ?: fail(p, t, "unknown type '%s' (expected %s)", v,
+			 kind_names(names, sizeof(names)));
 }
 
 /* Whether some type of network knows the key @k. */
 static bool any_kind_key(const char *k)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (in_list(k, kinds[i].keys))
+	const struct net_kind *kind;
+
+	for (size_t i = 0; (kind = net_kind_at(i)); i++)
+		if (in_list(k, kind->keys))
 			return true;
 	return false;
 }
@@ -725,13 +438,13 @@ static bool any_kind_key(const char *k)
 /*
  * A key no type knows is a typo: report it before the type is looked at,
  * so that a misspelt "type" reads "unknown key 'tpye'", not "missing
- * 'type'". Keys of another type are reported by check_keys() once the
+ * 'type'". Keys of another type are reported by conf_check_keys() once the
  * type is known.
  */
 static int check_any_keys(struct parser *p, const config_setting_t *s)
 {
 	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *m = elem(s, i);
+		const config_setting_t *m = conf_elem(s, i);
 
 		if (!any_kind_key(config_setting_name(m)))
 			return fail(p, m, "unknown key '%s'",
@@ -740,55 +453,50 @@ static int check_any_keys(struct parser *p, const config_setting_t *s)
 	return 0;
 }
 
-static const char *const range_keys[] = { "pool", "pool6", "subnet" };
-
-static const struct cidr *range_of(const struct network *n, size_t i)
-{
-	const struct cidr *r[] = { &n->pool, &n->pool6, &n->subnet };
-
-	return r[i];
-}
-
-/* The earlier network whose pool, pool6 or subnet overlaps @range. */
+/* The earlier network one of whose ranges overlaps @range. */
 static const struct network *overlapping(const struct conf *c,
 					 const struct cidr *range)
 {
-	for (size_t k = 0; k < c->n_nets; k++)
-		for (size_t j = 0; j < ARRAY_SIZE(range_keys); j++)
-			if (cidr_overlap(range, range_of(&c->nets[k], j)))
+	for (size_t k = 0; k < c->n_nets; k++) {
+		const struct net_kind *kind = net_kind_of(c->nets[k].type);
+
+		for (size_t j = 0; j < kind->n_ranges; j++)
+			if (cidr_overlap(range, net_range_at(&c->nets[k],
+							 &kind->ranges[j])))
 				return &c->nets[k];
+	}
 	return NULL;
 }
 
 /* Address ranges that networks hand out must not overlap each other. */
 static int check_overlap(struct parser *p, const config_setting_t *s,
-			 const struct network *n)
+			 const struct network *n, const struct net_kind *k)
 {
-	char buf[CIDR_STRLEN], at[PLACE_MAX];
+	char buf[CIDR_STRLEN], at[CONF_PLACE_MAX];
 
-	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++) {
-		const struct cidr *mine = range_of(n, i);
+	for (size_t i = 0; i < k->n_ranges; i++) {
+		const struct cidr *mine = net_range_at(n, &k->ranges[i]);
 		const struct network *o;
 
 		if (!mine->family || !(o = overlapping(p->c, mine)))
 			continue;
-		return fail(p, member(s, range_keys[i]),
+		return fail(p, member(s, k->ranges[i].key),
 			    "'%s' %s overlaps network '%s' (%s)",
-			    range_keys[i],
+			    k->ranges[i].key,
 			    cidr_format(mine, true, buf, sizeof(buf)),
-			    o->name, place(p, o->file, o->line, at));
+			    o->name, conf_place(p, o->file, o->line, at));
 	}
 	return 0;
 }
 
 /* Where the ranges are written, for the messages of later checks. */
-static void range_lines(const config_setting_t *s, struct network *n)
+static void range_lines(const config_setting_t *s, struct network *n,
+			const struct net_kind *k)
 {
-	int *lines[] = { &n->pool_line, &n->pool6_line, &n->subnet_line };
-
-	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++)
-		if (range_of(n, i)->family)
-			*lines[i] = line_of(member(s, range_keys[i]));
+	for (size_t i = 0; i < k->n_ranges; i++)
+		if (net_range_at(n, &k->ranges[i])->family)
+			*(int *)((char *)n + k->ranges[i].line_off) =
+				conf_line_of(member(s, k->ranges[i].key));
 }
 
 static int parse_network(struct parser *p, const config_setting_t *s,
@@ -797,6 +505,7 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	const char *name = config_setting_name(s);
 	enum name_err e = name_check_network(name);
 	const struct network *o;
+	const struct net_kind *k;
 	int r;
 
 	p->what[0] = '\0';	/* not the previous network's */
@@ -812,16 +521,18 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(p->what, sizeof(p->what), "network '%s': ", name);
 	n->file = p->name;
-	n->line = line_of(s);
+	n->line = conf_line_of(s);
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
-	r = check_any_keys(p, s) ?:
-	    parse_type(p, s, n) ?:
-	    check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
-	    kinds[n->type].parse(p, s, n) ?:
-	    check_overlap(p, s, n);
+	r = check_any_keys(p, s) ?: parse_type(p, s, n);
+	if (r)
+		return r;
+	k = net_kind_of(n->type);
+	r = conf_check_keys(p, s, k->keys, k->name) ?:
+	    (k->parse ? k->parse(p, s, n) : 0) ?:
+	    check_overlap(p, s, n, k);
 	if (!r)
-		range_lines(s, n);
+		range_lines(s, n, k);
 	return r;
 }
 
@@ -860,7 +571,7 @@ static int parse_networks(struct parser *p, const config_setting_t *s)
 	if (grow(&c->nets, c->n_nets, (size_t)len, sizeof(*c->nets)))
 		return -ENOMEM;
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_network(p, elem(s, i), &c->nets[c->n_nets]);
+		r = parse_network(p, conf_elem(s, i), &c->nets[c->n_nets]);
 		if (!r)
 			c->n_nets++;
 	}
@@ -902,8 +613,8 @@ static int opt_name(struct parser *p, const config_setting_t *rule,
 
 	if (!s)
 		return 0;
-	*ret_line = line_of(s);
-	return get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
+	*ret_line = conf_line_of(s);
+	return conf_get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
 	       strlcpy_checked(ret, v, CONF_STR_MAX);
 }
 
@@ -940,7 +651,7 @@ static int parse_rule_network(struct parser *p, const config_setting_t *rule,
 
 	if (!s)
 		return fail(p, rule, "missing 'network'");
-	ret = get_string(p, s, &v);
+	ret = conf_get_string(p, s, &v);
 	if (ret)
 		return ret;
 	if (!strcmp(v, "host") || !strcmp(v, "deny")) {
@@ -962,7 +673,7 @@ static int parse_scope(struct parser *p, const config_setting_t *s,
 		[SCOPE_SESSION] = "session",
 	};
 	const char *v;
-	int ret = get_string(p, s, &v);
+	int ret = conf_get_string(p, s, &v);
 
 	for (size_t i = 0; !ret && i < ARRAY_SIZE(scopes); i++)
 		if (!strcmp(v, scopes[i])) {
@@ -979,6 +690,7 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 {
 	const config_setting_t *scope = member(rule, "scope");
 	const config_setting_t *sd = member(rule, "systemd_user");
+	const struct net_kind *k;
 	int ret;
 
 	r->scope = SCOPE_USER;
@@ -986,25 +698,15 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 		return fail(p, scope ?: sd, "'%s' needs a network",
 			    scope ? "scope" : "systemd_user");
 	ret = (scope ? parse_scope(p, scope, r) : 0) ?:
-	      (sd ? get_bool(p, sd, &r->systemd_user) : 0);
+	      (sd ? conf_get_bool(p, sd, &r->systemd_user) : 0);
 	if (ret)
 		return ret;
 	/* One user manager per uid cannot follow per-login namespaces. */
 	if (r->systemd_user && r->scope == SCOPE_SESSION)
 		return fail(p, sd, "'systemd_user' needs scope 'user' or "
 			    "'shared', not 'session'");
-	/* A device can be moved into one namespace only. */
-	if (r->net && r->net->type == NET_PHYSICAL && r->scope != SCOPE_SHARED)
-		return fail(p, scope ?: rule, "network '%s' is physical: only "
-			    "scope 'shared' is possible", r->network);
-	/* A static LAN address fits one namespace: two would clash on
-	 * the wire. */
-	if (r->net && r->net->type == NET_MACVLAN && !r->net->dhcp &&
-	    r->scope != SCOPE_SHARED)
-		return fail(p, scope ?: rule, "network '%s' is a macvlan with "
-			    "a static address: only scope 'shared' is "
-			    "possible (or address = \"dhcp\")", r->network);
-	return 0;
+	k = r->net ? net_kind_of(r->net->type) : NULL;
+	return k && k->check_rule ? k->check_rule(p, scope ?: rule, r) : 0;
 }
 
 /* A rule that matches every login decides what the default would: the
@@ -1030,8 +732,8 @@ static int parse_rule(struct parser *p, const config_setting_t *s,
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
 	r->file = p->name;
-	r->line = line_of(s);
-	return check_keys(p, s, keys, NULL) ?:
+	r->line = conf_line_of(s);
+	return conf_check_keys(p, s, keys, NULL) ?:
 	       opt_name(p, s, "user", r->user, &r->user_line) ?:
 	       opt_name(p, s, "group", r->group, &r->group_line) ?:
 	       opt_match(p, s, "service", r->service, &r->n_service) ?:
@@ -1063,7 +765,7 @@ static int parse_rules(struct parser *p, const config_setting_t *s)
 		return -ENOMEM;
 	snprintf(p->what, sizeof(p->what), "rule: ");
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_rule(p, elem(s, i), &c->rules[c->n_rules]);
+		r = parse_rule(p, conf_elem(s, i), &c->rules[c->n_rules]);
 		if (!r)
 			c->n_rules++;
 	}
@@ -1080,7 +782,7 @@ static int parse_default(struct parser *p, const config_setting_t *s)
 	if (!v || (strcmp(v, "host") && strcmp(v, "deny")))
 		return fail(p, s, "default must be \"host\" or \"deny\"");
 	p->c->def = v[0] == 'h' ? VERDICT_HOST : VERDICT_DENY;
-	p->c->default_line = s ? line_of(s) : 0;
+	p->c->default_line = s ? conf_line_of(s) : 0;
 	return 0;
 }
 
@@ -1092,7 +794,7 @@ static int check_root(struct parser *p, const config_setting_t *root)
 	};
 	const config_setting_t *def = member(root, "default");
 
-	return check_keys(p, root, keys, NULL) ?:
+	return conf_check_keys(p, root, keys, NULL) ?:
 	       (p->dropin && def ?
 		fail(p, def, "default: only the main file %s may set it",
 		     p->c->path) : 0);
@@ -1333,18 +1035,6 @@ const struct network *conf_network(const struct conf *c, const char *name)
 	return NULL;
 }
 
-/**
- * net_type_str() - the policy file's word for a network type
- * @t:		type
- *
- * Return: "isolated", "nat", ...
- */
-const char *net_type_str(enum net_type t)
-{
-	if ((size_t)t < ARRAY_SIZE(type_names))
-		return type_names[t];
-	return "?";
-}
 
 /**
  * net_scope_str() - the policy file's word for a scope

@@ -174,7 +174,6 @@ void conf_free(struct conf *c);
 /* conf_network() - the network called @name, or NULL. */
 const struct network *conf_network(const struct conf *c, const char *name);
 
-const char *net_type_str(enum net_type t);
 const char *net_scope_str(enum net_scope s);
 
 #endif

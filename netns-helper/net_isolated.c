@@ -3,6 +3,7 @@
  * net_isolated.c - the "isolated" kind: loopback only. ns.c already brings
  * lo up in every namespace, so there is nothing more to build or undo.
  */
+#include "conf_parse.h"
 #include "ns.h"
 
 static int isolated_up(struct ns_ctx *ctx)
@@ -14,8 +15,14 @@ static void isolated_down(struct ns_ctx *ctx)
 {
 }
 
-const struct net_ops net_isolated_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const isolated_keys[] = { "type", NULL };
+
+const struct net_kind net_isolated = {
+	.type = NET_ISOLATED,
+	.name = "isolated",
+	.keys = isolated_keys,
 	.up = isolated_up,
 	.down = isolated_down,
-	.uses_nat = false,
 };

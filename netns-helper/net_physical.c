@@ -22,6 +22,7 @@
 
 #include "attach.h"
 #include "log.h"
+#include "conf_parse.h"
 #include "ns.h"
 #include "util.h"
 
@@ -145,8 +146,47 @@ static void phys_down(struct ns_ctx *ctx)
 	nl_close(&inner);
 }
 
-const struct net_ops net_physical_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const physical_keys[] = {
+	"type", "device", "address", "gateway", "dns", NULL
+};
+
+static int parse_physical(struct parser *p, const config_setting_t *s,
+			  struct network *n)
+{
+	return conf_need_ifname(p, s, n, "device", n->device) ?:
+	       conf_opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	       conf_opt_gateway(p, s, n) ?:
+	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
+}
+
+/* A device can be moved into one namespace only. */
+static int physical_check_rule(struct parser *p, const config_setting_t *at,
+			       const struct rule *r)
+{
+	if (r->scope == SCOPE_SHARED)
+		return 0;
+	return conf_fail(p, at, "network '%s' is physical: only scope "
+			 "'shared' is possible", r->network);
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+static void physical_print(const struct network *n)
+{
+	printf(" device %s", n->device);
+	net_kind_print_list("address", &n->address);
+}
+
+const struct net_kind net_physical = {
+	.type = NET_PHYSICAL,
+	.name = "physical",
+	.keys = physical_keys,
+	.parse = parse_physical,
+	.check_rule = physical_check_rule,
+	.print = physical_print,
 	.up = phys_up,
 	.down = phys_down,
-	.uses_nat = false,
+	.host_dns = true,
 };

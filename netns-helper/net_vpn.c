@@ -50,6 +50,7 @@
 #include "deadline.h"
 #include "dns.h"
 #include "log.h"
+#include "conf_parse.h"
 #include "netns.h"
 #include "ns.h"
 #include "util.h"
@@ -583,12 +584,144 @@ static int vpn_repair(struct ns_ctx *ctx)
 	return r ? r : 1;
 }
 
-const struct net_ops net_vpn_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+#define VPN_TIMEOUT_DEFAULT	10	/* s: "timeout" */
+
+static const char *const vpn_keys[] = {
+	"type", "wireguard", "interface", "address", "routes", "dns", "timeout",
+	NULL
+};
+
+/* Without "routes", an adopted interface carries everything. */
+static void default_routes(struct cidr_list *l)
+{
+	l->n = 2;
+	memset(l->v, 0, 2 * sizeof(l->v[0]));
+	l->v[0].family = AF_INET;
+	l->v[1].family = AF_INET6;
+}
+
+static int parse_wireguard(struct parser *p, const config_setting_t *s,
+			   struct network *n)
+{
+	const char *v;
+	int r = conf_get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (v[0] != '/')
+		return conf_fail(p, s, "'wireguard' must be an absolute path");
+	if (strlcpy_checked(n->wireguard, v, sizeof(n->wireguard)))
+		return conf_fail(p, s, "'wireguard' is longer than %d bytes",
+				 PATH_MAX - 1);
+	return 0;
+}
+
+/* address and routes configure an adopted interface, not wg-quick's. */
+static int check_vpn_keys(struct parser *p, const config_setting_t *s)
+{
+	static const char *const only[] = { "address", "routes" };
+	const config_setting_t *wg = conf_member(s, "wireguard");
+	const config_setting_t *ifc = conf_member(s, "interface");
+
+	if (wg && ifc)
+		return conf_fail(p, ifc, "'wireguard' and 'interface' exclude "
+				 "each other");
+	if (!wg && !ifc)
+		return conf_fail(p, s, "type 'vpn' needs 'wireguard' or "
+				 "'interface'");
+	for (size_t i = 0; wg && i < ARRAY_SIZE(only); i++) {
+		const config_setting_t *m = conf_member(s, only[i]);
+
+		if (m)
+			return conf_fail(p, m, "'%s' needs 'interface'",
+					 only[i]);
+	}
+	return 0;
+}
+
+/* A login waits below the module's default time limit (deadline.h), or
+ * it is killed, and refused, while the helper still waits. */
+static int get_timeout(struct parser *p, const config_setting_t *t,
+		       int *ret)
+{
+	int r = conf_get_int(p, t, INT_MIN, INT_MAX, ret);
+
+	if (!r && (*ret < 1 || *ret >= PN_TIMEOUT_DEFAULT))
+		return conf_fail(p, t, "timeout %d out of range 1-%d: it must "
+				 "be below the %d s a login may take "
+				 "(pam_netns(8), timeout=)", *ret,
+				 PN_TIMEOUT_DEFAULT - 1, PN_TIMEOUT_DEFAULT);
+	return r;
+}
+
+static int parse_vpn(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *wg = conf_member(s, "wireguard");
+	const config_setting_t *ifc = conf_member(s, "interface");
+	const config_setting_t *t = conf_member(s, "timeout");
+	int r = check_vpn_keys(p, s);
+
+	if (r)
+		return r;
+	n->timeout = VPN_TIMEOUT_DEFAULT;
+	r = (wg ? parse_wireguard(p, wg, n) :
+		  conf_parse_ifname(p, ifc, n->interface)) ?:
+	    conf_opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	    conf_opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
+	    conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	    (t ? get_timeout(p, t, &n->timeout) : 0);
+	if (!r && ifc && !conf_member(s, "routes"))
+		default_routes(&n->routes);
+	return r;
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+/* The wg-quick file is part of the policy: check it too (file safety and
+ * syntax; endpoints are resolved only at up). A file not there yet is a
+ * warning: it may be deployed after the policy. */
+static int vpn_check(const struct network *n)
+{
+	char e[CONF_ERR_MAX];
+	struct wg_conf *wg = NULL;
+	int r, bad = 0;
+
+	if (!*n->wireguard)
+		return 0;
+	r = wgconf_load(n->wireguard, &wg, e, sizeof(e));
+	if (r == -ENOENT)
+		warn("network '%s': %s: missing: a login on this network "
+		     "fails until it exists", n->name, n->wireguard);
+	else if (r) {
+		err("network '%s': %s", n->name, e);
+		bad = 1;
+	}
+	wgconf_free(wg);
+	return bad;
+}
+
+static void vpn_print(const struct network *n)
+{
+	if (*n->wireguard)
+		printf(" wireguard %s", n->wireguard);
+	else
+		printf(" interface %s", n->interface);
+}
+
+const struct net_kind net_vpn = {
+	.type = NET_VPN,
+	.name = "vpn",
+	.keys = vpn_keys,
+	.parse = parse_vpn,
+	.check = vpn_check,
+	.print = vpn_print,
 	.up = vpn_up,
 	.down = vpn_down,
 	.repair = vpn_repair,
 	.own_dns = true,
-	.uses_nat = false,
 };
 
 /* ---- status --------------------------------------------------------- */

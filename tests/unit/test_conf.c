@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "net_kind.h"
 #include "tap.h"
 #include "util.h"
 
