@@ -28,9 +28,9 @@
 #include <string.h>
 
 #include "attach.h"
+#include "conf_parse.h"
 #include "log.h"
 #include "nft.h"
-#include "conf_parse.h"
 #include "ns.h"
 #include "pool.h"
 #include "state.h"

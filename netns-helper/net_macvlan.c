@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "attach.h"
-#include "dhcp.h"
 #include "conf_parse.h"
+#include "dhcp.h"
 #include "ns.h"
 #include "util.h"
 

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_parse.h"
 #include "log.h"
 #include "netns.h"
 #include "nft.h"
-#include "conf_parse.h"
 #include "ns.h"
 #include "pool.h"
 #include "util.h"

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "attach.h"
-#include "log.h"
 #include "conf_parse.h"
+#include "log.h"
 #include "ns.h"
 #include "util.h"
 

@@ -47,14 +47,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf_parse.h"
 #include "deadline.h"
 #include "dns.h"
+#include "json.h"
 #include "log.h"
-#include "conf_parse.h"
 #include "netns.h"
 #include "ns.h"
 #include "util.h"
-#include "vpn.h"
 #include "wg.h"
 
 #define INNER_WG	"wg0"
@@ -711,20 +711,18 @@ static void vpn_print(const struct network *n)
 		printf(" interface %s", n->interface);
 }
 
-const struct net_kind net_vpn = {
-	.type = NET_VPN,
-	.name = "vpn",
-	.keys = vpn_keys,
-	.parse = parse_vpn,
-	.check = vpn_check,
-	.print = vpn_print,
-	.up = vpn_up,
-	.down = vpn_down,
-	.repair = vpn_repair,
-	.own_dns = true,
-};
-
 /* ---- status --------------------------------------------------------- */
+
+/* What `status` learns about the tunnel of a vpn namespace. */
+struct vpn_status {
+	char backend[16];		/* "kernel", "userspace", "adopted" */
+	char inner[IFNAMSIZ];		/* the tunnel's name inside */
+	char host_ifname[IFNAMSIZ];	/* its name when made on the host */
+	pid_t pid;			/* wireguard-go; 0 = none */
+	bool up;			/* the tunnel is inside (and its daemon runs) */
+	bool have_wg;			/* @wg is filled */
+	struct wg_status wg;
+};
 
 static void wg_state(const char *name, int nsfd, struct vpn_status *st)
 {
@@ -739,8 +737,10 @@ static void wg_state(const char *name, int nsfd, struct vpn_status *st)
 	st->have_wg = !r;
 }
 
-int vpn_status(const char *name, const struct record *rec,
-	       struct vpn_status *ret)
+/* The tunnel of vpn namespace @name, whose record is @rec: 0, or -errno
+ * when @rec is not that of a vpn namespace. */
+static int vpn_status(const char *name, const struct record *rec,
+		      struct vpn_status *ret)
 {
 	_cleanup_close_ int fd = -1;
 	struct nl in = { 0 };
@@ -766,3 +766,111 @@ int vpn_status(const char *name, const struct record *rec,
 	wg_state(name, fd, ret);
 	return 0;
 }
+
+static void show_peer_text(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("  peer       %s\n", wgconf_key_b64(p->public_key, key));
+	printf("    endpoint   %s\n", *p->endpoint ? p->endpoint : "(none)");
+	if (p->handshake)
+		printf("    handshake  %lld s ago\n",
+		       (long long)now - p->handshake);
+	else
+		printf("    handshake  never\n");
+	printf("    transfer   %llu B received, %llu B sent\n",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_peer_json(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("{\"public_key\":\"%s\",\"endpoint\":",
+	       wgconf_key_b64(p->public_key, key));
+	json_str(p->endpoint);
+	printf(",\"latest_handshake\":%lld,\"handshake_age\":", p->handshake);
+	if (p->handshake)
+		printf("%lld", (long long)now - p->handshake);
+	else
+		printf("null");
+	printf(",\"rx_bytes\":%llu,\"tx_bytes\":%llu}",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_vpn_text(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf("\ntunnel:\n  backend    %s", st->backend);
+	if (st->pid)
+		printf(" (wireguard-go pid %d)", (int)st->pid);
+	printf("\n  interface  %s", st->inner);
+	if (strcmp(st->inner, st->host_ifname))
+		printf(" (made on the host as %s)", st->host_ifname);
+	printf("\n  state      %s\n", st->up ? "up" : "down: no way out");
+	if (!st->have_wg)
+		return;
+	printf("  listen     %u\n", st->wg.listen_port);
+	for (size_t i = 0; i < shown; i++)
+		show_peer_text(&st->wg.peers[i], now);
+	if (shown < st->wg.n_peers)
+		printf("  ... and %zu more peers\n", st->wg.n_peers - shown);
+}
+
+static void show_vpn_json(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf(",\"vpn\":{\"backend\":");
+	json_str(st->backend);
+	printf(",\"interface\":");
+	json_str(st->inner);
+	printf(",\"host_ifname\":");
+	json_str(st->host_ifname);
+	printf(",\"pid\":%d,\"up\":%s", (int)st->pid,
+	       st->up ? "true" : "false");
+	/* 0, 0 and [] without WireGuard (an adopted interface) */
+	printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
+	       st->have_wg ? st->wg.listen_port : 0,
+	       st->have_wg ? st->wg.n_peers : 0);
+	for (size_t i = 0; st->have_wg && i < shown; i++) {
+		printf(i ? "," : "");
+		show_peer_json(&st->wg.peers[i], now);
+	}
+	printf("]}");
+}
+
+/* `status`'s part of a vpn namespace: the tunnel, its backend and its
+ * peers. */
+static int vpn_show(const char *name, const struct record *rec, bool json)
+{
+	struct vpn_status st;
+	int r = vpn_status(name, rec, &st);
+
+	if (r)
+		return r;
+	if (json)
+		show_vpn_json(&st, time(NULL));
+	else
+		show_vpn_text(&st, time(NULL));
+	return 0;
+}
+
+const struct net_kind net_vpn = {
+	.type = NET_VPN,
+	.name = "vpn",
+	.keys = vpn_keys,
+	.parse = parse_vpn,
+	.check = vpn_check,
+	.print = vpn_print,
+	.up = vpn_up,
+	.down = vpn_down,
+	.repair = vpn_repair,
+	.own_dns = true,
+	.status = vpn_show,
+};
