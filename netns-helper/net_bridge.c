@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * net_bridge.c - the "bridge" kind: every namespace of the network gets a
+ * net_bridge.c - the "bridge" kind (policy keys: bridge, subnet, nat, dns,
+ * allow, deny, conn_limit): every namespace of the network gets a
  * veth whose inside end (eth0) is born in the namespace and whose host end
  * (pnbID) is a port of one host bridge, so the members share an L2
  * segment. The bridge holds the subnet's first host address and is the

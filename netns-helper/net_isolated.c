@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * net_isolated.c - the "isolated" kind: loopback only. ns.c already brings
- * lo up in every namespace, so there is nothing more to build or undo.
+ * lo up in every namespace, so there is nothing more to build or undo,
+ * and its networks have no key but "type" and no way to the host's
+ * resolvers. The smallest descriptor (net_kind.h).
  */
 #include "conf_parse.h"
 #include "ns.h"

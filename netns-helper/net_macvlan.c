@@ -11,6 +11,9 @@
  * Teardown stops the DHCP client; the macvlan goes with its namespace.
  * As with every macvlan, the namespace cannot talk to the parent's own
  * addresses on the host: the LAN is its way out, the host is not.
+ *
+ * Policy keys: parent, mode (private by default), address (or "dhcp"),
+ * gateway, dns; a static address allows scope "shared" alone.
  */
 #include <errno.h>
 #include <linux/if_link.h>

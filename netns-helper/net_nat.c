@@ -12,6 +12,10 @@
  *   inside -> addresses and routes -> DNAT forwards.
  * Without pool6 the namespace gets an unreachable IPv6 default route, so
  * IPv6 fails at once instead of leaking anywhere.
+ *
+ * Policy keys: uplink, pool, pool6 (the ranges no other network may
+ * overlap), dns, allow, deny, forward (DNAT: one namespace per port),
+ * conn_limit.
  */
 #include <errno.h>
 #include <netinet/in.h>

@@ -3,8 +3,9 @@
  * net_physical.c - the "physical" kind: a whole host device moved into the
  * namespace, keeping its name, with the policy's static addresses.
  *
- * A device can live in one namespace only, so conf.c allows this kind in
- * scope "shared" alone. The record names the device (and its ifindex)
+ * Policy keys: device, address, gateway, dns. A device can live in one
+ * namespace only, so a rule may name this kind in scope "shared" alone
+ * (physical_check_rule()). The record names the device (and its ifindex)
  * before the move. Teardown moves it back to the host under its original
  * name *before* the namespace is deleted: the kernel returns a real NIC to
  * the init namespace by itself when a namespace dies, but a virtual

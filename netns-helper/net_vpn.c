@@ -33,6 +33,11 @@
  * `netns-helper up` on a namespace that is up calls vpn_repair(): when
  * the tunnel is gone it is made again in the same namespace, so the
  * sessions inside keep running and simply get their way out back.
+ *
+ * Also here, as for every kind (net_kind.h): the policy keys (wireguard or
+ * interface; address and routes with interface only; dns; timeout),
+ * `check`'s look at the wg-quick file, and `status`'s report of the
+ * tunnel and its peers.
  */
 #include <errno.h>
 #include <fcntl.h>
