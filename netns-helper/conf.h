@@ -2,7 +2,9 @@
 /*
  * conf.h - the policy (/etc/security/pam_netns.conf and the drop-ins of
  * /etc/security/pam_netns.d/, libconfig syntax) as plain structs. conf.c
- * reads and validates it; policy.c decides with it.
+ * validates it (the keys of each network kind in its net_*.c, through
+ * net_kind.h), conf_file.c reads its files (conf_file.h); policy.c decides
+ * with it.
  *
  * Every error names the file, the line and what is wrong, in the form
  *   "FILE:LINE: MESSAGE"   or, when no line applies,   "FILE: MESSAGE".
@@ -67,6 +69,8 @@ struct port_forward {
 	int line;
 };
 
+/* One struct for every kind: the kind's parser (net_kind.h) fills its
+ * part, the rest stays zero. */
 struct network {
 	char name[NET_NAME_MAX + 1];
 	const char *file;		/* where it is defined: conf.files[] */
