@@ -321,19 +321,6 @@ int conf_need_ifname(struct parser *p, const config_setting_t *net,
 	return conf_need(p, net, n, key, &s) ?: conf_parse_ifname(p, s, ret);
 }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
 /*
  * A gateway is reachable only through an address of its own subnet; an
  * IPv6 link-local gateway (fe80::/10) is on every link.
@@ -383,11 +370,6 @@ int conf_opt_gateway(struct parser *p, const config_setting_t *net,
 			    "\"dhcp\"");
 	return each_string(p, s, 2, add_gateway, n);
 }
-
-
-
-
-
 
 /* ---- networks ------------------------------------------------------- */
 
@@ -1034,7 +1016,6 @@ const struct network *conf_network(const struct conf *c, const char *name)
 			return &c->nets[i];
 	return NULL;
 }
-
 
 /**
  * net_scope_str() - the policy file's word for a scope

@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 

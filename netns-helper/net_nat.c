@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,16 +310,23 @@ static int opt_forwards(struct parser *p, const config_setting_t *net,
 	return r;
 }
 
+static int opt_pool6(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *v6 = conf_member(s, "pool6");
+
+	return v6 ? conf_parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0;
+}
+
 static int parse_nat(struct parser *p, const config_setting_t *s,
 		     struct network *n)
 {
-	const config_setting_t *pool, *v6 = conf_member(s, "pool6");
+	const config_setting_t *pool;
 
 	return conf_opt_ifname(p, s, "uplink", n->uplink) ?:
 	       conf_need(p, s, n, "pool", &pool) ?:
 	       conf_parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
-	       (v6 ? conf_parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) :
-		     0) ?:
+	       opt_pool6(p, s, n) ?:
 	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
 	       conf_opt_allow(p, s, n) ?:
 	       conf_opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
