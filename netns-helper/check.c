@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check.c - the checks of a parsed policy against the host, for `check`
- * and `edit`: the wg-quick files it names, the host's routes, and the
- * users and groups NSS knows. Only a broken wg-quick file is an error;
+ * and `edit`: what each network's kind checks (net_kind.h: a vpn's wg-quick
+ * file), the host's routes, and the users and groups NSS knows. Only what
+ * a kind finds broken (a wg-quick file) is an error;
  * the rest may change after the check (a route is added, a directory is
  * reachable again) and is a warning naming the file and the line.
  */
@@ -16,39 +17,26 @@
 
 #include "check.h"
 #include "log.h"
+#include "net_kind.h"
 #include "nft_meta.h"
 #include "nl.h"
 #include "pool.h"
 #include "util.h"
-#include "wgconf.h"
 
 #define NSS_BUF		16384
 #define NSS_BUF_MAX	(1024 * 1024)
 
-/* The wg-quick files the policy names are part of it: check them too
- * (file safety and syntax; endpoints are resolved only at up). A file
- * not there yet is a warning: it may be deployed after the policy. */
-static int check_wireguard(const struct conf *c)
+/* What each network's kind checks on the host (a vpn's wg-quick file):
+ * the number of networks that cannot work. */
+static int check_kinds(const struct conf *c)
 {
-	char e[CONF_ERR_MAX];
 	int bad = 0;
 
 	for (size_t i = 0; i < c->n_nets; i++) {
-		struct wg_conf *wg = NULL;
+		const struct net_kind *k = net_kind_of(c->nets[i].type);
 
-		if (c->nets[i].type != NET_VPN || !*c->nets[i].wireguard)
-			continue;
-		int r = wgconf_load(c->nets[i].wireguard, &wg, e, sizeof(e));
-
-		if (r == -ENOENT)
-			warn("network '%s': %s: missing: a login on this "
-			     "network fails until it exists", c->nets[i].name,
-			     c->nets[i].wireguard);
-		else if (r) {
-			err("network '%s': %s", c->nets[i].name, e);
-			bad++;
-		}
-		wgconf_free(wg);
+		if (k && k->check)
+			bad += k->check(&c->nets[i]);
 	}
 	return bad;
 }
@@ -62,12 +50,15 @@ struct own_links {
 	size_t n, max;
 };
 
-static bool is_policy_bridge(const struct conf *c, const char *ifname)
+/* A link of the host that a network owns (a bridge). */
+static bool is_policy_link(const struct conf *c, const char *ifname)
 {
-	for (size_t i = 0; i < c->n_nets; i++)
-		if (c->nets[i].type == NET_BRIDGE &&
-		    !strcmp(c->nets[i].bridge, ifname))
+	for (size_t i = 0; i < c->n_nets; i++) {
+		const struct net_kind *k = net_kind_of(c->nets[i].type);
+
+		if (k && k->owns_link && k->owns_link(&c->nets[i], ifname))
 			return true;
+	}
 	return false;
 }
 
@@ -75,7 +66,7 @@ static int add_own_link(const struct nl_link *l, void *data)
 {
 	struct own_links *o = data;
 
-	if (!name_ifname_ours(l->name) && !is_policy_bridge(o->c, l->name))
+	if (!name_ifname_ours(l->name) && !is_policy_link(o->c, l->name))
 		return 0;
 	if (o->n + 1 >= o->max) {
 		size_t max = o->max ? 2 * o->max : 64;
@@ -347,7 +338,7 @@ static void check_unreached(const struct conf *c)
 
 int check_host(const struct conf *c)
 {
-	int bad = check_wireguard(c);
+	int bad = check_kinds(c);
 
 	check_routes(c);
 	check_names(c);

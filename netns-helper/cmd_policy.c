@@ -13,20 +13,8 @@
 #include "check.h"
 #include "cmds.h"
 #include "log.h"
+#include "net_kind.h"
 #include "policy.h"
-
-static void print_list(const char *key, const struct cidr_list *l)
-{
-	char buf[CIDR_STRLEN];
-
-	if (!l->n)
-		return;
-	printf(" %s", key);
-	for (size_t i = 0; i < l->n; i++)
-		printf("%s%s", i ? "," : " ",
-		       cidr_format(&l->v[i], l->v[i].prefix != cidr_bits(&l->v[i]),
-				   buf, sizeof(buf)));
-}
 
 /* Where a drop-in's network or rule is written: "50-lab.conf:3" (the
  * drop-ins share one directory, which check names first). */
@@ -39,45 +27,12 @@ static void print_place(const char *file, int line)
 
 static void print_network(const struct conf *c, const struct network *n)
 {
-	char a[CIDR_STRLEN], b[CIDR_STRLEN];
+	const struct net_kind *k = net_kind_of(n->type);
 
 	printf("  %-20s %-9s", n->name, net_type_str(n->type));
-	switch (n->type) {
-	case NET_NAT:
-		printf(" pool %s", cidr_format(&n->pool, true, a, sizeof(a)));
-		if (n->pool6.family)
-			printf(" pool6 %s",
-			       cidr_format(&n->pool6, true, b, sizeof(b)));
-		if (*n->uplink)
-			printf(" uplink %s", n->uplink);
-		print_list("allow", &n->allow);
-		print_list("deny", &n->deny);
-		if (n->n_forward)
-			printf(" forwards %zu", n->n_forward);
-		break;
-	case NET_VPN:
-		if (*n->wireguard)
-			printf(" wireguard %s", n->wireguard);
-		else
-			printf(" interface %s", n->interface);
-		break;
-	case NET_MACVLAN:
-		printf(" parent %s%s", n->parent, n->dhcp ? " dhcp" : "");
-		print_list("address", &n->address);
-		break;
-	case NET_PHYSICAL:
-		printf(" device %s", n->device);
-		print_list("address", &n->address);
-		break;
-	case NET_BRIDGE:
-		printf(" bridge %s subnet %s%s", n->bridge,
-		       cidr_format(&n->subnet, true, a, sizeof(a)),
-		       n->nat ? " nat" : "");
-		break;
-	case NET_ISOLATED:
-		break;
-	}
-	print_list("dns", &n->dns);
+	if (k && k->print)
+		k->print(n);
+	net_kind_print_list("dns", &n->dns);
 	if (n->file != c->files[0]) {
 		printf(" (");
 		print_place(n->file, n->line);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conf.c - the policy files: the checks that keep a file any non-root user
- * could have written from being trusted, the libconfig parse, and the
+ * conf.c - the policy: the libconfig parse of its files and the
  * validation that turns settings into struct conf. The main file and its
  * drop-ins (conf.h) are validated as one policy: the networks of every
  * file first, then the rules of every file, then the main file's default.
+ * Reading the files safely is conf_file.c's, the raw text checks before
+ * libconfig conf_scan.c's.
  *
  * Everything a login's confinement depends on is validated here, once, so
  * that the code that builds namespaces can trust struct conf: names are
@@ -12,11 +13,9 @@
  * that exists. Every error names the file, the line and what is wrong.
  *
  * conf_parse() is pure (no I/O, no logging) so that it can be unit-tested
- * and fuzzed; conf_check_file() and conf_load() add the file system.
+ * and fuzzed; conf_load() adds the file system.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -24,53 +23,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
-#include "conf.h"
-#include "deadline.h"
+#include "conf_parse.h"
+#include "net_kind.h"
 #include "util.h"
-
-#define TIMEOUT_DEFAULT	10
-
-struct parser {
-	const char *name;	/* the file, as messages call it: one of
-				 * c->files, so networks and rules point to it */
-	bool dropin;		/* not the main file */
-	struct conf *c;
-	char *err;
-	size_t errlen;
-	char what[64];		/* "network 'lab': ", "rule: " or "" */
-};
 
 /* ---- errors --------------------------------------------------------- */
 
 /* Store "NAME:LINE: WHAT MESSAGE" (or "NAME: ..." without a line). */
-__attribute__((format(printf, 3, 4)))
-static int fail_at(struct parser *p, int line, const char *fmt, ...)
+int conf_fail_at(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
-	if (!p->errlen)
-		return -EINVAL;
-	if (line > 0)
-		n = snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line,
-			     p->what);
-	else
-		n = snprintf(p->err, p->errlen, "%s: %s", p->name, p->what);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	r = conf_verr_at(p->err, p->errlen, p->name, line, p->what, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
+/* This file's short names for the two helpers it calls most. */
+#define fail conf_fail
+#define member conf_member
+
 /* The line of @s; array elements and the root may have none of their own. */
-static int line_of(const config_setting_t *s)
+int conf_line_of(const config_setting_t *s)
 {
 	for (; s; s = config_setting_parent(s))
 		if (config_setting_source_line(s))
@@ -78,28 +57,24 @@ static int line_of(const config_setting_t *s)
 	return 0;
 }
 
-#define fail(p, s, ...) fail_at((p), line_of(s), __VA_ARGS__)
-
-#define PLACE_MAX (PATH_MAX + 16)
-
 /* Where something else is written: "line N" in the file being read,
  * "FILE:N" in another. */
-static const char *place(const struct parser *p, const char *file, int line,
-			 char buf[PLACE_MAX])
+const char *conf_place(const struct parser *p, const char *file, int line,
+		       char buf[CONF_PLACE_MAX])
 {
 	if (file == p->name)
-		snprintf(buf, PLACE_MAX, "line %d", line);
+		snprintf(buf, CONF_PLACE_MAX, "line %d", line);
 	else
-		snprintf(buf, PLACE_MAX, "%s:%d", file, line);
+		snprintf(buf, CONF_PLACE_MAX, "%s:%d", file, line);
 	return buf;
 }
 
-static config_setting_t *member(const config_setting_t *s, const char *key)
+config_setting_t *conf_member(const config_setting_t *s, const char *key)
 {
 	return config_setting_get_member(s, key);
 }
 
-static config_setting_t *elem(const config_setting_t *s, int i)
+config_setting_t *conf_elem(const config_setting_t *s, int i)
 {
 	return config_setting_get_elem(s, (unsigned)i);
 }
@@ -113,161 +88,6 @@ static const char *key_of(const config_setting_t *s)
 	return "?";
 }
 
-/* ---- raw text checks ------------------------------------------------ */
-
-enum scan_state { SCAN_CODE, SCAN_STRING, SCAN_LINE_COMMENT, SCAN_COMMENT };
-
-/* Whether all @n bytes at @s are in @set (@s need not be NUL-terminated). */
-static bool all_in(const char *s, size_t n, const char *set)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!s[i] || !strchr(set, s[i]))
-			return false;
-	return true;
-}
-
-/*
- * libconfig 1.5 stores a decimal or hex literal in an int without a range
- * check: "port = 4294967376" would read as 80. Refuse what does not fit
- * (64-bit literals carry an 'L' and are read correctly).
- */
-static int check_integer(struct parser *p, int line, const char *w, size_t n)
-{
-	char buf[32];
-	size_t sign = (w[0] == '-' || w[0] == '+');
-	bool hex = n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X');
-	long long v;
-
-	if (hex ? !all_in(w + 2, n - 2, "0123456789abcdefABCDEF") :
-		  (sign == n || !all_in(w + sign, n - sign, "0123456789")))
-		return 0;
-	if (n >= sizeof(buf))
-		goto range;
-	memcpy(buf, w, n);
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoll(buf, NULL, hex ? 16 : 10);
-	if (!errno && v >= INT_MIN && v <= INT_MAX)
-		return 0;
-range:
-	return fail_at(p, line, "integer %.*s is out of range",
-		       (int)(n > 24 ? 24 : n), w);
-}
-
-/* Length of the run of characters at @s that libconfig reads as one token. */
-static size_t word_len(const char *s, size_t len)
-{
-	static const char word[] = "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_*.+-";
-	size_t i = 0;
-
-	while (i < len && s[i] && strchr(word, s[i]))
-		i++;
-	return i;
-}
-
-struct scanner {
-	enum scan_state state;
-	int line;
-	char last;		/* first byte of the last token of code */
-	char *comma;		/* a ',' that may end a list, or NULL */
-};
-
-/*
- * A ',' right before ')' or ']' ends a list with a comma after its last
- * entry, as the documented examples write lists; libconfig 1.5 refuses
- * it, so it is blanked (the line numbers stay). "( , )" is left alone
- * for libconfig to refuse.
- */
-static void scan_punct(struct scanner *sc, char *s)
-{
-	if (*s == ',' && !strchr("([,", sc->last))
-		sc->comma = s;
-	else if ((*s == ')' || *s == ']') && sc->comma)
-		*sc->comma = ' ';
-	if (*s != ',')
-		sc->comma = NULL;
-	sc->last = *s;
-}
-
-/* A token of code (outside strings and comments): @used bytes of it. */
-static int scan_code(struct parser *p, struct scanner *sc, char *s,
-		     size_t len, size_t *used)
-{
-	size_t n = word_len(s, len);
-
-	*used = 1;
-	if (strchr(" \t\n\r\f\v", s[0]))
-		return 0;
-	if (s[0] == '@')
-		return fail_at(p, sc->line, "@include is not allowed");
-	if (s[0] == '#' || (len > 1 && s[0] == '/' && s[1] == '/')) {
-		sc->state = SCAN_LINE_COMMENT;
-		return 0;
-	}
-	if (len > 1 && s[0] == '/' && s[1] == '*') {
-		sc->state = SCAN_COMMENT;
-		*used = 2;
-		return 0;
-	}
-	scan_punct(sc, s);
-	if (s[0] == '"')
-		sc->state = SCAN_STRING;
-	if (!n)
-		return 0;
-	*used = n;
-	return check_integer(p, sc->line, s, n);
-}
-
-/* One step inside a string or a comment: @used bytes, maybe its end. */
-static void scan_skip(struct scanner *sc, const char *s, size_t len,
-		      size_t *used)
-{
-	bool two = len > 1 && s[1] != '\0';
-
-	*used = 1;
-	if (sc->state == SCAN_STRING && s[0] == '\\' && two) {
-		*used = 2;	/* an escaped quote does not end the string */
-	} else if ((sc->state == SCAN_STRING && s[0] == '"') ||
-		   (sc->state == SCAN_LINE_COMMENT && s[0] == '\n')) {
-		sc->state = SCAN_CODE;
-	} else if (sc->state == SCAN_COMMENT && s[0] == '*' && two &&
-		   s[1] == '/') {
-		sc->state = SCAN_CODE;
-		*used = 2;
-	}
-}
-
-/*
- * Refuse what libconfig must never see: NUL bytes (it would stop reading
- * there), "@include" (it would read any file; any '@' outside a string
- * or comment is refused, as libconfig has no other use for it) and
- * integers it would silently truncate; blank commas after the last entry
- * of a list. The scanner follows libconfig's lexer: "..." strings with
- * backslash escapes, #, // and slash-star comments.
- */
-static int prescan(struct parser *p, char *s, size_t len)
-{
-	struct scanner sc = { .state = SCAN_CODE, .line = 1, .last = '(' };
-	size_t used;
-
-	for (size_t i = 0; i < len; i += used) {
-		int r = 0;
-
-		if (s[i] == '\0')
-			return fail_at(p, sc.line, "contains a NUL byte");
-		if (sc.state == SCAN_CODE)
-			r = scan_code(p, &sc, s + i, len - i, &used);
-		else
-			scan_skip(&sc, s + i, len - i, &used);
-		if (r)
-			return r;
-		for (size_t k = 0; k < used; k++)
-			sc.line += s[i + k] == '\n';
-	}
-	return 0;
-}
-
 /* ---- typed values --------------------------------------------------- */
 
 static bool in_list(const char *s, const char *const *list)
@@ -279,11 +99,11 @@ static bool in_list(const char *s, const char *const *list)
 }
 
 /* Refuse members of group @s whose names are not in @keys. */
-static int check_keys(struct parser *p, const config_setting_t *s,
-		      const char *const *keys, const char *type)
+int conf_check_keys(struct parser *p, const config_setting_t *s,
+		    const char *const *keys, const char *type)
 {
 	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *m = elem(s, i);
+		const config_setting_t *m = conf_elem(s, i);
 		const char *k = config_setting_name(m);
 
 		if (in_list(k, keys))
@@ -296,8 +116,8 @@ static int check_keys(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
-static int get_string(struct parser *p, const config_setting_t *s,
-		      const char **ret)
+int conf_get_string(struct parser *p, const config_setting_t *s,
+		    const char **ret)
 {
 	*ret = "";
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
@@ -306,7 +126,7 @@ static int get_string(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
-static int get_bool(struct parser *p, const config_setting_t *s, bool *ret)
+int conf_get_bool(struct parser *p, const config_setting_t *s, bool *ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
 		return fail(p, s, "'%s' must be true or false", key_of(s));
@@ -314,8 +134,8 @@ static int get_bool(struct parser *p, const config_setting_t *s, bool *ret)
 	return 0;
 }
 
-static int get_int(struct parser *p, const config_setting_t *s, int min,
-		   int max, int *ret)
+int conf_get_int(struct parser *p, const config_setting_t *s, int min,
+		 int max, int *ret)
 {
 	long long v;
 
@@ -351,7 +171,7 @@ static int each_string(struct parser *p, const config_setting_t *s,
 		return fail(p, s, "'%s' has more than %zu entries", key_of(s),
 			    max);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = elem(s, i);
+		const config_setting_t *e = conf_elem(s, i);
 		int r;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
@@ -365,12 +185,6 @@ static int each_string(struct parser *p, const config_setting_t *s,
 }
 
 /* ---- addresses ------------------------------------------------------ */
-
-enum addr_kind {
-	ADDR_HOST,	/* "A": dns, gateway */
-	ADDR_IFADDR,	/* "A/P", host bits allowed: address */
-	ADDR_NET,	/* "A" or "A/P", no host bits: allow, deny, routes */
-};
 
 static int parse_addr(struct parser *p, const config_setting_t *s,
 		      const char *v, enum addr_kind kind, struct cidr *ret)
@@ -401,14 +215,14 @@ static int add_addr(struct parser *p, const config_setting_t *s,
 	struct list_ctx *l = data;
 
 	if (l->lines)
-		l->lines[l->list->n] = line_of(s);
+		l->lines[l->list->n] = conf_line_of(s);
 	return parse_addr(p, s, v, l->kind, &l->list->v[l->list->n++]);
 }
 
 /* An optional list of addresses; absent leaves @ret empty. */
-static int opt_addrs(struct parser *p, const config_setting_t *net,
-		     const char *key, enum addr_kind kind,
-		     struct cidr_list *ret)
+int conf_opt_addrs(struct parser *p, const config_setting_t *net,
+		   const char *key, enum addr_kind kind,
+		   struct cidr_list *ret)
 {
 	const config_setting_t *s = member(net, key);
 	struct list_ctx l = { ret, kind, NULL };
@@ -419,8 +233,8 @@ static int opt_addrs(struct parser *p, const config_setting_t *net,
 
 /* "allow", with the line of each entry (check names the ones that open
  * a metadata endpoint). */
-static int opt_allow(struct parser *p, const config_setting_t *net,
-		     struct network *n)
+int conf_opt_allow(struct parser *p, const config_setting_t *net,
+		   struct network *n)
 {
 	const config_setting_t *s = member(net, "allow");
 	struct list_ctx l = { &n->allow, ADDR_NET, n->allow_line };
@@ -429,21 +243,21 @@ static int opt_allow(struct parser *p, const config_setting_t *net,
 	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
 }
 
-static int opt_conn_limit(struct parser *p, const config_setting_t *net,
-			  struct network *n)
+int conf_opt_conn_limit(struct parser *p, const config_setting_t *net,
+			struct network *n)
 {
 	const config_setting_t *s = member(net, "conn_limit");
 
-	return s ? get_int(p, s, 1, INT_MAX, &n->conn_limit) : 0;
+	return s ? conf_get_int(p, s, 1, INT_MAX, &n->conn_limit) : 0;
 }
 
 /* A network range with a prefix length between @min and @max. */
-static int parse_range(struct parser *p, const config_setting_t *s,
-		       int family, unsigned min, unsigned max,
-		       struct cidr *ret)
+int conf_parse_range(struct parser *p, const config_setting_t *s,
+		     int family, unsigned min, unsigned max,
+		     struct cidr *ret)
 {
 	const char *key = key_of(s), *v;
-	int r = get_string(p, s, &v);
+	int r = conf_get_string(p, s, &v);
 
 	if (r)
 		return r;
@@ -462,30 +276,24 @@ static int parse_range(struct parser *p, const config_setting_t *s,
 
 /* ---- network keys --------------------------------------------------- */
 
-static const char *const type_names[] = {
-	[NET_ISOLATED] = "isolated", [NET_NAT] = "nat", [NET_VPN] = "vpn",
-	[NET_MACVLAN] = "macvlan", [NET_PHYSICAL] = "physical",
-	[NET_BRIDGE] = "bridge",
-};
-
 /* The key @key of network @net, or a "type 'T' needs 'KEY'" error. */
-static int need(struct parser *p, const config_setting_t *net,
-		const struct network *n, const char *key,
-		const config_setting_t **ret)
+int conf_need(struct parser *p, const config_setting_t *net,
+	      const struct network *n, const char *key,
+	      const config_setting_t **ret)
 {
 	*ret = member(net, key);
 	if (!*ret)
-		return fail(p, net, "type '%s' needs '%s'", type_names[n->type],
-			    key);
+		return fail(p, net, "type '%s' needs '%s'",
+			    net_type_str(n->type), key);
 	return 0;
 }
 
-static int parse_ifname(struct parser *p, const config_setting_t *s,
-			char ret[IFNAMSIZ])
+int conf_parse_ifname(struct parser *p, const config_setting_t *s,
+		      char ret[IFNAMSIZ])
 {
 	const char *v;
 	enum name_err e;
-	int r = get_string(p, s, &v);
+	int r = conf_get_string(p, s, &v);
 
 	if (r)
 		return r;
@@ -496,232 +304,21 @@ static int parse_ifname(struct parser *p, const config_setting_t *s,
 	return strlcpy_checked(ret, v, IFNAMSIZ);
 }
 
-static int opt_ifname(struct parser *p, const config_setting_t *net,
-		      const char *key, char ret[IFNAMSIZ])
+int conf_opt_ifname(struct parser *p, const config_setting_t *net,
+		    const char *key, char ret[IFNAMSIZ])
 {
 	const config_setting_t *s = member(net, key);
 
-	return s ? parse_ifname(p, s, ret) : 0;
+	return s ? conf_parse_ifname(p, s, ret) : 0;
 }
 
-static int need_ifname(struct parser *p, const config_setting_t *net,
-		       const struct network *n, const char *key,
-		       char ret[IFNAMSIZ])
+int conf_need_ifname(struct parser *p, const config_setting_t *net,
+		     const struct network *n, const char *key,
+		     char ret[IFNAMSIZ])
 {
 	const config_setting_t *s;
 
-	return need(p, net, n, key, &s) ?: parse_ifname(p, s, ret);
-}
-
-/* ---- port forwards -------------------------------------------------- */
-
-static const char *proto_str(uint8_t proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
-/* A (proto, port) may be forwarded to one namespace only. */
-static int check_forward_dup(struct parser *p, const config_setting_t *s,
-			     const struct network *n,
-			     const struct port_forward *f)
-{
-	const struct conf *c = p->c;
-	char buf[PLACE_MAX];
-
-	for (size_t i = 0; i <= c->n_nets; i++) {
-		const struct network *o = i < c->n_nets ? &c->nets[i] : n;
-
-		for (size_t k = 0; k < o->n_forward; k++) {
-			const struct port_forward *x = &o->forward[k];
-
-			if (x->proto != f->proto || x->port != f->port)
-				continue;
-			return fail(p, s, "%s port %u is already forwarded by "
-				    "network '%s' (%s)",
-				    proto_str(f->proto), f->port, o->name,
-				    place(p, o->file, x->line, buf));
-		}
-	}
-	return 0;
-}
-
-static int parse_proto(struct parser *p, const config_setting_t *s,
-		       uint8_t *ret)
-{
-	const char *v;
-	int r = get_string(p, s, &v);
-
-	if (r)
-		return r;
-	if (!strcmp(v, "tcp") || !strcmp(v, "udp")) {
-		*ret = v[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-		return 0;
-	}
-	return fail(p, s, "unknown proto '%s' (expected tcp or udp)", v);
-}
-
-static int parse_forward(struct parser *p, const config_setting_t *s,
-			 struct network *n)
-{
-	static const char *const keys[] = { "proto", "port", "to", NULL };
-	struct port_forward *f = &n->forward[n->n_forward];
-	const config_setting_t *proto, *port, *to;
-	int v, r;
-
-	if (!config_setting_is_group(s))
-		return fail(p, s, "must be a group");
-	r = check_keys(p, s, keys, NULL);
-	proto = member(s, "proto");
-	port = member(s, "port");
-	to = member(s, "to");
-	if (!r && !proto)
-		r = fail(p, s, "missing 'proto'");
-	if (!r && !port)
-		r = fail(p, s, "missing 'port'");
-	r = r ?: parse_proto(p, proto, &f->proto);
-	r = r ?: get_int(p, port, 1, 65535, &v);
-	if (r)
-		return r;
-	f->port = (uint16_t)v;
-	f->to = f->port;
-	if (to && get_int(p, to, 1, 65535, &v))
-		return -EINVAL;
-	if (to)
-		f->to = (uint16_t)v;
-	f->line = line_of(s);
-	r = check_forward_dup(p, s, n, f);
-	if (!r)
-		n->n_forward++;
-	return r;
-}
-
-static int opt_forwards(struct parser *p, const config_setting_t *net,
-			struct network *n)
-{
-	const config_setting_t *s = member(net, "forward");
-	int len, r = 0;
-
-	if (!s)
-		return 0;
-	/* A single group stands for a list of one, as a string does. */
-	if (!config_setting_is_list(s) && !config_setting_is_group(s) &&
-	    !config_setting_is_array(s))
-		return fail(p, s, "'forward' must be a list of groups");
-	len = config_setting_is_group(s) ? 1 : config_setting_length(s);
-	if (len > CONF_MAX_LIST)
-		return fail(p, s, "'forward' has more than %d entries",
-			    CONF_MAX_LIST);
-	snprintf(p->what, sizeof(p->what), "network '%s': forward: ", n->name);
-	for (int i = 0; !r && i < len; i++) {
-		const config_setting_t *f = config_setting_is_group(s) ? s :
-					    elem(s, i);
-
-		r = parse_forward(p, f, n);
-	}
-	snprintf(p->what, sizeof(p->what), "network '%s': ", n->name);
-	return r;
-}
-
-/* ---- network types -------------------------------------------------- */
-
-static int parse_nat(struct parser *p, const config_setting_t *s,
-		     struct network *n)
-{
-	const config_setting_t *pool, *v6 = member(s, "pool6");
-
-	return opt_ifname(p, s, "uplink", n->uplink) ?:
-	       need(p, s, n, "pool", &pool) ?:
-	       parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
-	       (v6 ? parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_allow(p, s, n) ?:
-	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
-	       opt_forwards(p, s, n) ?:
-	       opt_conn_limit(p, s, n);
-}
-
-/* Without "routes", an adopted interface carries everything. */
-static void default_routes(struct cidr_list *l)
-{
-	l->n = 2;
-	memset(l->v, 0, 2 * sizeof(l->v[0]));
-	l->v[0].family = AF_INET;
-	l->v[1].family = AF_INET6;
-}
-
-static int parse_wireguard(struct parser *p, const config_setting_t *s,
-			   struct network *n)
-{
-	const char *v;
-	int r = get_string(p, s, &v);
-
-	if (r)
-		return r;
-	if (v[0] != '/')
-		return fail(p, s, "'wireguard' must be an absolute path");
-	if (strlcpy_checked(n->wireguard, v, sizeof(n->wireguard)))
-		return fail(p, s, "'wireguard' is longer than %d bytes",
-			    PATH_MAX - 1);
-	return 0;
-}
-
-/* address and routes configure an adopted interface, not wg-quick's. */
-static int check_vpn_keys(struct parser *p, const config_setting_t *s)
-{
-	static const char *const only[] = { "address", "routes" };
-	const config_setting_t *wg = member(s, "wireguard");
-	const config_setting_t *ifc = member(s, "interface");
-
-	if (wg && ifc)
-		return fail(p, ifc, "'wireguard' and 'interface' exclude "
-			    "each other");
-	if (!wg && !ifc)
-		return fail(p, s, "type 'vpn' needs 'wireguard' or "
-			    "'interface'");
-	for (size_t i = 0; wg && i < ARRAY_SIZE(only); i++) {
-		const config_setting_t *m = member(s, only[i]);
-
-		if (m)
-			return fail(p, m, "'%s' needs 'interface'", only[i]);
-	}
-	return 0;
-}
-
-/* A login waits below the module's default time limit (deadline.h), or
- * it is killed, and refused, while the helper still waits. */
-static int get_timeout(struct parser *p, const config_setting_t *t,
-		       int *ret)
-{
-	int r = get_int(p, t, INT_MIN, INT_MAX, ret);
-
-	if (!r && (*ret < 1 || *ret >= PN_TIMEOUT_DEFAULT))
-		return fail(p, t, "timeout %d out of range 1-%d: it must be "
-			    "below the %d s a login may take (pam_netns(8), "
-			    "timeout=)", *ret, PN_TIMEOUT_DEFAULT - 1,
-			    PN_TIMEOUT_DEFAULT);
-	return r;
-}
-
-static int parse_vpn(struct parser *p, const config_setting_t *s,
-		     struct network *n)
-{
-	const config_setting_t *wg = member(s, "wireguard");
-	const config_setting_t *ifc = member(s, "interface");
-	const config_setting_t *t = member(s, "timeout");
-	int r = check_vpn_keys(p, s);
-
-	if (r)
-		return r;
-	n->timeout = TIMEOUT_DEFAULT;
-	r = (wg ? parse_wireguard(p, wg, n) :
-		  parse_ifname(p, ifc, n->interface)) ?:
-	    opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
-	    opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
-	    opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	    (t ? get_timeout(p, t, &n->timeout) : 0);
-	if (!r && ifc && !member(s, "routes"))
-		default_routes(&n->routes);
-	return r;
+	return conf_need(p, net, n, key, &s) ?: conf_parse_ifname(p, s, ret);
 }
 
 /*
@@ -761,8 +358,8 @@ static int add_gateway(struct parser *p, const config_setting_t *s,
 }
 
 /* "gateway": one address per family, inside one of the static addresses. */
-static int opt_gateway(struct parser *p, const config_setting_t *net,
-		       struct network *n)
+int conf_opt_gateway(struct parser *p, const config_setting_t *net,
+		     struct network *n)
 {
 	const config_setting_t *s = member(net, "gateway");
 
@@ -774,128 +371,48 @@ static int opt_gateway(struct parser *p, const config_setting_t *net,
 	return each_string(p, s, 2, add_gateway, n);
 }
 
-static int parse_mode(struct parser *p, const config_setting_t *s,
-		      struct network *n)
-{
-	static const char *const modes[] = {
-		[MVL_BRIDGE] = "bridge", [MVL_PRIVATE] = "private",
-		[MVL_VEPA] = "vepa",
-	};
-	const char *v;
-	int r;
-
-	/* private by default: the namespaces of different users on one
-	 * parent would otherwise talk directly, past the LAN's switch */
-	n->mode = MVL_PRIVATE;
-	if (!s)
-		return 0;
-	r = get_string(p, s, &v);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(modes); i++)
-		if (!strcmp(v, modes[i])) {
-			n->mode = (enum mvl_mode)i;
-			return 0;
-		}
-	return r ?: fail(p, s, "unknown mode '%s' (expected bridge, private "
-			 "or vepa)", v);
-}
-
-static int parse_macvlan(struct parser *p, const config_setting_t *s,
-			 struct network *n)
-{
-	const config_setting_t *a;
-	int r = need_ifname(p, s, n, "parent", n->parent) ?:
-		parse_mode(p, member(s, "mode"), n) ?:
-		need(p, s, n, "address", &a);
-
-	if (r)
-		return r;
-	if (config_setting_type(a) == CONFIG_TYPE_STRING &&
-	    !strcmp(config_setting_get_string(a), "dhcp"))
-		n->dhcp = true;
-	else
-		r = opt_addrs(p, s, "address", ADDR_IFADDR, &n->address);
-	if (!r && !n->dhcp && !n->address.n)
-		r = fail(p, s, "type 'macvlan' needs 'address'");
-	return r ?: opt_gateway(p, s, n) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
-}
-
-static int parse_physical(struct parser *p, const config_setting_t *s,
-			  struct network *n)
-{
-	return need_ifname(p, s, n, "device", n->device) ?:
-	       opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
-	       opt_gateway(p, s, n) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
-}
-
-static int parse_bridge(struct parser *p, const config_setting_t *s,
-			struct network *n)
-{
-	const config_setting_t *sub, *nat = member(s, "nat");
-
-	return need_ifname(p, s, n, "bridge", n->bridge) ?:
-	       need(p, s, n, "subnet", &sub) ?:
-	       parse_range(p, sub, AF_INET, 8, 30, &n->subnet) ?:
-	       (nat ? get_bool(p, nat, &n->nat) : 0) ?:
-	       opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
-	       opt_allow(p, s, n) ?:
-	       opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
-	       opt_conn_limit(p, s, n);
-}
-
-static int parse_isolated(struct parser *p, const config_setting_t *s,
-			  struct network *n)
-{
-	return 0;
-}
-
-struct net_kind {
-	const char *keys[10];
-	int (*parse)(struct parser *p, const config_setting_t *s,
-		     struct network *n);
-};
-
-static const struct net_kind kinds[] = {
-	[NET_ISOLATED] = { { "type", NULL }, parse_isolated },
-	[NET_NAT] = { { "type", "uplink", "pool", "pool6", "dns", "allow",
-			"deny", "forward", "conn_limit", NULL }, parse_nat },
-	[NET_VPN] = { { "type", "wireguard", "interface", "address", "routes",
-			"dns", "timeout", NULL }, parse_vpn },
-	[NET_MACVLAN] = { { "type", "parent", "mode", "address", "gateway",
-			    "dns", NULL }, parse_macvlan },
-	[NET_PHYSICAL] = { { "type", "device", "address", "gateway", "dns",
-			     NULL }, parse_physical },
-	[NET_BRIDGE] = { { "type", "bridge", "subnet", "nat", "dns", "allow",
-			   "deny", "conn_limit", NULL }, parse_bridge },
-};
-
 /* ---- networks ------------------------------------------------------- */
+
+/* "isolated, nat, ... or bridge": the kinds, for "unknown type". */
+static const char *kind_names(char *buf, size_t len)
+{
+	const struct net_kind *k;
+	size_t n = 0;
+
+	*buf = '\0';
+	for (size_t i = 0; (k = net_kind_at(i)); i++, n = strlen(buf))
+		snprintf(buf + n, len - n, "%s%s", !i ? "" :
+			 net_kind_at(i + 1) ? ", " : " or ", k->name);
+	return buf;
+}
 
 static int parse_type(struct parser *p, const config_setting_t *s,
 		      struct network *n)
 {
 	const config_setting_t *t = member(s, "type");
+	const struct net_kind *k;
+	char names[128];
 	const char *v;
 	int r;
 
 	if (!t)
 		return fail(p, s, "missing 'type'");
-	r = get_string(p, t, &v);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(type_names); i++)
-		if (!strcmp(v, type_names[i])) {
-			n->type = (enum net_type)i;
-			return 0;
-		}
-	return r ?: fail(p, t, "unknown type '%s' (expected isolated, nat, "
-			 "vpn, macvlan, physical or bridge)", v);
+	r = conf_get_string(p, t, &v);
+	if (!r && (k = net_kind_by_name(v))) {
+		n->type = k->type;
+		return 0;
+	}
+	return r ?: fail(p, t, "unknown type '%s' (expected %s)", v,
+			 kind_names(names, sizeof(names)));
 }
 
 /* Whether some type of network knows the key @k. */
 static bool any_kind_key(const char *k)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (in_list(k, kinds[i].keys))
+	const struct net_kind *kind;
+
+	for (size_t i = 0; (kind = net_kind_at(i)); i++)
+		if (in_list(k, kind->keys))
 			return true;
 	return false;
 }
@@ -903,13 +420,13 @@ static bool any_kind_key(const char *k)
 /*
  * A key no type knows is a typo: report it before the type is looked at,
  * so that a misspelt "type" reads "unknown key 'tpye'", not "missing
- * 'type'". Keys of another type are reported by check_keys() once the
+ * 'type'". Keys of another type are reported by conf_check_keys() once the
  * type is known.
  */
 static int check_any_keys(struct parser *p, const config_setting_t *s)
 {
 	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *m = elem(s, i);
+		const config_setting_t *m = conf_elem(s, i);
 
 		if (!any_kind_key(config_setting_name(m)))
 			return fail(p, m, "unknown key '%s'",
@@ -918,55 +435,50 @@ static int check_any_keys(struct parser *p, const config_setting_t *s)
 	return 0;
 }
 
-static const char *const range_keys[] = { "pool", "pool6", "subnet" };
-
-static const struct cidr *range_of(const struct network *n, size_t i)
-{
-	const struct cidr *r[] = { &n->pool, &n->pool6, &n->subnet };
-
-	return r[i];
-}
-
-/* The earlier network whose pool, pool6 or subnet overlaps @range. */
+/* The earlier network one of whose ranges overlaps @range. */
 static const struct network *overlapping(const struct conf *c,
 					 const struct cidr *range)
 {
-	for (size_t k = 0; k < c->n_nets; k++)
-		for (size_t j = 0; j < ARRAY_SIZE(range_keys); j++)
-			if (cidr_overlap(range, range_of(&c->nets[k], j)))
+	for (size_t k = 0; k < c->n_nets; k++) {
+		const struct net_kind *kind = net_kind_of(c->nets[k].type);
+
+		for (size_t j = 0; j < kind->n_ranges; j++)
+			if (cidr_overlap(range, net_range_at(&c->nets[k],
+							 &kind->ranges[j])))
 				return &c->nets[k];
+	}
 	return NULL;
 }
 
 /* Address ranges that networks hand out must not overlap each other. */
 static int check_overlap(struct parser *p, const config_setting_t *s,
-			 const struct network *n)
+			 const struct network *n, const struct net_kind *k)
 {
-	char buf[CIDR_STRLEN], at[PLACE_MAX];
+	char buf[CIDR_STRLEN], at[CONF_PLACE_MAX];
 
-	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++) {
-		const struct cidr *mine = range_of(n, i);
+	for (size_t i = 0; i < k->n_ranges; i++) {
+		const struct cidr *mine = net_range_at(n, &k->ranges[i]);
 		const struct network *o;
 
 		if (!mine->family || !(o = overlapping(p->c, mine)))
 			continue;
-		return fail(p, member(s, range_keys[i]),
+		return fail(p, member(s, k->ranges[i].key),
 			    "'%s' %s overlaps network '%s' (%s)",
-			    range_keys[i],
+			    k->ranges[i].key,
 			    cidr_format(mine, true, buf, sizeof(buf)),
-			    o->name, place(p, o->file, o->line, at));
+			    o->name, conf_place(p, o->file, o->line, at));
 	}
 	return 0;
 }
 
 /* Where the ranges are written, for the messages of later checks. */
-static void range_lines(const config_setting_t *s, struct network *n)
+static void range_lines(const config_setting_t *s, struct network *n,
+			const struct net_kind *k)
 {
-	int *lines[] = { &n->pool_line, &n->pool6_line, &n->subnet_line };
-
-	for (size_t i = 0; i < ARRAY_SIZE(range_keys); i++)
-		if (range_of(n, i)->family)
-			*lines[i] = line_of(member(s, range_keys[i]));
+	for (size_t i = 0; i < k->n_ranges; i++)
+		if (net_range_at(n, &k->ranges[i])->family)
+			*(int *)((char *)n + k->ranges[i].line_off) =
+				conf_line_of(member(s, k->ranges[i].key));
 }
 
 static int parse_network(struct parser *p, const config_setting_t *s,
@@ -975,6 +487,7 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	const char *name = config_setting_name(s);
 	enum name_err e = name_check_network(name);
 	const struct network *o;
+	const struct net_kind *k;
 	int r;
 
 	p->what[0] = '\0';	/* not the previous network's */
@@ -990,16 +503,18 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(p->what, sizeof(p->what), "network '%s': ", name);
 	n->file = p->name;
-	n->line = line_of(s);
+	n->line = conf_line_of(s);
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
-	r = check_any_keys(p, s) ?:
-	    parse_type(p, s, n) ?:
-	    check_keys(p, s, kinds[n->type].keys, type_names[n->type]) ?:
-	    kinds[n->type].parse(p, s, n) ?:
-	    check_overlap(p, s, n);
+	r = check_any_keys(p, s) ?: parse_type(p, s, n);
+	if (r)
+		return r;
+	k = net_kind_of(n->type);
+	r = conf_check_keys(p, s, k->keys, k->name) ?:
+	    (k->parse ? k->parse(p, s, n) : 0) ?:
+	    check_overlap(p, s, n, k);
 	if (!r)
-		range_lines(s, n);
+		range_lines(s, n, k);
 	return r;
 }
 
@@ -1038,7 +553,7 @@ static int parse_networks(struct parser *p, const config_setting_t *s)
 	if (grow(&c->nets, c->n_nets, (size_t)len, sizeof(*c->nets)))
 		return -ENOMEM;
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_network(p, elem(s, i), &c->nets[c->n_nets]);
+		r = parse_network(p, conf_elem(s, i), &c->nets[c->n_nets]);
 		if (!r)
 			c->n_nets++;
 	}
@@ -1080,8 +595,8 @@ static int opt_name(struct parser *p, const config_setting_t *rule,
 
 	if (!s)
 		return 0;
-	*ret_line = line_of(s);
-	return get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
+	*ret_line = conf_line_of(s);
+	return conf_get_string(p, s, &v) ?: check_match_string(p, s, v, true) ?:
 	       strlcpy_checked(ret, v, CONF_STR_MAX);
 }
 
@@ -1118,7 +633,7 @@ static int parse_rule_network(struct parser *p, const config_setting_t *rule,
 
 	if (!s)
 		return fail(p, rule, "missing 'network'");
-	ret = get_string(p, s, &v);
+	ret = conf_get_string(p, s, &v);
 	if (ret)
 		return ret;
 	if (!strcmp(v, "host") || !strcmp(v, "deny")) {
@@ -1140,7 +655,7 @@ static int parse_scope(struct parser *p, const config_setting_t *s,
 		[SCOPE_SESSION] = "session",
 	};
 	const char *v;
-	int ret = get_string(p, s, &v);
+	int ret = conf_get_string(p, s, &v);
 
 	for (size_t i = 0; !ret && i < ARRAY_SIZE(scopes); i++)
 		if (!strcmp(v, scopes[i])) {
@@ -1157,6 +672,7 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 {
 	const config_setting_t *scope = member(rule, "scope");
 	const config_setting_t *sd = member(rule, "systemd_user");
+	const struct net_kind *k;
 	int ret;
 
 	r->scope = SCOPE_USER;
@@ -1164,25 +680,15 @@ static int parse_rule_scope(struct parser *p, const config_setting_t *rule,
 		return fail(p, scope ?: sd, "'%s' needs a network",
 			    scope ? "scope" : "systemd_user");
 	ret = (scope ? parse_scope(p, scope, r) : 0) ?:
-	      (sd ? get_bool(p, sd, &r->systemd_user) : 0);
+	      (sd ? conf_get_bool(p, sd, &r->systemd_user) : 0);
 	if (ret)
 		return ret;
 	/* One user manager per uid cannot follow per-login namespaces. */
 	if (r->systemd_user && r->scope == SCOPE_SESSION)
 		return fail(p, sd, "'systemd_user' needs scope 'user' or "
 			    "'shared', not 'session'");
-	/* A device can be moved into one namespace only. */
-	if (r->net && r->net->type == NET_PHYSICAL && r->scope != SCOPE_SHARED)
-		return fail(p, scope ?: rule, "network '%s' is physical: only "
-			    "scope 'shared' is possible", r->network);
-	/* A static LAN address fits one namespace: two would clash on
-	 * the wire. */
-	if (r->net && r->net->type == NET_MACVLAN && !r->net->dhcp &&
-	    r->scope != SCOPE_SHARED)
-		return fail(p, scope ?: rule, "network '%s' is a macvlan with "
-			    "a static address: only scope 'shared' is "
-			    "possible (or address = \"dhcp\")", r->network);
-	return 0;
+	k = r->net ? net_kind_of(r->net->type) : NULL;
+	return k && k->check_rule ? k->check_rule(p, scope ?: rule, r) : 0;
 }
 
 /* A rule that matches every login decides what the default would: the
@@ -1208,8 +714,8 @@ static int parse_rule(struct parser *p, const config_setting_t *s,
 	if (!config_setting_is_group(s))
 		return fail(p, s, "must be a group");
 	r->file = p->name;
-	r->line = line_of(s);
-	return check_keys(p, s, keys, NULL) ?:
+	r->line = conf_line_of(s);
+	return conf_check_keys(p, s, keys, NULL) ?:
 	       opt_name(p, s, "user", r->user, &r->user_line) ?:
 	       opt_name(p, s, "group", r->group, &r->group_line) ?:
 	       opt_match(p, s, "service", r->service, &r->n_service) ?:
@@ -1241,7 +747,7 @@ static int parse_rules(struct parser *p, const config_setting_t *s)
 		return -ENOMEM;
 	snprintf(p->what, sizeof(p->what), "rule: ");
 	for (int i = 0; !r && i < len; i++) {
-		r = parse_rule(p, elem(s, i), &c->rules[c->n_rules]);
+		r = parse_rule(p, conf_elem(s, i), &c->rules[c->n_rules]);
 		if (!r)
 			c->n_rules++;
 	}
@@ -1258,7 +764,7 @@ static int parse_default(struct parser *p, const config_setting_t *s)
 	if (!v || (strcmp(v, "host") && strcmp(v, "deny")))
 		return fail(p, s, "default must be \"host\" or \"deny\"");
 	p->c->def = v[0] == 'h' ? VERDICT_HOST : VERDICT_DENY;
-	p->c->default_line = s ? line_of(s) : 0;
+	p->c->default_line = s ? conf_line_of(s) : 0;
 	return 0;
 }
 
@@ -1270,7 +776,7 @@ static int check_root(struct parser *p, const config_setting_t *root)
 	};
 	const config_setting_t *def = member(root, "default");
 
-	return check_keys(p, root, keys, NULL) ?:
+	return conf_check_keys(p, root, keys, NULL) ?:
 	       (p->dropin && def ?
 		fail(p, def, "default: only the main file %s may set it",
 		     p->c->path) : 0);
@@ -1292,8 +798,8 @@ static int syntax_error(struct parser *p, const config_t *cfg)
 	const char *text = config_error_text(cfg) ?: "unknown error";
 
 	if (!strcmp(text, "syntax error"))
-		return fail_at(p, config_error_line(cfg), "syntax error");
-	return fail_at(p, config_error_line(cfg), "syntax error: %s", text);
+		return conf_fail_at(p, config_error_line(cfg), "syntax error");
+	return conf_fail_at(p, config_error_line(cfg), "syntax error: %s", text);
 }
 
 /* The text of @f through the raw checks and libconfig, into @cfg. */
@@ -1310,7 +816,7 @@ static int read_text(struct parser *p, const struct conf_file *f,
 		memcpy(buf, f->text, f->len);
 	buf[f->len] = '\n';
 	buf[f->len + 1] = '\0';
-	r = prescan(p, buf, f->len);
+	r = conf_prescan(p, buf, f->len);
 	if (r)
 		return r;
 	if (!config_read_string(cfg, buf))
@@ -1396,12 +902,12 @@ int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
 
 	*ret = NULL;
 	if (!n || n > CONF_MAX_DROPINS + 1)
-		return fail_at(&p, 0, "%zu files", n);
+		return conf_fail_at(&p, 0, "%zu files", n);
 	c = calloc(1, sizeof(*c));
 	cf.v = calloc(n, sizeof(*cf.v));
 	r = !c || !cf.v ? -ENOMEM : add_names(c, f, n);
 	if (r == -EINVAL)
-		return fail_at(&p, 0, "the name is too long");
+		return conf_fail_at(&p, 0, "the name is too long");
 	p.c = c;
 	for (size_t i = 0; !r && i < n; i++) {
 		config_init(&cf.v[cf.n++]);
@@ -1410,7 +916,7 @@ int conf_parse_files(const struct conf_file *f, size_t n, struct conf **ret,
 	}
 	r = r ?: parse_all(&p, cf.v, n);
 	if (r == -ENOMEM)
-		fail_at(&p, 0, "out of memory");
+		conf_fail_at(&p, 0, "out of memory");
 	if (r)
 		return r;
 	*ret = steal_pointer(&c);
@@ -1437,383 +943,6 @@ int conf_parse(const char *text, size_t len, const char *name,
 	return conf_parse_files(&f, 1, ret, err, errlen);
 }
 
-/* ---- files ---------------------------------------------------------- */
-
-__attribute__((format(printf, 4, 5)))
-static int file_fail(int r, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static int check_dir(const char *path, const char *dir, char *err,
-		     size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(dir, &st))
-		return file_fail(-errno, err, errlen, "%s: parent directory "
-				 "%s: %s", path, dir, strerror(errno));
-	if (S_ISLNK(st.st_mode))
-		return file_fail(-ELOOP, err, errlen, "%s: parent directory %s "
-				 "is a symbolic link", path, dir);
-	if (!S_ISDIR(st.st_mode))
-		return file_fail(-ENOTDIR, err, errlen, "%s: parent "
-				 "directory %s is not a directory", path, dir);
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
-				 "is not owned by root", path, dir);
-	/* Sticky does not help: the owner of a planted file may replace it. */
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: parent directory %s "
-				 "is writable by group or others", path, dir);
-	return 0;
-}
-
-/*
- * Every directory the kernel walked to reach @path, from "/" down: a
- * non-root user who can write to any of them could have swapped the file.
- * Checked top-down so that a symlinked component is reported before the
- * directories found through it.
- */
-static int check_parents(const char *path, char *err, size_t errlen)
-{
-	char abs[PATH_MAX], cwd[PATH_MAX];
-	int n, r;
-
-	if (path[0] == '/')
-		n = snprintf(abs, sizeof(abs), "%s", path);
-	else if (getcwd(cwd, sizeof(cwd)))
-		n = snprintf(abs, sizeof(abs), "%s/%s",
-			     strcmp(cwd, "/") ? cwd : "", path);
-	else
-		return file_fail(-errno, err, errlen, "%s: cannot find "
-				 "the current directory: %s", path,
-				 strerror(errno));
-	if (n < 0 || (size_t)n >= sizeof(abs))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = check_dir(path, "/", err, errlen);
-	for (char *s = strchr(abs + 1, '/'); !r && s; s = strchr(s + 1, '/')) {
-		if (s[-1] == '/')
-			continue;	/* "//" adds no directory */
-		*s = '\0';
-		r = check_dir(path, abs, err, errlen);
-		*s = '/';
-	}
-	return r;
-}
-
-static int check_fd(const char *path, int fd, size_t max, char *err,
-		    size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return file_fail(-EINVAL, err, errlen, "%s: is not a regular "
-				 "file", path);
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", path);
-	if ((unsigned long long)st.st_size > max)
-		return file_fail(-EFBIG, err, errlen, "%s: is larger than %zu "
-				 "bytes", path, max);
-	return 0;
-}
-
-/**
- * conf_check_file() - refuse a file that a non-root user could have written
- * @path:	the file (relative paths are checked from the current directory)
- * @max_size:	size cap in bytes
- * @ret_fd:	on success, an O_RDONLY fd to the checked file, or NULL
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * The file is opened first, without following a symlink and without
- * blocking on a FIFO, and the checks are made on what was opened.
- *
- * Return: 0, or -errno
- */
-int conf_check_file(const char *path, size_t max_size, int *ret_fd,
-		    char *err, size_t errlen)
-{
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ELOOP)
-		return file_fail(-ELOOP, err, errlen, "%s: is a symbolic link",
-				 path);
-	if (fd < 0)
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 path, strerror(errno));
-	r = check_fd(path, fd, max_size, err, errlen) ?:
-	    check_parents(path, err, errlen);
-	if (r)
-		return r;
-	if (ret_fd)
-		*ret_fd = steal_fd(&fd);
-	return 0;
-}
-
-int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len)
-{
-	_cleanup_free_ char *buf = malloc(max + 1);
-	size_t len = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (len <= max) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > max)
-		return -EFBIG;
-	*ret = steal_pointer(&buf);
-	*ret_len = len;
-	return 0;
-}
-
-/**
- * conf_dropin_dir() - the drop-in directory of a policy file
- * @path:	the policy file
- * @ret:	@path without ".conf", plus ".d"
- * @len:	size of @ret
- *
- * Return: 0, or -ENAMETOOLONG
- */
-int conf_dropin_dir(const char *path, char *ret, size_t len)
-{
-	size_t n = strlen(path);
-	int w;
-
-	if (n > 5 && !strcmp(path + n - 5, ".conf") && path[n - 6] != '/')
-		n -= 5;
-	w = snprintf(ret, len, "%.*s.d", (int)n, path);
-	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
-}
-
-/**
- * conf_read_file() - one policy file, after conf_check_file()
- * @path:	the file
- * @ret:	its path and text (free the text)
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * Return: 0, or -errno (-ENOENT when it does not exist)
- */
-int conf_read_file(const char *path, struct conf_file *ret, char *err,
-		   size_t errlen)
-{
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	ret->text = NULL;
-	ret->len = 0;
-	if (strlcpy_checked(ret->path, path, sizeof(ret->path)))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = conf_check_file(path, CONF_MAX_SIZE, &fd, err, errlen);
-	if (r)
-		return r;
-	r = conf_read_all(fd, CONF_MAX_SIZE, &ret->text, &ret->len);
-	if (r == -EFBIG)
-		return file_fail(r, err, errlen, "%s: is larger than %d bytes",
-				 path, CONF_MAX_SIZE);
-	if (r)
-		return file_fail(r, err, errlen, "%s: cannot read: %s", path,
-				 strerror(-r));
-	return 0;
-}
-
-void conf_files_free(struct conf_file *f, size_t n)
-{
-	for (size_t i = 0; f && i < n; i++)
-		free(f[i].text);
-	free(f);
-}
-
-/* The directory itself, as conf_check_file() checks a file's parents. */
-static int check_dropin_dir(const char *dir, int fd, char *err,
-			    size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st))
-		return file_fail(-errno, err, errlen, "%s: %s", dir,
-				 strerror(errno));
-	if (st.st_uid != 0)
-		return file_fail(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", dir);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return file_fail(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", dir);
-	return 0;
-}
-
-/* Open the drop-in directory: -ENOENT when there is none. */
-static int open_dropin_dir(const char *dir, int *ret_fd, char *err,
-			   size_t errlen)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 && errno == ENOENT)
-		return -ENOENT;
-	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-		return file_fail(-errno, err, errlen, "%s: is %s", dir,
-				 !lstat(dir, &st) && S_ISLNK(st.st_mode) ?
-				 "a symbolic link" : "not a directory");
-	if (fd < 0)
-		return file_fail(-errno, err, errlen, "%s: cannot open: %s",
-				 dir, strerror(errno));
-	*ret_fd = fd;
-	return 0;
-}
-
-/**
- * conf_dropin_name() - whether a file of the drop-in directory is read
- * @name:	its name
- *
- * Editor backups, dpkg's leftovers and hidden files (an editor's lock or
- * swap file) are not.
- *
- * Return: true for "NAME.conf" where NAME is not empty and does not start
- * with '.'
- */
-bool conf_dropin_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".conf");
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct names {
-	char **v;
-	size_t n;
-};
-
-static void names_free(struct names *nm)
-{
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
-}
-
-/* The names of the drop-ins in the directory @fd, sorted. */
-static int list_dropins(const char *dir, int fd, struct names *ret,
-			char *err, size_t errlen)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		r = -errno;
-		(void)close(fd);
-		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
-				 strerror(-r));
-	}
-	ret->v = calloc(CONF_MAX_DROPINS, sizeof(*ret->v));
-	while (!r && ret->v && (errno = 0, de = readdir(d))) {
-		if (!conf_dropin_name(de->d_name))
-			continue;
-		if (ret->n == CONF_MAX_DROPINS)
-			r = file_fail(-E2BIG, err, errlen, "%s: more than %d "
-				      "drop-ins", dir, CONF_MAX_DROPINS);
-		else if (!(ret->v[ret->n++] = strdup(de->d_name)))
-			r = -ENOMEM;
-	}
-	if (!r && (!ret->v || errno))
-		r = ret->v ? -errno : -ENOMEM;
-	(void)closedir(d);
-	if (r && r != -E2BIG)
-		return file_fail(r, err, errlen, "%s: cannot read: %s", dir,
-				 strerror(-r));
-	if (!r)
-		qsort(ret->v, ret->n, sizeof(*ret->v), by_name);
-	return r;
-}
-
-/**
- * conf_read_dropins() - the drop-ins of a policy file, checked and read
- * @path:	the main policy file
- * @ret:	the files, in the order they are read
- * @ret_n:	how many
- * @err:	"PATH: REASON" on failure
- * @errlen:	size of @err
- *
- * Return: 0 (also when there is no drop-in directory), or -errno
- */
-int conf_read_dropins(const char *path, struct conf_file **ret,
-		      size_t *ret_n, char *err, size_t errlen)
-{
-	__attribute__((cleanup(names_free))) struct names nm = { 0 };
-	struct conf_file *f = NULL;
-	char dir[PATH_MAX], file[PATH_MAX];
-	int fd = -1, r;
-
-	*ret = NULL;
-	*ret_n = 0;
-	if (conf_dropin_dir(path, dir, sizeof(dir)))
-		return file_fail(-ENAMETOOLONG, err, errlen, "%s: %s", path,
-				 strerror(ENAMETOOLONG));
-	r = open_dropin_dir(dir, &fd, err, errlen);
-	if (r == -ENOENT)
-		return 0;
-	r = r ?: check_dropin_dir(dir, fd, err, errlen);
-	if (!r)
-		r = check_parents(dir, err, errlen);
-	if (r) {
-		(void)close(fd);
-		return r;
-	}
-	r = list_dropins(dir, fd, &nm, err, errlen);	/* closes fd */
-	if (!r && nm.n && !(f = calloc(nm.n, sizeof(*f))))
-		r = -ENOMEM;
-	for (size_t i = 0; !r && i < nm.n; i++) {
-		if (snprintf(file, sizeof(file), "%s/%s", dir, nm.v[i]) >=
-		    (int)sizeof(file))
-			r = file_fail(-ENAMETOOLONG, err, errlen, "%s/%s: %s",
-				      dir, nm.v[i], strerror(ENAMETOOLONG));
-		else
-			r = conf_read_file(file, &f[i], err, errlen);
-	}
-	if (r == -ENOMEM)
-		file_fail(r, err, errlen, "%s: out of memory", dir);
-	if (r) {
-		conf_files_free(f, nm.n);
-		return r;
-	}
-	*ret = f;
-	*ret_n = nm.n;
-	return 0;
-}
-
 /**
  * conf_load() - the policy: the main file and its drop-ins
  * @path:	the main policy file
@@ -1832,7 +961,7 @@ int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 	*ret = NULL;
 	all = malloc(sizeof(*all));
 	if (!all)
-		return file_fail(-ENOMEM, err, errlen, "%s: out of memory",
+		return conf_errf(-ENOMEM, err, errlen, "%s: out of memory",
 				 path);
 	r = conf_read_file(path, &all[0], err, errlen) ?:
 	    conf_read_dropins(path, &drop, &n, err, errlen);
@@ -1845,7 +974,7 @@ int conf_load(const char *path, struct conf **ret, char *err, size_t errlen)
 			free(drop);
 			drop = NULL;
 		} else {
-			r = file_fail(-ENOMEM, err, errlen, "%s: out of "
+			r = conf_errf(-ENOMEM, err, errlen, "%s: out of "
 				      "memory", path);
 		}
 	}
@@ -1886,19 +1015,6 @@ const struct network *conf_network(const struct conf *c, const char *name)
 		if (!strcmp(c->nets[i].name, name))
 			return &c->nets[i];
 	return NULL;
-}
-
-/**
- * net_type_str() - the policy file's word for a network type
- * @t:		type
- *
- * Return: "isolated", "nat", ...
- */
-const char *net_type_str(enum net_type t)
-{
-	if ((size_t)t < ARRAY_SIZE(type_names))
-		return type_names[t];
-	return "?";
 }
 
 /**

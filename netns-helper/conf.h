@@ -2,7 +2,9 @@
 /*
  * conf.h - the policy (/etc/security/pam_netns.conf and the drop-ins of
  * /etc/security/pam_netns.d/, libconfig syntax) as plain structs. conf.c
- * reads and validates it; policy.c decides with it.
+ * validates it (the keys of each network kind in its net_*.c, through
+ * net_kind.h), conf_file.c reads its files (conf_file.h); policy.c decides
+ * with it.
  *
  * Every error names the file, the line and what is wrong, in the form
  *   "FILE:LINE: MESSAGE"   or, when no line applies,   "FILE: MESSAGE".
@@ -25,6 +27,7 @@
 #include <stdint.h>
 
 #include "cidr.h"
+#include "conf_file.h"
 #include "names.h"
 
 #define CONF_MAX_SIZE	(1024 * 1024)	/* bytes; a bigger file is refused */
@@ -66,6 +69,8 @@ struct port_forward {
 	int line;
 };
 
+/* One struct for every kind: the kind's parser (net_kind.h) fills its
+ * part, the rest stays zero. */
 struct network {
 	char name[NET_NAME_MAX + 1];
 	const char *file;		/* where it is defined: conf.files[] */
@@ -148,67 +153,6 @@ struct conf {
 };
 
 /*
- * conf_check_file() - refuse a policy (or key) file that a non-root user
- * could have written: not a regular file, a symlink, not owned by root,
- * group/world writable, a parent directory writable by others or not owned
- * by root, or larger than @max_size bytes.
- * @path:	the file; a relative path is checked from the current directory
- * @max_size:	size cap
- * @ret_fd:	an O_RDONLY|O_NOFOLLOW fd to the checked file, or NULL
- * @err:	"PATH: REASON" on failure
- *
- * Return: 0, or -errno
- */
-int conf_check_file(const char *path, size_t max_size, int *ret_fd,
-		    char *err, size_t errlen);
-
-/**
- * conf_read_all() - read all of @fd into a new buffer *@ret (not
- * NUL-terminated) of *@ret_len bytes, refusing more than @max (a file
- * may grow after its size was checked).
- * Return: 0, -EFBIG, or -errno
- */
-int conf_read_all(int fd, size_t max, char **ret, size_t *ret_len);
-
-/* One file of the policy, as read. */
-struct conf_file {
-	char path[PATH_MAX];
-	char *text;		/* not NUL-terminated; NULL reads as empty */
-	size_t len;
-};
-
-/*
- * conf_dropin_dir() - the drop-in directory of the policy file @path:
- * "/etc/security/pam_netns.conf" -> "/etc/security/pam_netns.d", and a
- * name without ".conf" gets ".d" appended.
- * Return: 0, or -ENAMETOOLONG
- */
-int conf_dropin_dir(const char *path, char *ret, size_t len);
-
-/* conf_dropin_name() - whether a drop-in called @name is read: it ends in
- * ".conf" and does not start with '.'. */
-bool conf_dropin_name(const char *name);
-
-/*
- * conf_read_file() - conf_check_file() then read @path into @ret.
- * Return: 0, or -errno and @err set ("PATH: REASON")
- */
-int conf_read_file(const char *path, struct conf_file *ret, char *err,
-		   size_t errlen);
-
-/*
- * conf_read_dropins() - read the drop-ins of the policy file @path, in
- * order: none when the directory does not exist; the directory must be
- * root's, not a symlink, not group/world writable.
- * @ret:	an array of *@ret_n files (free with conf_files_free())
- * Return: 0, or -errno and @err set
- */
-int conf_read_dropins(const char *path, struct conf_file **ret,
-		      size_t *ret_n, char *err, size_t errlen);
-
-void conf_files_free(struct conf_file *f, size_t n);
-
-/*
  * conf_load() - the main file @path and its drop-ins, read and parsed.
  * Return: 0 and *ret set (free with conf_free()), or -errno and @err set
  */
@@ -234,7 +178,6 @@ void conf_free(struct conf *c);
 /* conf_network() - the network called @name, or NULL. */
 const struct network *conf_network(const struct conf *c, const char *name);
 
-const char *net_type_str(enum net_type t);
 const char *net_scope_str(enum net_scope s);
 
 #endif

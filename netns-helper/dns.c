@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "net_kind.h"
 #include "netns.h"
 #include "util.h"
 
@@ -48,12 +49,14 @@ static void host_servers(const char *path, struct cidr_list *out)
 
 static void pick_servers(const struct network *net, struct cidr_list *out)
 {
+	const struct net_kind *k = net_kind_of(net->type);
+
 	out->n = 0;
 	if (net->dns.n) {
 		*out = net->dns;
 		return;
 	}
-	if (net->type == NET_ISOLATED || net->type == NET_VPN)
+	if (!k || !k->host_dns)
 		return;	/* no way to the host's resolvers, by design */
 	host_servers("/etc/resolv.conf", out);
 	if (!out->n)	/* behind the systemd-resolved stub */

@@ -115,6 +115,7 @@ static int sweep_ns(const char *name, void *data)
 static int claim(const char *name, void *data)
 {
 	struct gc *gc = data;
+	const struct net_kind *kind;
 	struct record rec;
 	const char *v;
 
@@ -135,8 +136,9 @@ static int claim(const char *name, void *data)
 	v = rec_get(&rec, "ifname");
 	if (v && *v)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
-	/* a bridge network's bridge lives while it has members */
-	v = rec_get(&rec, "bridge");
+	/* a link its kind keeps alive besides (a bridge network's bridge) */
+	kind = net_kind_by_name(rec_get(&rec, "type"));
+	v = kind && kind->gc_link ? kind->gc_link(&rec) : NULL;
 	if (v && *v && gc->n_ifnames < GC_MAX_NS)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
 	return 0;
@@ -263,7 +265,7 @@ static int restore_part(const char *name, void *data)
 
 	if (rec_read("ns", name, &rec) || !(n = rec_get(&rec, "network")) ||
 	    !(net = conf_network(rs->conf, n)) ||
-	    (net->type != NET_NAT && net->type != NET_BRIDGE))
+	    !net_kind_of(net->type)->uses_nat)
 		return 0;
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->done[i], n))

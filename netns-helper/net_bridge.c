@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * net_bridge.c - the "bridge" kind: every namespace of the network gets a
+ * net_bridge.c - the "bridge" kind (policy keys: bridge, subnet, nat, dns,
+ * allow, deny, conn_limit): every namespace of the network gets a
  * veth whose inside end (eth0) is born in the namespace and whose host end
  * (pnbID) is a port of one host bridge, so the members share an L2
  * segment. The bridge holds the subnet's first host address and is the
@@ -24,15 +25,18 @@
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "attach.h"
+#include "conf_parse.h"
 #include "log.h"
 #include "nft.h"
 #include "ns.h"
 #include "pool.h"
 #include "state.h"
+#include "util.h"
 
 static const struct cidr default4 = { .family = AF_INET };
 static const struct cidr default6 = { .family = AF_INET6 };
@@ -208,8 +212,68 @@ static void bridge_down(struct ns_ctx *ctx)
 	}
 }
 
-const struct net_ops net_bridge_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const bridge_keys[] = {
+	"type", "bridge", "subnet", "nat", "dns", "allow", "deny", "conn_limit",
+	NULL
+};
+
+static const struct net_range bridge_ranges[] = {
+	{ "subnet", offsetof(struct network, subnet),
+	  offsetof(struct network, subnet_line) },
+};
+
+static int parse_bridge(struct parser *p, const config_setting_t *s,
+			struct network *n)
+{
+	const config_setting_t *sub, *nat = conf_member(s, "nat");
+
+	return conf_need_ifname(p, s, n, "bridge", n->bridge) ?:
+	       conf_need(p, s, n, "subnet", &sub) ?:
+	       conf_parse_range(p, sub, AF_INET, 8, 30, &n->subnet) ?:
+	       (nat ? conf_get_bool(p, nat, &n->nat) : 0) ?:
+	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	       conf_opt_allow(p, s, n) ?:
+	       conf_opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
+	       conf_opt_conn_limit(p, s, n);
+}
+
+/* ---- check and gc --------------------------------------------------- */
+
+static void bridge_print(const struct network *n)
+{
+	char a[CIDR_STRLEN];
+
+	printf(" bridge %s subnet %s%s", n->bridge,
+	       cidr_format(&n->subnet, true, a, sizeof(a)),
+	       n->nat ? " nat" : "");
+}
+
+/* The routes of the bridge are the namespaces', not the host's. */
+static bool bridge_owns_link(const struct network *n, const char *ifname)
+{
+	return !strcmp(n->bridge, ifname);
+}
+
+/* The bridge of a network lives while it has members. */
+static const char *bridge_gc_link(const struct record *rec)
+{
+	return rec_get(rec, "bridge");
+}
+
+const struct net_kind net_bridge = {
+	.type = NET_BRIDGE,
+	.name = "bridge",
+	.keys = bridge_keys,
+	.parse = parse_bridge,
+	.ranges = bridge_ranges,
+	.n_ranges = ARRAY_SIZE(bridge_ranges),
+	.owns_link = bridge_owns_link,
+	.print = bridge_print,
 	.up = bridge_up,
 	.down = bridge_down,
 	.uses_nat = true,
+	.host_dns = true,
+	.gc_link = bridge_gc_link,
 };

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * net_isolated.c - the "isolated" kind: loopback only. ns.c already brings
- * lo up in every namespace, so there is nothing more to build or undo.
+ * lo up in every namespace, so there is nothing more to build or undo,
+ * and its networks have no key but "type" and no way to the host's
+ * resolvers. The smallest descriptor (net_kind.h).
  */
+#include "conf_parse.h"
 #include "ns.h"
 
 static int isolated_up(struct ns_ctx *ctx)
@@ -14,8 +17,14 @@ static void isolated_down(struct ns_ctx *ctx)
 {
 }
 
-const struct net_ops net_isolated_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const isolated_keys[] = { "type", NULL };
+
+const struct net_kind net_isolated = {
+	.type = NET_ISOLATED,
+	.name = "isolated",
+	.keys = isolated_keys,
 	.up = isolated_up,
 	.down = isolated_down,
-	.uses_nat = false,
 };

@@ -11,6 +11,9 @@
  * Teardown stops the DHCP client; the macvlan goes with its namespace.
  * As with every macvlan, the namespace cannot talk to the parent's own
  * addresses on the host: the LAN is its way out, the host is not.
+ *
+ * Policy keys: parent, mode (private by default), address (or "dhcp"),
+ * gateway, dns; a static address allows scope "shared" alone.
  */
 #include <errno.h>
 #include <linux/if_link.h>
@@ -19,8 +22,10 @@
 #include <string.h>
 
 #include "attach.h"
+#include "conf_parse.h"
 #include "dhcp.h"
 #include "ns.h"
+#include "util.h"
 
 static uint32_t kernel_mode(enum mvl_mode m)
 {
@@ -34,9 +39,14 @@ static uint32_t kernel_mode(enum mvl_mode m)
 	}
 }
 
+/* "mode": the policy's words, as list and status show them too */
+static const char *const modes[] = {
+	[MVL_BRIDGE] = "bridge", [MVL_PRIVATE] = "private", [MVL_VEPA] = "vepa",
+};
+
 static const char *mode_str(enum mvl_mode m)
 {
-	return m == MVL_PRIVATE ? "private" : m == MVL_VEPA ? "vepa" : "bridge";
+	return (size_t)m < ARRAY_SIZE(modes) ? modes[m] : "bridge";
 }
 
 /* "macvlan of lan0 (bridge) 203.0.113.150/25" for list and status */
@@ -97,8 +107,81 @@ static void mvl_down(struct ns_ctx *ctx)
 	dhcp_stop(ctx);
 }
 
-const struct net_ops net_macvlan_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const macvlan_keys[] = {
+	"type", "parent", "mode", "address", "gateway", "dns", NULL
+};
+
+static int parse_mode(struct parser *p, const config_setting_t *s,
+		      struct network *n)
+{
+	const char *v;
+	int r;
+
+	/* private by default: the namespaces of different users on one
+	 * parent would otherwise talk directly, past the LAN's switch */
+	n->mode = MVL_PRIVATE;
+	if (!s)
+		return 0;
+	r = conf_get_string(p, s, &v);
+	for (size_t i = 0; !r && i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(v, modes[i])) {
+			n->mode = (enum mvl_mode)i;
+			return 0;
+		}
+	return r ?: conf_fail(p, s, "unknown mode '%s' (expected bridge, "
+			      "private or vepa)", v);
+}
+
+static int parse_macvlan(struct parser *p, const config_setting_t *s,
+			 struct network *n)
+{
+	const config_setting_t *a;
+	int r = conf_need_ifname(p, s, n, "parent", n->parent) ?:
+		parse_mode(p, conf_member(s, "mode"), n) ?:
+		conf_need(p, s, n, "address", &a);
+
+	if (r)
+		return r;
+	if (config_setting_type(a) == CONFIG_TYPE_STRING &&
+	    !strcmp(config_setting_get_string(a), "dhcp"))
+		n->dhcp = true;
+	else
+		r = conf_opt_addrs(p, s, "address", ADDR_IFADDR, &n->address);
+	if (!r && !n->dhcp && !n->address.n)
+		r = conf_fail(p, s, "type 'macvlan' needs 'address'");
+	return r ?: conf_opt_gateway(p, s, n) ?:
+	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
+}
+
+/* A static LAN address fits one namespace: two would clash on the wire. */
+static int macvlan_check_rule(struct parser *p, const config_setting_t *at,
+			      const struct rule *r)
+{
+	if (r->net->dhcp || r->scope == SCOPE_SHARED)
+		return 0;
+	return conf_fail(p, at, "network '%s' is a macvlan with a static "
+			 "address: only scope 'shared' is possible (or "
+			 "address = \"dhcp\")", r->network);
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+static void macvlan_print(const struct network *n)
+{
+	printf(" parent %s%s", n->parent, n->dhcp ? " dhcp" : "");
+	net_kind_print_list("address", &n->address);
+}
+
+const struct net_kind net_macvlan = {
+	.type = NET_MACVLAN,
+	.name = "macvlan",
+	.keys = macvlan_keys,
+	.parse = parse_macvlan,
+	.check_rule = macvlan_check_rule,
+	.print = macvlan_print,
 	.up = mvl_up,
 	.down = mvl_down,
-	.uses_nat = false,
+	.host_dns = true,
 };

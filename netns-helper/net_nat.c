@@ -12,19 +12,26 @@
  *   inside -> addresses and routes -> DNAT forwards.
  * Without pool6 the namespace gets an unreachable IPv6 default route, so
  * IPv6 fails at once instead of leaking anywhere.
+ *
+ * Policy keys: uplink, pool, pool6 (the ranges no other network may
+ * overlap), dns, allow, deny, forward (DNAT: one namespace per port),
+ * conn_limit.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_parse.h"
 #include "log.h"
 #include "netns.h"
 #include "nft.h"
 #include "ns.h"
 #include "pool.h"
+#include "util.h"
 
 #define INNER_IF "eth0"
 
@@ -194,8 +201,178 @@ static void nat_down(struct ns_ctx *ctx)
 		(void)pool_free(network, (uint32_t)slot);
 }
 
-const struct net_ops net_nat_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *proto_str(uint8_t proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+/* A (proto, port) may be forwarded to one namespace only. */
+static int check_forward_dup(struct parser *p, const config_setting_t *s,
+			     const struct network *n,
+			     const struct port_forward *f)
+{
+	const struct conf *c = p->c;
+	char buf[CONF_PLACE_MAX];
+
+	for (size_t i = 0; i <= c->n_nets; i++) {
+		const struct network *o = i < c->n_nets ? &c->nets[i] : n;
+
+		for (size_t k = 0; k < o->n_forward; k++) {
+			const struct port_forward *x = &o->forward[k];
+
+			if (x->proto != f->proto || x->port != f->port)
+				continue;
+			return conf_fail(p, s, "%s port %u is already "
+					 "forwarded by network '%s' (%s)",
+					 proto_str(f->proto), f->port, o->name,
+					 conf_place(p, o->file, x->line, buf));
+		}
+	}
+	return 0;
+}
+
+static int parse_proto(struct parser *p, const config_setting_t *s,
+		       uint8_t *ret)
+{
+	const char *v;
+	int r = conf_get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (!strcmp(v, "tcp") || !strcmp(v, "udp")) {
+		*ret = v[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+		return 0;
+	}
+	return conf_fail(p, s, "unknown proto '%s' (expected tcp or udp)", v);
+}
+
+static int parse_forward(struct parser *p, const config_setting_t *s,
+			 struct network *n)
+{
+	static const char *const keys[] = { "proto", "port", "to", NULL };
+	struct port_forward *f = &n->forward[n->n_forward];
+	const config_setting_t *proto, *port, *to;
+	int v, r;
+
+	if (!config_setting_is_group(s))
+		return conf_fail(p, s, "must be a group");
+	r = conf_check_keys(p, s, keys, NULL);
+	proto = conf_member(s, "proto");
+	port = conf_member(s, "port");
+	to = conf_member(s, "to");
+	if (!r && !proto)
+		r = conf_fail(p, s, "missing 'proto'");
+	if (!r && !port)
+		r = conf_fail(p, s, "missing 'port'");
+	r = r ?: parse_proto(p, proto, &f->proto);
+	r = r ?: conf_get_int(p, port, 1, 65535, &v);
+	if (r)
+		return r;
+	f->port = (uint16_t)v;
+	f->to = f->port;
+	if (to && conf_get_int(p, to, 1, 65535, &v))
+		return -EINVAL;
+	if (to)
+		f->to = (uint16_t)v;
+	f->line = conf_line_of(s);
+	r = check_forward_dup(p, s, n, f);
+	if (!r)
+		n->n_forward++;
+	return r;
+}
+
+static int opt_forwards(struct parser *p, const config_setting_t *net,
+			struct network *n)
+{
+	const config_setting_t *s = conf_member(net, "forward");
+	int len, r = 0;
+
+	if (!s)
+		return 0;
+	/* A single group stands for a list of one, as a string does. */
+	if (!config_setting_is_list(s) && !config_setting_is_group(s) &&
+	    !config_setting_is_array(s))
+		return conf_fail(p, s, "'forward' must be a list of groups");
+	len = config_setting_is_group(s) ? 1 : config_setting_length(s);
+	if (len > CONF_MAX_LIST)
+		return conf_fail(p, s, "'forward' has more than %d entries",
+				 CONF_MAX_LIST);
+	snprintf(p->what, sizeof(p->what), "network '%s': forward: ", n->name);
+	for (int i = 0; !r && i < len; i++) {
+		const config_setting_t *f = config_setting_is_group(s) ? s :
+					    conf_elem(s, i);
+
+		r = parse_forward(p, f, n);
+	}
+	snprintf(p->what, sizeof(p->what), "network '%s': ", n->name);
+	return r;
+}
+
+static int opt_pool6(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *v6 = conf_member(s, "pool6");
+
+	return v6 ? conf_parse_range(p, v6, AF_INET6, 16, 64, &n->pool6) : 0;
+}
+
+static int parse_nat(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *pool;
+
+	return conf_opt_ifname(p, s, "uplink", n->uplink) ?:
+	       conf_need(p, s, n, "pool", &pool) ?:
+	       conf_parse_range(p, pool, AF_INET, 8, 30, &n->pool) ?:
+	       opt_pool6(p, s, n) ?:
+	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	       conf_opt_allow(p, s, n) ?:
+	       conf_opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
+	       opt_forwards(p, s, n) ?:
+	       conf_opt_conn_limit(p, s, n);
+}
+
+static const char *const nat_keys[] = {
+	"type", "uplink", "pool", "pool6", "dns", "allow", "deny", "forward",
+	"conn_limit", NULL
+};
+
+static const struct net_range nat_ranges[] = {
+	{ "pool", offsetof(struct network, pool),
+	  offsetof(struct network, pool_line) },
+	{ "pool6", offsetof(struct network, pool6),
+	  offsetof(struct network, pool6_line) },
+};
+
+/* ---- check ---------------------------------------------------------- */
+
+static void nat_print(const struct network *n)
+{
+	char a[CIDR_STRLEN], b[CIDR_STRLEN];
+
+	printf(" pool %s", cidr_format(&n->pool, true, a, sizeof(a)));
+	if (n->pool6.family)
+		printf(" pool6 %s", cidr_format(&n->pool6, true, b, sizeof(b)));
+	if (*n->uplink)
+		printf(" uplink %s", n->uplink);
+	net_kind_print_list("allow", &n->allow);
+	net_kind_print_list("deny", &n->deny);
+	if (n->n_forward)
+		printf(" forwards %zu", n->n_forward);
+}
+
+const struct net_kind net_nat = {
+	.type = NET_NAT,
+	.name = "nat",
+	.keys = nat_keys,
+	.parse = parse_nat,
+	.ranges = nat_ranges,
+	.n_ranges = ARRAY_SIZE(nat_ranges),
+	.print = nat_print,
 	.up = nat_up,
 	.down = nat_down,
 	.uses_nat = true,
+	.host_dns = true,
 };

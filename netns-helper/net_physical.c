@@ -3,8 +3,9 @@
  * net_physical.c - the "physical" kind: a whole host device moved into the
  * namespace, keeping its name, with the policy's static addresses.
  *
- * A device can live in one namespace only, so conf.c allows this kind in
- * scope "shared" alone. The record names the device (and its ifindex)
+ * Policy keys: device, address, gateway, dns. A device can live in one
+ * namespace only, so a rule may name this kind in scope "shared" alone
+ * (physical_check_rule()). The record names the device (and its ifindex)
  * before the move. Teardown moves it back to the host under its original
  * name *before* the namespace is deleted: the kernel returns a real NIC to
  * the init namespace by itself when a namespace dies, but a virtual
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "conf_parse.h"
 #include "log.h"
 #include "ns.h"
 #include "util.h"
@@ -145,8 +147,47 @@ static void phys_down(struct ns_ctx *ctx)
 	nl_close(&inner);
 }
 
-const struct net_ops net_physical_ops = {
+/* ---- policy --------------------------------------------------------- */
+
+static const char *const physical_keys[] = {
+	"type", "device", "address", "gateway", "dns", NULL
+};
+
+static int parse_physical(struct parser *p, const config_setting_t *s,
+			  struct network *n)
+{
+	return conf_need_ifname(p, s, n, "device", n->device) ?:
+	       conf_opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	       conf_opt_gateway(p, s, n) ?:
+	       conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns);
+}
+
+/* A device can be moved into one namespace only. */
+static int physical_check_rule(struct parser *p, const config_setting_t *at,
+			       const struct rule *r)
+{
+	if (r->scope == SCOPE_SHARED)
+		return 0;
+	return conf_fail(p, at, "network '%s' is physical: only scope "
+			 "'shared' is possible", r->network);
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+static void physical_print(const struct network *n)
+{
+	printf(" device %s", n->device);
+	net_kind_print_list("address", &n->address);
+}
+
+const struct net_kind net_physical = {
+	.type = NET_PHYSICAL,
+	.name = "physical",
+	.keys = physical_keys,
+	.parse = parse_physical,
+	.check_rule = physical_check_rule,
+	.print = physical_print,
 	.up = phys_up,
 	.down = phys_down,
-	.uses_nat = false,
+	.host_dns = true,
 };

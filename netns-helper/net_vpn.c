@@ -33,6 +33,11 @@
  * `netns-helper up` on a namespace that is up calls vpn_repair(): when
  * the tunnel is gone it is made again in the same namespace, so the
  * sessions inside keep running and simply get their way out back.
+ *
+ * Also here, as for every kind (net_kind.h): the policy keys (wireguard or
+ * interface; address and routes with interface only; dns; timeout),
+ * `check`'s look at the wg-quick file, and `status`'s report of the
+ * tunnel and its peers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,13 +52,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf_parse.h"
 #include "deadline.h"
 #include "dns.h"
+#include "json.h"
 #include "log.h"
 #include "netns.h"
 #include "ns.h"
 #include "util.h"
-#include "vpn.h"
 #include "wg.h"
 
 #define INNER_WG	"wg0"
@@ -583,15 +589,145 @@ static int vpn_repair(struct ns_ctx *ctx)
 	return r ? r : 1;
 }
 
-const struct net_ops net_vpn_ops = {
-	.up = vpn_up,
-	.down = vpn_down,
-	.repair = vpn_repair,
-	.own_dns = true,
-	.uses_nat = false,
+/* ---- policy --------------------------------------------------------- */
+
+#define VPN_TIMEOUT_DEFAULT	10	/* s: "timeout" */
+
+static const char *const vpn_keys[] = {
+	"type", "wireguard", "interface", "address", "routes", "dns", "timeout",
+	NULL
 };
 
+/* Without "routes", an adopted interface carries everything. */
+static void default_routes(struct cidr_list *l)
+{
+	l->n = 2;
+	memset(l->v, 0, 2 * sizeof(l->v[0]));
+	l->v[0].family = AF_INET;
+	l->v[1].family = AF_INET6;
+}
+
+static int parse_wireguard(struct parser *p, const config_setting_t *s,
+			   struct network *n)
+{
+	const char *v;
+	int r = conf_get_string(p, s, &v);
+
+	if (r)
+		return r;
+	if (v[0] != '/')
+		return conf_fail(p, s, "'wireguard' must be an absolute path");
+	if (strlcpy_checked(n->wireguard, v, sizeof(n->wireguard)))
+		return conf_fail(p, s, "'wireguard' is longer than %d bytes",
+				 PATH_MAX - 1);
+	return 0;
+}
+
+/* address and routes configure an adopted interface, not wg-quick's. */
+static int check_vpn_keys(struct parser *p, const config_setting_t *s)
+{
+	static const char *const only[] = { "address", "routes" };
+	const config_setting_t *wg = conf_member(s, "wireguard");
+	const config_setting_t *ifc = conf_member(s, "interface");
+
+	if (wg && ifc)
+		return conf_fail(p, ifc, "'wireguard' and 'interface' exclude "
+				 "each other");
+	if (!wg && !ifc)
+		return conf_fail(p, s, "type 'vpn' needs 'wireguard' or "
+				 "'interface'");
+	for (size_t i = 0; wg && i < ARRAY_SIZE(only); i++) {
+		const config_setting_t *m = conf_member(s, only[i]);
+
+		if (m)
+			return conf_fail(p, m, "'%s' needs 'interface'",
+					 only[i]);
+	}
+	return 0;
+}
+
+/* A login waits below the module's default time limit (deadline.h), or
+ * it is killed, and refused, while the helper still waits. */
+static int get_timeout(struct parser *p, const config_setting_t *t,
+		       int *ret)
+{
+	int r = conf_get_int(p, t, INT_MIN, INT_MAX, ret);
+
+	if (!r && (*ret < 1 || *ret >= PN_TIMEOUT_DEFAULT))
+		return conf_fail(p, t, "timeout %d out of range 1-%d: it must "
+				 "be below the %d s a login may take "
+				 "(pam_netns(8), timeout=)", *ret,
+				 PN_TIMEOUT_DEFAULT - 1, PN_TIMEOUT_DEFAULT);
+	return r;
+}
+
+static int parse_vpn(struct parser *p, const config_setting_t *s,
+		     struct network *n)
+{
+	const config_setting_t *wg = conf_member(s, "wireguard");
+	const config_setting_t *ifc = conf_member(s, "interface");
+	const config_setting_t *t = conf_member(s, "timeout");
+	int r = check_vpn_keys(p, s);
+
+	if (r)
+		return r;
+	n->timeout = VPN_TIMEOUT_DEFAULT;
+	r = (wg ? parse_wireguard(p, wg, n) :
+		  conf_parse_ifname(p, ifc, n->interface)) ?:
+	    conf_opt_addrs(p, s, "address", ADDR_IFADDR, &n->address) ?:
+	    conf_opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
+	    conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
+	    (t ? get_timeout(p, t, &n->timeout) : 0);
+	if (!r && ifc && !conf_member(s, "routes"))
+		default_routes(&n->routes);
+	return r;
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+/* The wg-quick file is part of the policy: check it too (file safety and
+ * syntax; endpoints are resolved only at up). A file not there yet is a
+ * warning: it may be deployed after the policy. */
+static int vpn_check(const struct network *n)
+{
+	char e[CONF_ERR_MAX];
+	struct wg_conf *wg = NULL;
+	int r, bad = 0;
+
+	if (!*n->wireguard)
+		return 0;
+	r = wgconf_load(n->wireguard, &wg, e, sizeof(e));
+	if (r == -ENOENT)
+		warn("network '%s': %s: missing: a login on this network "
+		     "fails until it exists", n->name, n->wireguard);
+	else if (r) {
+		err("network '%s': %s", n->name, e);
+		bad = 1;
+	}
+	wgconf_free(wg);
+	return bad;
+}
+
+static void vpn_print(const struct network *n)
+{
+	if (*n->wireguard)
+		printf(" wireguard %s", n->wireguard);
+	else
+		printf(" interface %s", n->interface);
+}
+
 /* ---- status --------------------------------------------------------- */
+
+/* What `status` learns about the tunnel of a vpn namespace. */
+struct vpn_status {
+	char backend[16];		/* "kernel", "userspace", "adopted" */
+	char inner[IFNAMSIZ];		/* the tunnel's name inside */
+	char host_ifname[IFNAMSIZ];	/* its name when made on the host */
+	pid_t pid;			/* wireguard-go; 0 = none */
+	bool up;			/* the tunnel is inside (and its daemon runs) */
+	bool have_wg;			/* @wg is filled */
+	struct wg_status wg;
+};
 
 static void wg_state(const char *name, int nsfd, struct vpn_status *st)
 {
@@ -606,8 +742,10 @@ static void wg_state(const char *name, int nsfd, struct vpn_status *st)
 	st->have_wg = !r;
 }
 
-int vpn_status(const char *name, const struct record *rec,
-	       struct vpn_status *ret)
+/* The tunnel of vpn namespace @name, whose record is @rec: 0, or -errno
+ * when @rec is not that of a vpn namespace. */
+static int vpn_status(const char *name, const struct record *rec,
+		      struct vpn_status *ret)
 {
 	_cleanup_close_ int fd = -1;
 	struct nl in = { 0 };
@@ -633,3 +771,111 @@ int vpn_status(const char *name, const struct record *rec,
 	wg_state(name, fd, ret);
 	return 0;
 }
+
+static void show_peer_text(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("  peer       %s\n", wgconf_key_b64(p->public_key, key));
+	printf("    endpoint   %s\n", *p->endpoint ? p->endpoint : "(none)");
+	if (p->handshake)
+		printf("    handshake  %lld s ago\n",
+		       (long long)now - p->handshake);
+	else
+		printf("    handshake  never\n");
+	printf("    transfer   %llu B received, %llu B sent\n",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_peer_json(const struct wg_peer_status *p, time_t now)
+{
+	char key[WG_KEY_B64_LEN + 1];
+
+	printf("{\"public_key\":\"%s\",\"endpoint\":",
+	       wgconf_key_b64(p->public_key, key));
+	json_str(p->endpoint);
+	printf(",\"latest_handshake\":%lld,\"handshake_age\":", p->handshake);
+	if (p->handshake)
+		printf("%lld", (long long)now - p->handshake);
+	else
+		printf("null");
+	printf(",\"rx_bytes\":%llu,\"tx_bytes\":%llu}",
+	       (unsigned long long)p->rx_bytes,
+	       (unsigned long long)p->tx_bytes);
+}
+
+static void show_vpn_text(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf("\ntunnel:\n  backend    %s", st->backend);
+	if (st->pid)
+		printf(" (wireguard-go pid %d)", (int)st->pid);
+	printf("\n  interface  %s", st->inner);
+	if (strcmp(st->inner, st->host_ifname))
+		printf(" (made on the host as %s)", st->host_ifname);
+	printf("\n  state      %s\n", st->up ? "up" : "down: no way out");
+	if (!st->have_wg)
+		return;
+	printf("  listen     %u\n", st->wg.listen_port);
+	for (size_t i = 0; i < shown; i++)
+		show_peer_text(&st->wg.peers[i], now);
+	if (shown < st->wg.n_peers)
+		printf("  ... and %zu more peers\n", st->wg.n_peers - shown);
+}
+
+static void show_vpn_json(const struct vpn_status *st, time_t now)
+{
+	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
+			WG_STATUS_PEERS;
+
+	printf(",\"vpn\":{\"backend\":");
+	json_str(st->backend);
+	printf(",\"interface\":");
+	json_str(st->inner);
+	printf(",\"host_ifname\":");
+	json_str(st->host_ifname);
+	printf(",\"pid\":%d,\"up\":%s", (int)st->pid,
+	       st->up ? "true" : "false");
+	/* 0, 0 and [] without WireGuard (an adopted interface) */
+	printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
+	       st->have_wg ? st->wg.listen_port : 0,
+	       st->have_wg ? st->wg.n_peers : 0);
+	for (size_t i = 0; st->have_wg && i < shown; i++) {
+		printf(i ? "," : "");
+		show_peer_json(&st->wg.peers[i], now);
+	}
+	printf("]}");
+}
+
+/* `status`'s part of a vpn namespace: the tunnel, its backend and its
+ * peers. */
+static int vpn_show(const char *name, const struct record *rec, bool json)
+{
+	struct vpn_status st;
+	int r = vpn_status(name, rec, &st);
+
+	if (r)
+		return r;
+	if (json)
+		show_vpn_json(&st, time(NULL));
+	else
+		show_vpn_text(&st, time(NULL));
+	return 0;
+}
+
+const struct net_kind net_vpn = {
+	.type = NET_VPN,
+	.name = "vpn",
+	.keys = vpn_keys,
+	.parse = parse_vpn,
+	.check = vpn_check,
+	.print = vpn_print,
+	.up = vpn_up,
+	.down = vpn_down,
+	.repair = vpn_repair,
+	.own_dns = true,
+	.status = vpn_show,
+};

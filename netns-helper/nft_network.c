@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "net_kind.h"
 #include "nft.h"
 #include "nft_lib.h"
 #include "nft_meta.h"
@@ -329,18 +330,23 @@ static unsigned long long fnv_list(unsigned long long h,
 
 static void part_of(const struct network *net, struct part *p)
 {
+	const struct net_kind *k = net_kind_of(net->type);
 	unsigned long long h = 0xcbf29ce484222325ull;
 
 	memset(p, 0, sizeof(*p));
-	if (net->type == NET_BRIDGE) {
-		p->v4 = net->subnet;
-		p->masq = net->nat;
-		snprintf(p->bridge, sizeof(p->bridge), "%s", net->bridge);
-	} else {
-		p->v4 = net->pool;
-		p->v6 = net->pool6;
-		p->masq = true;
+	/* the ranges its kind hands out (a nat's pools, a bridge's subnet) */
+	for (size_t i = 0; k && i < k->n_ranges; i++) {
+		const struct cidr *r = net_range_at(net, &k->ranges[i]);
+
+		if (r->family == AF_INET)
+			p->v4 = *r;
+		else if (r->family == AF_INET6)
+			p->v6 = *r;
 	}
+	/* only a bridge network has a bridge, and it masquerades only when
+	 * it says so ("nat"); a nat network always does */
+	p->masq = !*net->bridge || net->nat;
+	snprintf(p->bridge, sizeof(p->bridge), "%s", net->bridge);
 	h = fnv(h, net->uplink, strnlen(net->uplink, IFNAMSIZ));
 	h = fnv_list(fnv_list(fnv_list(h, &net->allow), &net->deny),
 		     &net->dns);

@@ -18,34 +18,6 @@
 #include "sdunit.h"
 #include "util.h"
 
-static const struct {
-	enum net_type type;
-	const struct net_ops *ops;
-} kinds[] = {
-	{ NET_ISOLATED, &net_isolated_ops },
-	{ NET_NAT, &net_nat_ops },
-	{ NET_VPN, &net_vpn_ops },
-	{ NET_MACVLAN, &net_macvlan_ops },
-	{ NET_PHYSICAL, &net_physical_ops },
-	{ NET_BRIDGE, &net_bridge_ops },
-};
-
-const struct net_ops *ns_ops(enum net_type type)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].type == type)
-			return kinds[i].ops;
-	return NULL;
-}
-
-const struct net_ops *ns_ops_by_name(const char *type)
-{
-	for (size_t i = 0; type && i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(net_type_str(kinds[i].type), type))
-			return kinds[i].ops;
-	return NULL;
-}
-
 int ns_save(struct ns_ctx *ctx)
 {
 	int r = rec_write("ns", ctx->name, ctx->rec);
@@ -87,7 +59,7 @@ static int first_record(struct ns_ctx *ctx, enum net_scope scope,
 }
 
 /* The namespace itself, its loopback, the kind's wiring and its DNS. */
-static int build(struct ns_ctx *ctx, const struct net_ops *ops)
+static int build(struct ns_ctx *ctx, const struct net_kind *ops)
 {
 	struct nl inner = { 0 };
 	int r, lo;
@@ -147,7 +119,7 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	      enum net_scope scope, const char *user, char *err,
 	      size_t errlen)
 {
-	const struct net_ops *ops = ns_ops(net->type);
+	const struct net_kind *ops = net_kind_of(net->type);
 	struct record rec;
 	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
 			      .nsfd = -1, .host = host, .err = err,
@@ -200,7 +172,7 @@ int ns_destroy(struct nl *host, const char *name)
 	struct record rec;
 	struct ns_ctx ctx = { .name = name, .rec = &rec, .nsfd = -1,
 			      .host = host, .err = err, .errlen = sizeof(err) };
-	const struct net_ops *ops;
+	const struct net_kind *ops;
 	char members[NETNS_NAME_MAX + 16];
 	int r = rec_read("ns", name, &rec);
 
@@ -208,7 +180,7 @@ int ns_destroy(struct nl *host, const char *name)
 		return r;
 	/* No user manager may be (re)started towards a namespace going away. */
 	sdunit_remove(name);
-	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
+	ops = r ? NULL : net_kind_by_name(rec_get(&rec, "type"));
 	if (ops)
 		ops->down(&ctx);
 	/* The index entry first: once the namespace is gone, its inode
@@ -228,7 +200,7 @@ int ns_destroy(struct nl *host, const char *name)
 	return r;
 }
 
-static int repair(struct ns_ctx *ctx, const struct net_ops *ops)
+static int repair(struct ns_ctx *ctx, const struct net_kind *ops)
 {
 	struct nl inner = { 0 };
 	int r;
@@ -253,15 +225,15 @@ int ns_repair(struct nl *host, const char *name, const struct network *net,
 	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
 			      .nsfd = -1, .host = host, .err = err,
 			      .errlen = errlen };
-	const struct net_ops *ops;
+	const struct net_kind *ops;
 	int r = rec_read("ns", name, &rec);
 
 	*err = '\0';
-	ops = r ? NULL : ns_ops_by_name(rec_get(&rec, "type"));
+	ops = r ? NULL : net_kind_by_name(rec_get(&rec, "type"));
 	if (!ops || !ops->repair)
 		return r;
 	/* the record, not the policy, says what this namespace is */
-	if (ops != ns_ops(net->type) ||
+	if (ops != net_kind_of(net->type) ||
 	    strcmp(rec_get(&rec, "network") ?: "", net->name)) {
 		snprintf(err, errlen, "namespace '%s' was made for network "
 			 "'%s' (%s); take it down first", name,
@@ -279,11 +251,11 @@ int ns_repair(struct nl *host, const char *name, const struct network *net,
 static int any_nat_record(const char *name, void *data)
 {
 	struct record rec;
-	const struct net_ops *ops;
+	const struct net_kind *ops;
 
 	if (rec_read("ns", name, &rec))
 		return 0;
-	ops = ns_ops_by_name(rec_get(&rec, "type"));
+	ops = net_kind_by_name(rec_get(&rec, "type"));
 	return ops && ops->uses_nat;
 }
 

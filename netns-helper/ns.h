@@ -14,10 +14,11 @@
 #define PN_NS_H
 
 #include "conf.h"
+#include "net_kind.h"
 #include "nl.h"
 #include "state.h"
 
-/* What a network kind's up/down work with. */
+/* What a network kind's up/down/repair (net_kind.h) work with. */
 struct ns_ctx {
 	const char *name;		/* namespace name */
 	const struct network *net;	/* up only; NULL in down */
@@ -28,35 +29,6 @@ struct ns_ctx {
 	char *err;
 	size_t errlen;
 };
-
-struct net_ops {
-	/* Build the kind's wiring. Before making an object, put what names
-	 * it into ctx->rec and call ns_save(). */
-	int (*up)(struct ns_ctx *ctx);
-	/* Undo everything the record names; idempotent. */
-	void (*down)(struct ns_ctx *ctx);
-	/* Does a live namespace of this kind need the nat machinery
-	 * (nftables table, forwarding)? */
-	bool uses_nat;
-	/* up() writes the namespace's resolv.conf itself (vpn: the servers
-	 * may come from a wg-quick file rather than the policy). */
-	bool own_dns;
-	/* Optional: make again what went away (a tunnel) in a namespace that
-	 * is up, leaving its sessions alone. 0 when nothing was missing, 1
-	 * when something was made again, or -errno with ctx->err set. */
-	int (*repair)(struct ns_ctx *ctx);
-};
-
-extern const struct net_ops net_isolated_ops;
-extern const struct net_ops net_nat_ops;
-extern const struct net_ops net_vpn_ops;
-extern const struct net_ops net_macvlan_ops;
-extern const struct net_ops net_physical_ops;
-extern const struct net_ops net_bridge_ops;
-
-/* ns_ops() - the operations of @type, or NULL when not built yet. */
-const struct net_ops *ns_ops(enum net_type type);
-const struct net_ops *ns_ops_by_name(const char *type);
 
 /* ns_save() - write ctx->rec to STATE_DIR/ns/NAME. */
 int ns_save(struct ns_ctx *ctx);
@@ -76,7 +48,7 @@ int ns_destroy(struct nl *host, const char *name);
 
 /*
  * ns_repair() - `up` of namespace @name that is up already: let its kind
- * make again what went away (see net_ops.repair) for network @net.
+ * make again what went away (see net_kind.repair) for network @net.
  * Return: 0 when nothing was missing, 1 when repaired, or -errno and @err
  */
 int ns_repair(struct nl *host, const char *name, const struct network *net,

@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "json.h"
 #include "log.h"
+#include "net_kind.h"
 #include "netns.h"
 #include "nl.h"
 #include "state.h"
 #include "util.h"
-#include "vpn.h"
 
 #define JSON_VERSION 1
 
@@ -50,22 +51,6 @@ struct walk {
 	int n;
 	const char *only;	/* status: one namespace */
 };
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void json_record(const char *key, const char *name,
 			const struct record *r, const struct json_key *keys,
@@ -291,100 +276,19 @@ static void show_links(const char *name, bool json)
 		printf("]");
 }
 
-static void show_peer_text(const struct wg_peer_status *p, time_t now)
+/* The kind's part (a vpn's tunnel, net_kind.h): JSON has "vpn" always,
+ * null when the kind has nothing to say. */
+static void show_kind(const char *name, bool json)
 {
-	char key[WG_KEY_B64_LEN + 1];
-
-	printf("  peer       %s\n", wgconf_key_b64(p->public_key, key));
-	printf("    endpoint   %s\n", *p->endpoint ? p->endpoint : "(none)");
-	if (p->handshake)
-		printf("    handshake  %lld s ago\n",
-		       (long long)now - p->handshake);
-	else
-		printf("    handshake  never\n");
-	printf("    transfer   %llu B received, %llu B sent\n",
-	       (unsigned long long)p->rx_bytes,
-	       (unsigned long long)p->tx_bytes);
-}
-
-static void show_peer_json(const struct wg_peer_status *p, time_t now)
-{
-	char key[WG_KEY_B64_LEN + 1];
-
-	printf("{\"public_key\":\"%s\",\"endpoint\":",
-	       wgconf_key_b64(p->public_key, key));
-	json_str(p->endpoint);
-	printf(",\"latest_handshake\":%lld,\"handshake_age\":", p->handshake);
-	if (p->handshake)
-		printf("%lld", (long long)now - p->handshake);
-	else
-		printf("null");
-	printf(",\"rx_bytes\":%llu,\"tx_bytes\":%llu}",
-	       (unsigned long long)p->rx_bytes,
-	       (unsigned long long)p->tx_bytes);
-}
-
-static void show_vpn_text(const struct vpn_status *st, time_t now)
-{
-	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
-			WG_STATUS_PEERS;
-
-	printf("\ntunnel:\n  backend    %s", st->backend);
-	if (st->pid)
-		printf(" (wireguard-go pid %d)", (int)st->pid);
-	printf("\n  interface  %s", st->inner);
-	if (strcmp(st->inner, st->host_ifname))
-		printf(" (made on the host as %s)", st->host_ifname);
-	printf("\n  state      %s\n", st->up ? "up" : "down: no way out");
-	if (!st->have_wg)
-		return;
-	printf("  listen     %u\n", st->wg.listen_port);
-	for (size_t i = 0; i < shown; i++)
-		show_peer_text(&st->wg.peers[i], now);
-	if (shown < st->wg.n_peers)
-		printf("  ... and %zu more peers\n", st->wg.n_peers - shown);
-}
-
-static void show_vpn_json(const struct vpn_status *st, time_t now)
-{
-	size_t shown = st->wg.n_peers < WG_STATUS_PEERS ? st->wg.n_peers :
-			WG_STATUS_PEERS;
-
-	printf(",\"vpn\":{\"backend\":");
-	json_str(st->backend);
-	printf(",\"interface\":");
-	json_str(st->inner);
-	printf(",\"host_ifname\":");
-	json_str(st->host_ifname);
-	printf(",\"pid\":%d,\"up\":%s", (int)st->pid,
-	       st->up ? "true" : "false");
-	/* 0, 0 and [] without WireGuard (an adopted interface) */
-	printf(",\"listen_port\":%u,\"n_peers\":%zu,\"peers\":[",
-	       st->have_wg ? st->wg.listen_port : 0,
-	       st->have_wg ? st->wg.n_peers : 0);
-	for (size_t i = 0; st->have_wg && i < shown; i++) {
-		printf(i ? "," : "");
-		show_peer_json(&st->wg.peers[i], now);
-	}
-	printf("]}");
-}
-
-/* vpn namespaces: the tunnel, its backend and its peers; JSON has "vpn"
- * always, null for the other kinds. */
-static void show_vpn(const char *name, bool json)
-{
-	struct vpn_status st;
+	const struct net_kind *k;
 	struct record r;
 
-	if (rec_read("ns", name, &r) || vpn_status(name, &r, &st)) {
-		if (json)
-			printf(",\"vpn\":null");
+	if (!rec_read("ns", name, &r) &&
+	    (k = net_kind_by_name(rec_get(&r, "type"))) && k->status &&
+	    !k->status(name, &r, json))
 		return;
-	}
 	if (json)
-		show_vpn_json(&st, time(NULL));
-	else
-		show_vpn_text(&st, time(NULL));
+		printf(",\"vpn\":null");
 }
 
 int cmd_status(struct ctx *ctx, int argc, char **argv)
@@ -406,7 +310,7 @@ int cmd_status(struct ctx *ctx, int argc, char **argv)
 	}
 	report(json, name);
 	show_links(name, json);
-	show_vpn(name, json);
+	show_kind(name, json);
 	if (json)
 		printf("}\n");
 	return EXIT_OK;

@@ -47,18 +47,12 @@ __attribute__((format(printf, 3, 4)))
 static int fail_at(struct wgp *p, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
-	if (!p->errlen)
-		return -EINVAL;
-	n = line > 0 ? snprintf(p->err, p->errlen, "%s:%d: ", p->name, line) :
-		       snprintf(p->err, p->errlen, "%s: ", p->name);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	r = conf_verr_at(p->err, p->errlen, p->name, line, "", fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 #define fail(p, ...) fail_at((p), (p)->line, __VA_ARGS__)

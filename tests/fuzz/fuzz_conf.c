@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "net_kind.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *__lsan_default_suppressions(void);

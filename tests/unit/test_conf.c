@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "net_kind.h"
 #include "tap.h"
 #include "util.h"
 
@@ -648,6 +649,33 @@ static void test_nul_and_names(void)
 	is(net_scope_str(SCOPE_SHARED), "shared", "net_scope_str shared");
 }
 
+/* Every kind of the table (net_kind.c) is found by its type and its name,
+ * knows "type", and can be brought up and down. */
+static void test_kinds(void)
+{
+	const struct net_kind *k;
+	size_t n = 0;
+	bool good = true;
+
+	for (size_t i = 0; (k = net_kind_at(i)); i++, n++) {
+		good = good && k->name && net_kind_of(k->type) == k &&
+		       net_kind_by_name(k->name) == k && k->keys &&
+		       !strcmp(k->keys[0], "type") && k->up && k->down &&
+		       (k->ranges || !k->n_ranges);
+		if (!good)
+			printf("# kind %zu ('%s') is incomplete\n", i,
+			       k->name ?: "?");
+	}
+	ok(good && n == 6, "the six kinds, each complete");
+	ok(!net_kind_by_name("wifi") && !net_kind_by_name(NULL),
+	   "no kind 'wifi'");
+	ok(net_kind_by_name("vpn")->own_dns &&
+	   !net_kind_by_name("vpn")->host_dns &&
+	   !net_kind_by_name("isolated")->host_dns &&
+	   net_kind_by_name("bridge")->uses_nat &&
+	   net_kind_by_name("nat")->uses_nat &&
+	   !net_kind_by_name("macvlan")->uses_nat, "the kinds' flags");
+}
 
 /* ---- drop-ins ------------------------------------------------------- */
 
@@ -1114,6 +1142,7 @@ int main(void)
 	test_small();
 	test_limits();
 	test_nul_and_names();
+	test_kinds();
 	test_dropin_errors();
 	test_dropin_limits();
 	test_dropin_order();
