@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "state.h"
+#include "records.h"
 #include "wg.h"
 
 struct vpn_status {
@@ -24,10 +24,9 @@ struct vpn_status {
 };
 
 /*
- * vpn_status() - the tunnel of vpn namespace @name, whose record is @rec.
+ * vpn_status() - the tunnel of the vpn namespace of record @rec.
  * Return: 0, or -errno when @rec is not that of a vpn namespace
  */
-int vpn_status(const char *name, const struct record *rec,
-	       struct vpn_status *ret);
+int vpn_status(const struct ns_rec *rec, struct vpn_status *ret);
 
 #endif
