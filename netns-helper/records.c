@@ -204,6 +204,17 @@ static long long num(const char *v, long long none)
 	return (errno || *end) ? none : n;
 }
 
+/* An unsigned value; 0 (none) for "" or what is not a number. */
+static unsigned long long unum(const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return (errno || *end || *v == '-') ? 0 : n;
+}
+
 /* @v into field @f of @base: -EBADMSG when a string does not fit. */
 static int field_parse(const struct field *f, void *base, const char *v)
 {
@@ -214,7 +225,7 @@ static int field_parse(const struct field *f, void *base, const char *v)
 	case F_STR:
 		return strlcpy_checked(p, v, f->size) ? -EBADMSG : 0;
 	case F_LL:	*(long long *)p = n; break;
-	case F_ULL:	*(unsigned long long *)p = strtoull(v, NULL, 10); break;
+	case F_ULL:	*(unsigned long long *)p = unum(v); break;
 	case F_INT:	*(int *)p = (int)n; break;
 	case F_U32:	*(uint32_t *)p = (uint32_t)n; break;
 	case F_READY:	*(bool *)p = !strcmp(v, "ready"); break;
