@@ -291,7 +291,8 @@ static int report_gone(const struct snapshot *sn, const struct snapshot *now,
 	int n = 0;
 
 	for (size_t i = 0; i < sn->n; i++) {
-		if (now ? in_snapshot(now, sn->v[i]) : exists(sn->v[i]))
+		if (now ? in_snapshot(now, sn->v[i]) :
+			  exists && exists(sn->v[i]))
 			continue;
 		printf("gc: %s %s\n", what, sn->v[i]);
 		n++;
