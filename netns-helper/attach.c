@@ -60,22 +60,9 @@ int attach_ns_open(struct ns_ctx *ctx)
 	return -ENOENT;
 }
 
-struct busy {
-	const char *network, *self;
-};
-
-static int other_member(const struct ns_rec *rec, void *data)
-{
-	const struct busy *b = data;
-
-	return strcmp(rec->name, b->self) && !strcmp(rec->network, b->network);
-}
-
 bool attach_network_busy(const char *network, const char *self)
 {
-	struct busy b = { network, self };
-
-	return ns_rec_each(other_member, &b) > 0;
+	return ns_network_used(network, self);
 }
 
 struct owner {

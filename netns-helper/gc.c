@@ -144,17 +144,12 @@ static int sweep_links(struct gc *gc)
 	return r;
 }
 
-static int network_used(const struct ns_rec *rec, void *data)
-{
-	return !strcmp(rec->network, data);
-}
-
 static int sweep_network(const char *network, void *data)
 {
 	int r;
 
 	(void)data;
-	if (ns_rec_each(network_used, (void *)network) > 0)
+	if (ns_network_used(network, NULL))
 		return 0;
 	debug("gc: removing the nftables part of unused network '%s'",
 	      network);

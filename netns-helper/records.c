@@ -367,6 +367,25 @@ int ns_rec_each(int (*cb)(const struct ns_rec *r, void *data), void *data)
 	return state_list("ns", each_one, &e);
 }
 
+struct used {
+	const char *network, *except;
+};
+
+static int uses(const struct ns_rec *r, void *data)
+{
+	const struct used *u = data;
+
+	return (!u->except || strcmp(r->name, u->except)) &&
+	       !strcmp(r->network, u->network);
+}
+
+bool ns_network_used(const char *network, const char *except)
+{
+	struct used u = { network, except };
+
+	return ns_rec_each(uses, &u) > 0;
+}
+
 bool ns_rec_shared(const struct ns_rec *r)
 {
 	return !*r->scope || !strcmp(r->scope, "shared");

@@ -128,6 +128,10 @@ int ns_rec_each(int (*cb)(const struct ns_rec *r, void *data), void *data);
 /* ns_rec_names() - @cb for each namespace record's name, read or not. */
 int ns_rec_names(int (*cb)(const char *name, void *data), void *data);
 
+/* ns_network_used() - a namespace record other than @except (or any,
+ * with NULL) names network @network. */
+bool ns_network_used(const char *network, const char *except);
+
 /* ns_rec_shared() - the namespace stays until `down` (scope shared, or
  * a record without a scope). */
 bool ns_rec_shared(const struct ns_rec *r);
