@@ -48,8 +48,7 @@ int attach_static(struct ns_ctx *ctx, int ifindex)
 
 int attach_ns_open(struct ns_ctx *ctx)
 {
-	unsigned long long ino = (unsigned long long)rec_get_num(ctx->rec,
-								 "ino", 0);
+	unsigned long long ino = ctx->rec->ino;
 	int fd = netns_open(ctx->name);
 
 	if (fd >= 0) {
@@ -61,25 +60,9 @@ int attach_ns_open(struct ns_ctx *ctx)
 	return -ENOENT;
 }
 
-struct busy {
-	const char *network, *self;
-};
-
-static int other_member(const char *name, void *data)
-{
-	const struct busy *b = data;
-	struct record rec;
-
-	if (!strcmp(name, b->self) || rec_read("ns", name, &rec))
-		return 0;
-	return !strcmp(rec_get(&rec, "network") ?: "", b->network);
-}
-
 bool attach_network_busy(const char *network, const char *self)
 {
-	struct busy b = { network, self };
-
-	return rec_list("ns", other_member, &b) > 0;
+	return ns_network_used(network, self);
 }
 
 struct owner {
@@ -88,16 +71,13 @@ struct owner {
 	size_t len;
 };
 
-static int holds_device(const char *name, void *data)
+static int holds_device(const struct ns_rec *rec, void *data)
 {
 	const struct owner *o = data;
-	struct record rec;
 
-	if (rec_read("ns", name, &rec) ||
-	    strcmp(rec_get(&rec, "type") ?: "", "physical") ||
-	    strcmp(rec_get(&rec, "device") ?: "", o->device))
+	if (strcmp(rec->type, "physical") || strcmp(rec->device, o->device))
 		return 0;
-	snprintf(o->buf, o->len, "%s", name);
+	snprintf(o->buf, o->len, "%s", rec->name);
 	return 1;
 }
 
@@ -105,5 +85,5 @@ bool attach_device_owner(const char *device, char *buf, size_t len)
 {
 	struct owner o = { device, buf, len };
 
-	return rec_list("ns", holds_device, &o) > 0;
+	return ns_rec_each(holds_device, &o) > 0;
 }

@@ -13,13 +13,14 @@
 #include "log.h"
 #include "netns.h"
 #include "ns.h"
-#include "state.h"
+#include "locks.h"
+#include "records.h"
 
 /* The state, the lock of namespace @name, and netlink on the host. */
-static int with_state(struct nl *host, const char *name)
+static int with_state(struct locks *l, struct nl *host, const char *name)
 {
 	char e[256];
-	int r = state_open(false, e, sizeof(e));
+	int r = locks_begin(l, false, e, sizeof(e));
 
 	if (r) {
 		err("%s", e);
@@ -31,14 +32,14 @@ static int with_state(struct nl *host, const char *name)
 			err("not in the host's network namespace: networks are "
 			    "built from the host only");
 		r = r ? r : -EPERM;
-	} else if ((r = state_ns_lock(name))) {
+	} else if ((r = locks_ns(l, name))) {
 		err("namespace '%s': cannot take its lock: %s", name,
 		    strerror(-r));
 	} else if ((r = nl_open(host))) {
 		err("netlink: %s", strerror(-r));
 	}
 	if (r)
-		state_close();
+		locks_end(l);
 	return r;
 }
 
@@ -48,6 +49,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ 0 }
 	};
+	struct locks l = LOCKS_INIT;
 	const char *name = NULL;
 	const struct network *net;
 	struct nl host = { 0 };
@@ -81,7 +83,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 		    name_err_str(ne, NETNS_NAME_MAX));
 		return EXIT_USAGE;
 	}
-	if (with_state(&host, name))
+	if (with_state(&l, &host, name))
 		return EXIT_FAIL;
 	if (ns_ready(name)) {
 		/* a vpn whose tunnel went away gets it back; the sessions
@@ -95,15 +97,15 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 			info("namespace '%s' is up already", name);
 		r = r < 0 ? r : 0;
 	} else {
-		if (rec_exists("ns", name))
+		if (ns_rec_exists(name))
 			(void)ns_destroy(&host, name);
-		r = ns_create(&host, name, net, SCOPE_SHARED, NULL, e,
+		r = ns_create(&host, name, net, SCOPE_SHARED, NULL, 0, e,
 			      sizeof(e));
 		if (r)
 			err("up %s: %s", name, e);
 	}
 	nl_close(&host);
-	state_close();
+	locks_end(&l);
 	return r ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -113,7 +115,7 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ 0 }
 	};
-	char members[NETNS_NAME_MAX + 16];
+	struct locks l = LOCKS_INIT;
 	struct nl host = { 0 };
 	bool force = false;
 	const char *name;
@@ -129,12 +131,11 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	name = argv[optind];
-	if (with_state(&host, name))
+	if (with_state(&l, &host, name))
 		return EXIT_FAIL;
 	r = 0;
-	snprintf(members, sizeof(members), "members/%s", name);
-	n = rec_count(members);
-	if (!rec_exists("ns", name)) {
+	n = member_count(name);
+	if (!ns_rec_exists(name)) {
 		if (netns_exists(name)) {
 			err("down: namespace '%s' was not made by pam_netns; "
 			    "leaving it alone", name);
@@ -150,6 +151,6 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		r = ns_destroy(&host, name);
 	}
 	nl_close(&host);
-	state_close();
+	locks_end(&l);
 	return r ? EXIT_FAIL : EXIT_OK;
 }

@@ -9,7 +9,7 @@
  * Both verbs take --deadline-ms N, the time the module gives them (by
  * default the module's default limit): every wait ends before it
  * (deadline.h). They hold the state lock shared and the lock of the one
- * namespace they work on (state.h), so a login waits only for logins of
+ * namespace they work on (locks.h), so a login waits only for logins of
  * its own namespace, never for another's tunnel.
  */
 #include <errno.h>
@@ -30,8 +30,9 @@
 #include "ns.h"
 #include "policy.h"
 #include "sdunit.h"
+#include "locks.h"
+#include "records.h"
 #include "session.h"
-#include "state.h"
 #include "util.h"
 
 struct open_args {
@@ -144,24 +145,28 @@ static int deny(const char *reason)
 	return EXIT_DENIED;
 }
 
-/* Pick the namespace name; for session scope a fresh serial. */
-static int target_name(const struct decision *d, char *buf, size_t len)
+/* Pick the namespace name; for session scope a fresh serial, which is
+ * the namespace's id too (*@ret_serial, else 0: ns_create() draws one). */
+static int target_name(const struct decision *d, char *buf, size_t len,
+		       uint32_t *ret_serial)
 {
 	uint32_t serial;
 	int r;
 
+	*ret_serial = 0;
 	if (d->scope != SCOPE_SESSION)
 		return strlcpy_checked(buf, d->netns, len);
-	r = state_next_serial(&serial);
+	r = serial_next(&serial);
 	if (r)
 		return r;
+	*ret_serial = serial;
 	r = snprintf(buf, len, "%s.%u", d->netns, (unsigned)serial);
 	return (r < 0 || (size_t)r >= len || r > NETNS_NAME_MAX) ?
 		       -ENAMETOOLONG : 0;
 }
 
 /* Join @name, creating it when needed; *ret_created tells which. */
-static int get_namespace(struct nl *host, const char *name,
+static int get_namespace(struct nl *host, const char *name, uint32_t id,
 			 const struct decision *d, const char *user,
 			 bool *ret_created, char *e, size_t elen)
 {
@@ -170,10 +175,10 @@ static int get_namespace(struct nl *host, const char *name,
 	if (ns_ready(name))
 		return 0;
 	/* A record without a complete namespace is a crash's leftover. */
-	if (rec_exists("ns", name))
+	if (ns_rec_exists(name))
 		(void)ns_destroy(host, name);
 	*ret_created = true;
-	return ns_create(host, name, d->net, d->scope, user, e, elen);
+	return ns_create(host, name, d->net, d->scope, user, id, e, elen);
 }
 
 /* The answer for namespace @name, open as @fd. */
@@ -240,9 +245,9 @@ static int confine_manager(const struct decision *d, const char *name,
 }
 
 /* The lock of namespace @name, which a login of it may hold a while. */
-static int lock_ns(const char *name, char *e, size_t elen)
+static int lock_ns(struct locks *l, const char *name, char *e, size_t elen)
 {
-	int r = state_ns_lock(name);
+	int r = locks_ns(l, name);
 
 	if (r == -ETIMEDOUT)
 		snprintf(e, elen, "namespace '%s' is still being set up by "
@@ -261,7 +266,8 @@ static int lock_ns(const char *name, char *e, size_t elen)
  * or in another tool's, gets nothing: the helper would take its
  * namespace for the host.
  */
-static int open_nested(const struct open_args *a, const struct decision *d)
+static int open_nested(struct locks *l, const struct open_args *a,
+		       const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
@@ -287,7 +293,7 @@ static int open_nested(const struct open_args *a, const struct decision *d)
 	/* the caller's own namespace: its file is not visible in there,
 	 * and no mount template is made from a confined session */
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	r = fd < 0 ? -errno : lock_ns(inside, e, sizeof(e)) ?:
+	r = fd < 0 ? -errno : lock_ns(l, inside, e, sizeof(e)) ?:
 	    session_add(inside, &si, token, sizeof(token));
 	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
 		   (r = print_answer(fd, inside, d, token))))
@@ -300,31 +306,33 @@ static int open_nested(const struct open_args *a, const struct decision *d)
 	return EXIT_OK;
 }
 
-static int open_session(const struct open_args *a, const struct decision *d)
+static int open_session(struct locks *l, const struct open_args *a,
+			const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
 	char name[NETNS_NAME_MAX + 1], token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX];
 	struct nl host = { 0 };
 	bool created = false;
+	uint32_t id;
 	int r;
 
 	r = hostns_is_host();
 	if (r < 0)
 		return EXIT_FAIL;
 	if (!r)
-		return open_nested(a, d);
+		return open_nested(l, a, d);
 	*e = '\0';
-	r = nl_open(&host) ?: target_name(d, name, sizeof(name)) ?:
-	    lock_ns(name, e, sizeof(e));
+	r = nl_open(&host) ?: target_name(d, name, sizeof(name), &id) ?:
+	    lock_ns(l, name, e, sizeof(e));
 	/*
 	 * A failed ns_create() has rolled back what it made already, and
 	 * on -EEXIST the name is someone else's namespace: only a namespace
 	 * made here and then left without a session is ours to destroy.
 	 */
 	if (!r)
-		r = get_namespace(&host, name, d, a->login.user, &created, e,
-				  sizeof(e));
+		r = get_namespace(&host, name, id, d, a->login.user, &created,
+				  e, sizeof(e));
 	if (!r) {
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)
@@ -374,6 +382,7 @@ static int manager_on_host(const struct conf *c, const struct login *l,
 
 int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 {
+	struct locks l = LOCKS_INIT;
 	struct open_args a = { 0 };
 	struct decision d;
 	char e[CONF_ERR_MAX];
@@ -403,28 +412,26 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 						"systemd-user"))
 		return deny("session scope cannot apply to the systemd-user "
 			    "service; use scope user or shared");
-	if (state_open(false, e, sizeof(e))) {
+	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("session-open for '%s': %s", a.login.user, e);
 		return EXIT_FAIL;
 	}
-	r = open_session(&a, &d);
-	state_close();
+	r = open_session(&l, &a, &d);
+	locks_end(&l);
 	return r;
 }
 
 /* Lock the namespace of session @token: -ENOENT when it is not open. */
-static int lock_session(const char *token)
+static int lock_session(struct locks *l, const char *token)
 {
-	struct record rec;
-	const char *netns;
-	int r = rec_read("sessions", token, &rec);
+	char netns[NETNS_NAME_MAX + 1];
+	int r = session_netns(token, netns, sizeof(netns));
 
 	if (r)
 		return r;
-	netns = rec_get(&rec, "netns");
-	if (!netns || !*netns)
+	if (!*netns)
 		return 0;	/* session_end() drops a record like that */
-	r = state_ns_lock(netns);
+	r = locks_ns(l, netns);
 	if (r == -ETIMEDOUT)
 		err("session-close %s: namespace '%s' is still busy with "
 		    "another login; gc closes the session later", token,
@@ -439,6 +446,7 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		{ PN_OPT_DEADLINE_MS, required_argument, NULL, 'd' },
 		{ 0 }
 	};
+	struct locks l = LOCKS_INIT;
 	const char *token = NULL;
 	char e[256];
 	struct nl host = { 0 };
@@ -455,7 +463,7 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		err("usage: " USAGE_SESSION_CLOSE);
 		return EXIT_USAGE;
 	}
-	if (state_open(false, e, sizeof(e))) {
+	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("%s", e);
 		return EXIT_FAIL;
 	}
@@ -466,14 +474,14 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	if (r >= 0) {
 		int host_side = r;
 
-		r = lock_session(token);
+		r = lock_session(&l, token);
 		if (!r && !host_side)
 			r = session_end(NULL, token);
 		else if (!r && !(r = nl_open(&host)))
 			r = session_end(&host, token);
 	}
 	nl_close(&host);
-	state_close();
+	locks_end(&l);
 	if (r == -ENOENT) {
 		info("session %s: not open (closed already or reclaimed)",
 		     token);

@@ -2,6 +2,12 @@
 /*
  * deadline.c - the end of the helper's waits (see deadline.h), on
  * CLOCK_MONOTONIC: a clock change during a login must not move it.
+ *
+ * One per process, which is one per request of this helper: the waits of
+ * the network kinds (a DHCP lease, a tunnel device) read it with no
+ * request at hand. A resident service serving requests at once would
+ * carry it in the request (struct ns_ctx, and struct locks for the lock
+ * waits) instead.
  */
 #include <stdbool.h>
 #include <time.h>

@@ -41,6 +41,7 @@
 #include "caps.h"
 #include "deadline.h"
 #include "dhcp.h"
+#include "locks.h"
 #include "log.h"
 #include "netns.h"
 #include "util.h"
@@ -247,9 +248,9 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 			 "left no pid file at %s", ctx->net->name, pidfile);
 		return r;
 	}
-	return rec_set(ctx->rec, "dhcp_pid", "%d", (int)pid) ?:
-	       rec_set(ctx->rec, "dhcp_start", "%llu", start) ?:
-	       ns_save(ctx);
+	ctx->rec->dhcp_pid = pid;
+	ctx->rec->dhcp_start = start;
+	return ns_save(ctx);
 }
 
 /*
@@ -279,7 +280,7 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 	char pidfile[512];
 	pid_t pid;
 	int r = pidfile_path(ctx, pidfile, sizeof(pidfile)) ?:
-		rec_set(ctx->rec, "dhcp", "%s", pidfile) ?: ns_save(ctx) ?:
+		REC_SET(ctx->rec->dhcp, "%s", pidfile) ?: ns_save(ctx) ?:
 		prepare_dirs(pidfile);
 
 	if (r)
@@ -314,9 +315,8 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
  * file's, but only for the client of this very namespace. */
 static pid_t client_pid(struct ns_ctx *ctx, const char *pidfile)
 {
-	pid_t pid = (pid_t)rec_get_num(ctx->rec, "dhcp_pid", 0);
-	unsigned long long start = (unsigned long long)
-		rec_get_num(ctx->rec, "dhcp_start", 0);
+	pid_t pid = ctx->rec->dhcp_pid;
+	unsigned long long start = ctx->rec->dhcp_start;
 
 	if (pid > 0 && proc_alive(pid, start))
 		return pid;
@@ -338,10 +338,10 @@ static bool gone_within(pid_t pid, int ms)
 
 void dhcp_stop(struct ns_ctx *ctx)
 {
-	const char *pidfile = rec_get(ctx->rec, "dhcp");
+	const char *pidfile = ctx->rec->dhcp;
 	pid_t pid;
 
-	if (!pidfile || !*pidfile)
+	if (!*pidfile)
 		return;
 	pid = client_pid(ctx, pidfile);
 	/* SIGTERM: with -R the client releases its lease on the way out */
@@ -357,7 +357,7 @@ void dhcp_stop(struct ns_ctx *ctx)
 		warn("dhcp: cannot remove %s, ignoring", pidfile);
 	/* The last client out: a running one has its tmpfs on the script
 	 * dir, which must not be removed under it. */
-	if (rec_count("dhcp") <= 1) {
+	if (state_count("dhcp") <= 1) {
 		(void)state_rmdir(SCRIPT_DIR);
 		(void)state_rmdir("dhcp");
 	}

@@ -13,7 +13,7 @@
  *      stale (`nft flush ruleset` by a firewall reload, an upgrade);
  *   6. every lease bitmap and the inode index (ino/) are rebuilt from the
  *      records, and the lock files of namespaces gone are removed.
- * It holds the state lock exclusively (state.h): no other verb runs
+ * It holds the state lock exclusively (locks.h): no other verb runs
  * meanwhile, so nothing it finds unfinished is being built. It waits for
  * the verbs running when it starts, a login waiting for its tunnel too.
  *
@@ -37,6 +37,8 @@
 #include "pool.h"
 #include "sdunit.h"
 #include "session.h"
+#include "locks.h"
+#include "records.h"
 #include "state.h"
 #include "util.h"
 
@@ -68,77 +70,47 @@ struct gc {
 	size_t n_leases;
 };
 
-static int drop_orphan_member(const char *token, void *data)
+static bool ns_stale(const struct ns_rec *rec)
 {
-	if (!rec_exists("sessions", token))
-		(void)rec_remove(data, token);
-	return 0;
-}
-
-static int sweep_members(const char *name, void *data)
-{
-	char dir[NETNS_NAME_MAX + 16];
-
-	snprintf(dir, sizeof(dir), "members/%s", name);
-	(void)rec_list(dir, drop_orphan_member, dir);
-	if (!rec_exists("ns", name) && !rec_count(dir))
-		(void)state_rmdir(dir);
-	return 0;
-}
-
-static bool ns_stale(const char *name, const struct record *rec)
-{
-	char dir[NETNS_NAME_MAX + 16];
-	const char *st = rec_get(rec, "state");
-	const char *scope = rec_get(rec, "scope");
-
-	if (!st || strcmp(st, "ready") || !netns_exists(name))
+	if (!rec->ready || !netns_exists(rec->name))
 		return true;
-	snprintf(dir, sizeof(dir), "members/%s", name);
-	return scope && strcmp(scope, "shared") && rec_count(dir) == 0;
+	return !ns_rec_shared(rec) && member_count(rec->name) == 0;
 }
 
-static int sweep_ns(const char *name, void *data)
+static int sweep_ns(const struct ns_rec *rec, void *data)
 {
 	struct gc *gc = data;
-	struct record rec;
 
-	if (rec_read("ns", name, &rec))
-		return 0;
-	if (ns_stale(name, &rec)) {
-		debug("gc: namespace '%s' is stale, tearing down", name);
-		(void)ns_destroy(gc->host, name);
+	if (ns_stale(rec)) {
+		debug("gc: namespace '%s' is stale, tearing down", rec->name);
+		(void)ns_destroy(gc->host, rec->name);
 	}
 	return 0;
 }
 
-static int claim(const char *name, void *data)
+static int claim(const struct ns_rec *rec, void *data)
 {
 	struct gc *gc = data;
 	const struct net_kind *kind;
-	struct record rec;
 	const char *v;
 
-	if (rec_read("ns", name, &rec) || gc->n_ifnames >= GC_MAX_NS ||
-	    gc->n_leases >= GC_MAX_NS)
+	if (gc->n_ifnames >= GC_MAX_NS || gc->n_leases >= GC_MAX_NS)
 		return 0;
-	if (rec_get_num(&rec, "slot", -1) >= 0) {
+	if (rec->slot >= 0) {
 		struct lease *l = &gc->leases[gc->n_leases++];
 
-		snprintf(l->network, sizeof(l->network), "%s",
-			 rec_get(&rec, "network") ?: "");
-		l->slot = (uint32_t)rec_get_num(&rec, "slot", 0);
+		snprintf(l->network, sizeof(l->network), "%s", rec->network);
+		l->slot = (uint32_t)rec->slot;
 	}
 	/* the index entry of a namespace made before the index existed */
-	v = rec_get(&rec, "ino");
-	if (v && *v && !ns_by_inode(strtoull(v, NULL, 10), NULL, 0))
-		(void)ns_index(name, &rec);
-	v = rec_get(&rec, "ifname");
-	if (v && *v)
-		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
+	if (rec->ino && !ns_by_inode(rec->ino, NULL, 0))
+		(void)ns_index(rec);
+	if (*rec->ifname)
+		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s",
+			 rec->ifname);
 	/* a link its kind keeps alive besides (a bridge network's bridge) */
-	kind = net_kind_by_name(rec_get(&rec, "type"));
-	v = kind && kind->gc_link ? kind->gc_link(&rec) : NULL;
+	kind = net_kind_by_name(rec->type);
+	v = kind && kind->gc_link ? kind->gc_link(rec) : NULL;
 	if (v && *v && gc->n_ifnames < GC_MAX_NS)
 		snprintf(gc->ifnames[gc->n_ifnames++], IFNAMSIZ, "%s", v);
 	return 0;
@@ -175,20 +147,12 @@ static int sweep_links(struct gc *gc)
 	return r;
 }
 
-static int network_used(const char *name, void *data)
-{
-	struct record rec;
-
-	return !rec_read("ns", name, &rec) &&
-	       !strcmp(rec_get(&rec, "network") ?: "", data);
-}
-
 static int sweep_network(const char *network, void *data)
 {
 	int r;
 
 	(void)data;
-	if (rec_list("ns", network_used, (void *)network) > 0)
+	if (ns_network_used(network, NULL))
 		return 0;
 	debug("gc: removing the nftables part of unused network '%s'",
 	      network);
@@ -197,14 +161,6 @@ static int sweep_network(const char *network, void *data)
 		warn("gc: network '%s': cannot remove its nftables part: %s%s%s",
 		     network, strerror(-r), *nft_errmsg() ? ": " : "",
 		     nft_errmsg());
-	return 0;
-}
-
-static int sweep_ino(const char *key, void *data)
-{
-	(void)data;
-	if (!ns_by_inode(strtoull(key, NULL, 10), NULL, 0))
-		(void)rec_remove("ino", key);
 	return 0;
 }
 
@@ -235,16 +191,16 @@ static int sweep_kernel(struct gc *gc)
 	gc->leaked = calloc(GC_MAX_NS, sizeof(*gc->leaked));
 	if (!gc->ifnames || !gc->leases || !gc->leaked)
 		return -ENOMEM;
-	r = rec_list("ns", claim, gc);
+	r = ns_rec_each(claim, gc);
 	if (!r)
 		r = sweep_links(gc);
 	/* No table means no parts: -ENOENT is fine. */
 	if (!r)
 		(void)nft_network_list(sweep_network, NULL);
 	if (!r)
-		r = rec_list("leases", rebuild_leases, gc);
+		r = state_list("leases", rebuild_leases, gc);
 	if (!r)
-		r = rec_list("ino", sweep_ino, NULL);
+		r = ns_index_sweep();
 	return r;
 }
 
@@ -256,15 +212,13 @@ struct restore {
 
 /* The part of @name's network, as the policy has it now (one read when
  * it is in place already). */
-static int restore_part(const char *name, void *data)
+static int restore_part(const struct ns_rec *rec, void *data)
 {
 	struct restore *rs = data;
 	const struct network *net;
-	struct record rec;
-	const char *n;
+	const char *n = rec->network;
 
-	if (rec_read("ns", name, &rec) || !(n = rec_get(&rec, "network")) ||
-	    !(net = conf_network(rs->conf, n)) ||
+	if (!*n || !(net = conf_network(rs->conf, n)) ||
 	    !net_kind_of(net->type)->uses_nat)
 		return 0;
 	for (size_t i = 0; i < rs->n; i++)
@@ -322,20 +276,21 @@ static int snap_kernel(struct nl *host, struct snapshot *links,
 
 static int snap_all(struct nl *host, struct before *b)
 {
-	return rec_list("sessions", snap_one, &b->sessions) ?:
-	       rec_list("ns", snap_one, &b->namespaces) ?:
+	return sess_rec_names(snap_one, &b->sessions) ?:
+	       ns_rec_names(snap_one, &b->namespaces) ?:
 	       snap_kernel(host, &b->links, &b->parts);
 }
 
 /* Print and count what of @sn is not in @now, or (@now NULL) is no
- * longer a record of @dir. */
+ * longer a record (@exists). */
 static int report_gone(const struct snapshot *sn, const struct snapshot *now,
-		       const char *dir, const char *what)
+		       bool (*exists)(const char *name), const char *what)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < sn->n; i++) {
-		if (now ? in_snapshot(now, sn->v[i]) : rec_exists(dir, sn->v[i]))
+		if (now ? in_snapshot(now, sn->v[i]) :
+			  exists && exists(sn->v[i]))
 			continue;
 		printf("gc: %s %s\n", what, sn->v[i]);
 		n++;
@@ -360,9 +315,9 @@ static int report(struct nl *host, const struct before *b)
 		snapshot_free(&parts);
 		return r;
 	}
-	sessions = report_gone(&b->sessions, NULL, "sessions",
+	sessions = report_gone(&b->sessions, NULL, sess_rec_exists,
 			       "closed session");
-	namespaces = report_gone(&b->namespaces, NULL, "ns",
+	namespaces = report_gone(&b->namespaces, NULL, ns_rec_exists,
 				 "removed namespace");
 	n_links = report_gone(&b->links, &links, NULL, "deleted link");
 	n_parts = report_gone(&b->parts, &parts, NULL,
@@ -377,6 +332,7 @@ static int report(struct nl *host, const struct before *b)
 
 int cmd_gc(struct ctx *ctx, int argc, char **argv)
 {
+	struct locks l = LOCKS_INIT;
 	struct before b = { 0 };
 	struct nl host = { 0 };
 	struct gc gc = { .host = &host };
@@ -387,7 +343,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		err("usage: gc");
 		return EXIT_USAGE;
 	}
-	r = state_open(true, e, sizeof(e));
+	r = locks_begin(&l, true, e, sizeof(e));
 	if (r) {
 		err("%s", e);
 		return EXIT_FAIL;
@@ -405,21 +361,22 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	if (!r) {
 		(void)state_sweep_tmp();
 		(void)session_reap(&host, NULL);
-		(void)rec_list("members", sweep_members, NULL);
-		(void)rec_list("ns", sweep_ns, &gc);
+		session_sweep_members();
+		(void)ns_rec_each(sweep_ns, &gc);
 		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
 		if (!r && ctx_conf(ctx)) {
 			struct restore rs = { .conf = ctx_conf(ctx) };
 
-			(void)rec_list("ns", restore_part, &rs);
+			(void)ns_rec_each(restore_part, &rs);
 		}
 		ns_nat_cleanup();
 		ns_template_cleanup();
-		(void)state_sweep_locks();
+		(void)locks_sweep();
 		r = r ?: report(&host, &b);
 	}
 	nl_close(&host);
+	locks_end(&l);
 	free(gc.ifnames);
 	free(gc.leaked);
 	free(gc.leases);

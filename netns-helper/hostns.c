@@ -13,6 +13,7 @@
 
 #include "hostns.h"
 #include "log.h"
+#include "records.h"
 #include "state.h"
 
 #define HOSTNS_FILE "hostns"
@@ -49,7 +50,7 @@ int hostns_is_host(void)
 	 * already there (state from before the reference was kept), only
 	 * a caller in init's own namespace is taken for the host.
 	 */
-	if (rec_count("ns") > 0) {
+	if (ns_rec_count() > 0) {
 		char init[64];
 		struct stat st;
 

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "locks.h"
 #include "log.h"
 #include "mnt_template.h"
 #include "nsfs.h"

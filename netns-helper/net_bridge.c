@@ -31,6 +31,7 @@
 
 #include "attach.h"
 #include "conf_parse.h"
+#include "locks.h"
 #include "log.h"
 #include "nft.h"
 #include "ns.h"
@@ -62,7 +63,7 @@ static int make_bridge(struct ns_ctx *ctx)
 
 	r = pool_check_routes(ctx->host, n, ctx->err, ctx->errlen) ?:
 	    gateway_of(n, &gw) ?:
-	    rec_set(ctx->rec, "bridge", "%s", n->bridge) ?: ns_save(ctx);
+	    REC_SET(ctx->rec->bridge, "%s", n->bridge) ?: ns_save(ctx);
 	if (r)
 		return r;
 	idx = nl_bridge_add(ctx->host, n->bridge);
@@ -88,7 +89,7 @@ static int bridge_index(struct ns_ctx *ctx)
 		return -EEXIST;
 	}
 	if (idx > 0) {
-		r = rec_set(ctx->rec, "bridge", "%s", n->bridge) ?:
+		r = REC_SET(ctx->rec->bridge, "%s", n->bridge) ?:
 		    ns_save(ctx);
 		return r ? r : idx;
 	}
@@ -113,15 +114,15 @@ static int lease(struct ns_ctx *ctx, struct cidr *addr, char *ifname,
 		return r;
 	r = cidr_nth(&n->subnet, slot + 2ull, n->subnet.prefix, addr) ?:
 	    gateway_of(n, &gw) ?:
-	    name_ifname('b', (uint32_t)rec_get_num(ctx->rec, "id", 0),
-			ifname, len);
-	if (!r)
-		r = rec_set(ctx->rec, "slot", "%u", (unsigned)slot) ?:
-		    rec_set(ctx->rec, "ifname", "%s", ifname) ?:
-		    rec_set(ctx->rec, "addr4", "%s",
+	    name_ifname('b', ctx->rec->id, ifname, len);
+	if (!r) {
+		ctx->rec->slot = slot;
+		r = REC_SET(ctx->rec->ifname, "%s", ifname) ?:
+		    REC_SET(ctx->rec->addr4, "%s",
 			    cidr_format(addr, false, buf, sizeof(buf))) ?:
-		    rec_set(ctx->rec, "attach", "bridge %s %s", n->bridge,
+		    REC_SET(ctx->rec->attach, "bridge %s %s", n->bridge,
 			    cidr_format(&gw, true, gwbuf, sizeof(gwbuf)));
+	}
 	if (r) {
 		(void)pool_free(n->name, slot);
 		return r;
@@ -195,18 +196,18 @@ static void bridge_release(struct ns_ctx *ctx, const char *network,
 
 static void bridge_down(struct ns_ctx *ctx)
 {
-	const char *network = rec_get(ctx->rec, "network");
-	const char *ifname = rec_get(ctx->rec, "ifname");
-	const char *bridge = rec_get(ctx->rec, "bridge");
-	long long slot = rec_get_num(ctx->rec, "slot", -1);
+	const char *network = ctx->rec->network;
+	const char *ifname = ctx->rec->ifname;
+	const char *bridge = ctx->rec->bridge;
+	long long slot = ctx->rec->slot;
 	int idx;
 
-	idx = ifname && *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
+	idx = *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);
-	if (slot >= 0 && network)
+	if (slot >= 0 && *network)
 		(void)pool_free(network, (uint32_t)slot);
-	if (bridge && *bridge && network && !state_res_lock()) {
+	if (*bridge && *network && !state_res_lock()) {
 		bridge_release(ctx, network, bridge);
 		state_res_unlock();
 	}
@@ -257,9 +258,9 @@ static bool bridge_owns_link(const struct network *n, const char *ifname)
 }
 
 /* The bridge of a network lives while it has members. */
-static const char *bridge_gc_link(const struct record *rec)
+static const char *bridge_gc_link(const struct ns_rec *rec)
 {
-	return rec_get(rec, "bridge");
+	return rec->bridge;
 }
 
 const struct net_kind net_bridge = {

@@ -20,7 +20,7 @@
 struct config_setting_t;	/* libconfig's */
 struct parser;			/* conf_parse.h */
 struct ns_ctx;			/* ns.h */
-struct record;			/* state.h */
+struct ns_rec;			/* records.h */
 
 /* An address range a network hands out: no two networks' may overlap. */
 struct net_range {
@@ -89,10 +89,10 @@ struct net_kind {
 	/* ---- gc and status (gc.c, report.c) ---- */
 	/* Optional: a host link, besides the session link "ifname", that
 	 * the namespace of record @rec keeps alive (a bridge), or NULL. */
-	const char *(*gc_link)(const struct record *rec);
+	const char *(*gc_link)(const struct ns_rec *rec);
 	/* Optional: `status`'s part for namespace @name of record @rec;
 	 * -errno when there is nothing to say (JSON then has "vpn": null). */
-	int (*status)(const char *name, const struct record *rec, bool json);
+	int (*status)(const char *name, const struct ns_rec *rec, bool json);
 };
 
 extern const struct net_kind net_isolated;

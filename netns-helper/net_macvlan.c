@@ -53,7 +53,7 @@ static const char *mode_str(enum mvl_mode m)
 static int describe(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
-	char addrs[REC_VAL_MAX / 2] = "", buf[CIDR_STRLEN];
+	char addrs[REC_STR_MAX / 2] = "", buf[CIDR_STRLEN];
 	size_t len = 0;
 
 	for (size_t i = 0; i < n->address.n && len < sizeof(addrs); i++)
@@ -61,9 +61,9 @@ static int describe(struct ns_ctx *ctx)
 					"%s%s", i ? " " : "",
 					cidr_format(&n->address.v[i], true,
 						    buf, sizeof(buf)));
-	return rec_set(ctx->rec, "parent", "%s", n->parent) ?:
-	       rec_set(ctx->rec, "mode", "%s", mode_str(n->mode)) ?:
-	       rec_set(ctx->rec, "attach", "macvlan of %s (%s) %s", n->parent,
+	return REC_SET(ctx->rec->parent, "%s", n->parent) ?:
+	       REC_SET(ctx->rec->mode, "%s", mode_str(n->mode)) ?:
+	       REC_SET(ctx->rec->attach, "macvlan of %s (%s) %s", n->parent,
 		       mode_str(n->mode), n->dhcp ? "dhcp" : addrs) ?:
 	       ns_save(ctx);
 }

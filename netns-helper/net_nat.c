@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "conf_parse.h"
+#include "locks.h"
 #include "log.h"
 #include "netns.h"
 #include "nft.h"
@@ -49,16 +50,16 @@ static int lease(struct ns_ctx *ctx, struct pool_addrs *a, char *ifname,
 	if (r)
 		return r;
 	r = pool_addrs(ctx->net, slot, a) ?:
-	    name_ifname('h', (uint32_t)rec_get_num(ctx->rec, "id", 0), ifname,
-			len);
-	if (!r)
-		r = rec_set(ctx->rec, "slot", "%u", (unsigned)slot) ?:
-		    rec_set(ctx->rec, "ifname", "%s", ifname) ?:
-		    rec_set(ctx->rec, "addr4", "%s",
+	    name_ifname('h', ctx->rec->id, ifname, len);
+	if (!r) {
+		ctx->rec->slot = slot;
+		r = REC_SET(ctx->rec->ifname, "%s", ifname) ?:
+		    REC_SET(ctx->rec->addr4, "%s",
 			    cidr_format(&a->ns4, false, buf4, sizeof(buf4))) ?:
-		    rec_set(ctx->rec, "addr6", "%s", a->ns6.family ?
+		    REC_SET(ctx->rec->addr6, "%s", a->ns6.family ?
 			    cidr_format(&a->ns6, false, buf6, sizeof(buf6)) :
 			    "");
+	}
 	if (r) {
 		(void)pool_free(ctx->net->name, slot);
 		return r;
@@ -116,7 +117,7 @@ static int inner_side(struct ns_ctx *ctx, const struct pool_addrs *a)
 static int forwards_record(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
-	char buf[REC_VAL_MAX] = "";
+	char buf[REC_STR_MAX] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < n->n_forward && len < sizeof(buf); i++)
@@ -127,7 +128,7 @@ static int forwards_record(struct ns_ctx *ctx)
 					n->forward[i].port);
 	if (len >= sizeof(buf))
 		return -E2BIG;
-	return rec_set(ctx->rec, "forwards", "%s", buf) ?: ns_save(ctx);
+	return REC_SET(ctx->rec->forwards, "%s", buf) ?: ns_save(ctx);
 }
 
 static int forwards_up(struct ns_ctx *ctx, const struct pool_addrs *a)
@@ -135,8 +136,7 @@ static int forwards_up(struct ns_ctx *ctx, const struct pool_addrs *a)
 	const struct network *n = ctx->net;
 	int r;
 
-	if (strcmp(rec_get(ctx->rec, "scope") ?: "", "shared") ||
-	    !n->n_forward)
+	if (strcmp(ctx->rec->scope, "shared") || !n->n_forward)
 		return 0;
 	/* Record first: a DNAT entry must never outlive its namespace. */
 	r = forwards_record(ctx) ?: state_res_lock();
@@ -167,12 +167,12 @@ static int nat_up(struct ns_ctx *ctx)
 
 static void forwards_down(struct ns_ctx *ctx)
 {
-	char list[REC_VAL_MAX], *save = NULL;
+	char list[REC_STR_MAX], *save = NULL;
 	struct port_forward f = { 0 };
 	unsigned port;
 	char proto[4];
 
-	snprintf(list, sizeof(list), "%s", rec_get(ctx->rec, "forwards") ?: "");
+	snprintf(list, sizeof(list), "%s", ctx->rec->forwards);
 	if (!*list || state_res_lock())
 		return;
 	for (char *t = strtok_r(list, " ", &save); t;
@@ -188,16 +188,16 @@ static void forwards_down(struct ns_ctx *ctx)
 
 static void nat_down(struct ns_ctx *ctx)
 {
-	const char *ifname = rec_get(ctx->rec, "ifname");
-	const char *network = rec_get(ctx->rec, "network");
-	long long slot = rec_get_num(ctx->rec, "slot", -1);
+	const char *ifname = ctx->rec->ifname;
+	const char *network = ctx->rec->network;
+	long long slot = ctx->rec->slot;
 	int idx;
 
 	forwards_down(ctx);
-	idx = ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
+	idx = *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);
-	if (slot >= 0 && network)
+	if (slot >= 0 && *network)
 		(void)pool_free(network, (uint32_t)slot);
 }
 

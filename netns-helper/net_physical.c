@@ -53,9 +53,9 @@ static int phys_up(struct ns_ctx *ctx)
 		return device_missing(ctx);
 	if (idx < 0)
 		return idx;
-	r = rec_set(ctx->rec, "device", "%s", n->device) ?:
-	    rec_set(ctx->rec, "dev_index", "%d", idx) ?:
-	    rec_set(ctx->rec, "attach", "physical %s (host name %s)",
+	ctx->rec->dev_index = idx;
+	r = REC_SET(ctx->rec->device, "%s", n->device) ?:
+	    REC_SET(ctx->rec->attach, "physical %s (host name %s)",
 		    n->device, n->device) ?:
 	    ns_save(ctx);
 	if (r)
@@ -119,16 +119,15 @@ static int move_home(struct nl *inner, int idx, const char *device)
 
 static void phys_down(struct ns_ctx *ctx)
 {
-	const char *device = rec_get(ctx->rec, "device");
+	const char *device = ctx->rec->device;
 	struct nl inner = { 0 };
 	_cleanup_close_ int fd = -1;
 	int idx, r;
 
-	if (!device || !*device)
+	if (!*device)
 		return;
 	/* never moved (a failed open), or back already */
-	if (nl_link_index(ctx->host, device) ==
-	    (int)rec_get_num(ctx->rec, "dev_index", -1))
+	if (nl_link_index(ctx->host, device) == ctx->rec->dev_index)
 		return;
 	fd = attach_ns_open(ctx);
 	if (fd < 0 || nl_open_in(&inner, fd)) {
@@ -139,7 +138,7 @@ static void phys_down(struct ns_ctx *ctx)
 		return;
 	}
 	idx = inner_index(&inner, device,
-			  (int)rec_get_num(ctx->rec, "dev_index", 0));
+			  ctx->rec->dev_index < 0 ? 0 : ctx->rec->dev_index);
 	r = idx < 0 ? idx : move_home(&inner, idx, device);
 	if (r && nl_link_index(ctx->host, device) < 0)
 		warn("device '%s': cannot move it back to the host: %s",

@@ -74,9 +74,9 @@ static void wgconf_freep(struct wg_conf **c)
 	wgconf_free(*c);
 }
 
-static bool is_backend(const struct record *rec, const char *b)
+static bool is_backend(const struct ns_rec *rec, const char *b)
 {
-	return !strcmp(rec_get(rec, "backend") ?: "", b);
+	return !strcmp(rec->backend, b);
 }
 
 static void sleep_ms(long ms)
@@ -322,14 +322,15 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 	int r, status = 0, gate;
 	pid_t pid;
 
-	r = rec_set(ctx->rec, "backend", "userspace") ?: ns_save(ctx);
+	r = REC_SET(ctx->rec->backend, "userspace") ?: ns_save(ctx);
 	if (!r)
 		r = wg_uapi_spawn(ifname, &pid, &gate);
 	if (r)
 		return userspace_fail(ctx, ifname, r, 0);
 	(void)proc_starttime(pid, &start);
-	r = rec_set(ctx->rec, "wgpid", "%d", (int)pid) ?:
-	    rec_set(ctx->rec, "wgstart", "%llu", start) ?: ns_save(ctx);
+	ctx->rec->wgpid = pid;
+	ctx->rec->wgstart = start;
+	r = ns_save(ctx);
 	if (r) {
 		(void)wg_uapi_start(gate, false);
 		return r;
@@ -354,7 +355,7 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 
 static int kernel_up(struct ns_ctx *ctx, int idx, const struct wg_conf *c)
 {
-	int r = rec_set(ctx->rec, "backend", "kernel") ?: ns_save(ctx);
+	int r = REC_SET(ctx->rec->backend, "kernel") ?: ns_save(ctx);
 
 	if (!r)
 		r = wg_kernel_set(idx, c);
@@ -371,10 +372,9 @@ static int tunnel_up(struct ns_ctx *ctx, const struct wg_conf *c)
 	char ifname[IFNAMSIZ];
 	int idx, r;
 
-	r = name_ifname('w', (uint32_t)rec_get_num(ctx->rec, "id", 0), ifname,
-			sizeof(ifname)) ?:
-	    rec_set(ctx->rec, "ifname", "%s", ifname) ?:
-	    rec_set(ctx->rec, "inner", INNER_WG) ?: ns_save(ctx);
+	r = name_ifname('w', ctx->rec->id, ifname, sizeof(ifname)) ?:
+	    REC_SET(ctx->rec->ifname, "%s", ifname) ?:
+	    REC_SET(ctx->rec->inner, INNER_WG) ?: ns_save(ctx);
 	if (r)
 		return r;
 	idx = wg_kernel_create(ctx->host, ifname);
@@ -453,9 +453,9 @@ static int adopt_wire(struct ns_ctx *ctx)
 			 n->timeout);
 		return idx;
 	}
-	r = idx < 0 ? idx : rec_set(ctx->rec, "backend", "adopted") ?:
-	    rec_set(ctx->rec, "ifname", "%s", n->interface) ?:
-	    rec_set(ctx->rec, "inner", "%s", n->interface) ?: ns_save(ctx);
+	r = idx < 0 ? idx : REC_SET(ctx->rec->backend, "adopted") ?:
+	    REC_SET(ctx->rec->ifname, "%s", n->interface) ?:
+	    REC_SET(ctx->rec->inner, "%s", n->interface) ?: ns_save(ctx);
 	if (!r)
 		r = nl_link_move(ctx->host, idx, ctx->nsfd, NULL);
 	if (r) {
@@ -491,19 +491,18 @@ static struct nl *inner_nl(struct ns_ctx *ctx, struct nl *tmp)
 /* Whatever is left of a WireGuard tunnel: daemon, host and inner link. */
 static void tunnel_down(struct ns_ctx *ctx)
 {
-	const char *ifname = rec_get(ctx->rec, "ifname");
-	const char *inner = rec_get(ctx->rec, "inner");
-	pid_t pid = (pid_t)rec_get_num(ctx->rec, "wgpid", 0);
+	const char *ifname = ctx->rec->ifname;
+	const char *inner = ctx->rec->inner;
+	pid_t pid = ctx->rec->wgpid;
 	struct nl tmp = { 0 }, *in;
 	int idx;
 
-	if (ifname && (pid > 0 || is_backend(ctx->rec, "userspace")))
-		wg_uapi_stop(ifname, pid, (unsigned long long)
-			     rec_get_num(ctx->rec, "wgstart", 0));
-	idx = ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
+	if (*ifname && (pid > 0 || is_backend(ctx->rec, "userspace")))
+		wg_uapi_stop(ifname, pid, ctx->rec->wgstart);
+	idx = *ifname ? nl_link_index(ctx->host, ifname) : -ENODEV;
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);
-	in = inner ? inner_nl(ctx, &tmp) : NULL;
+	in = *inner ? inner_nl(ctx, &tmp) : NULL;
 	idx = in ? nl_link_index(in, inner) : -ENODEV;
 	if (idx > 0 && nl_link_del(in, idx))
 		warn("link '%s' inside '%s': cannot delete, ignoring", inner,
@@ -514,13 +513,13 @@ static void tunnel_down(struct ns_ctx *ctx)
 /* An adopted device goes back to the host, if it still exists. */
 static void adopt_down(struct ns_ctx *ctx)
 {
-	const char *ifname = rec_get(ctx->rec, "ifname");
+	const char *ifname = ctx->rec->ifname;
 	_cleanup_close_ int host = open("/proc/self/ns/net",
 					O_RDONLY | O_CLOEXEC);
-	struct nl tmp = { 0 }, *in = ifname ? inner_nl(ctx, &tmp) : NULL;
+	struct nl tmp = { 0 }, *in = *ifname ? inner_nl(ctx, &tmp) : NULL;
 	int idx = in ? nl_link_index(in, ifname) : -ENODEV, r;
 
-	if (!ifname)
+	if (!*ifname)
 		return;
 	if (idx == -ENODEV) {
 		if (nl_link_index(ctx->host, ifname) < 0)
@@ -551,24 +550,19 @@ static void vpn_down(struct ns_ctx *ctx)
 /* The tunnel is inside, and a wireguard-go behind it still runs. */
 static bool tunnel_alive(struct ns_ctx *ctx)
 {
-	const char *inner = rec_get(ctx->rec, "inner");
+	const char *inner = ctx->rec->inner;
 
-	if (!inner || nl_link_index(ctx->inner, inner) < 0)
+	if (!*inner || nl_link_index(ctx->inner, inner) < 0)
 		return false;
 	return !is_backend(ctx->rec, "userspace") ||
-	       wg_uapi_running((pid_t)rec_get_num(ctx->rec, "wgpid", 0),
-			  (unsigned long long)rec_get_num(ctx->rec, "wgstart",
-							  0));
+	       wg_uapi_running(ctx->rec->wgpid, ctx->rec->wgstart);
 }
 
 /* The backend stays: it tells down never to delete an adopted device. */
 static int forget_tunnel(struct ns_ctx *ctx)
 {
-	static const char *const keys[] = { "wgpid", "wgstart" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (rec_get(ctx->rec, keys[i]))
-			(void)rec_set(ctx->rec, keys[i], "%s", "");
+	ctx->rec->wgpid = 0;
+	ctx->rec->wgstart = 0;
 	return ns_save(ctx);
 }
 
@@ -742,32 +736,29 @@ static void wg_state(const char *name, int nsfd, struct vpn_status *st)
 	st->have_wg = !r;
 }
 
-/* The tunnel of vpn namespace @name, whose record is @rec: 0, or -errno
- * when @rec is not that of a vpn namespace. */
-static int vpn_status(const char *name, const struct record *rec,
-		      struct vpn_status *ret)
+/* The tunnel of vpn namespace @rec: 0, or -errno when @rec is not that
+ * of a vpn namespace. */
+static int vpn_status(const struct ns_rec *rec, struct vpn_status *ret)
 {
+	const char *name = rec->name;
 	_cleanup_close_ int fd = -1;
 	struct nl in = { 0 };
 
 	memset(ret, 0, sizeof(*ret));
-	if (strcmp(rec_get(rec, "type") ?: "", "vpn"))
+	if (strcmp(rec->type, "vpn"))
 		return -EINVAL;
-	snprintf(ret->backend, sizeof(ret->backend), "%s",
-		 rec_get(rec, "backend") ?: "");
-	snprintf(ret->inner, sizeof(ret->inner), "%s",
-		 rec_get(rec, "inner") ?: "");
+	snprintf(ret->backend, sizeof(ret->backend), "%s", rec->backend);
+	snprintf(ret->inner, sizeof(ret->inner), "%s", rec->inner);
 	snprintf(ret->host_ifname, sizeof(ret->host_ifname), "%s",
-		 rec_get(rec, "ifname") ?: "");
-	ret->pid = (pid_t)rec_get_num(rec, "wgpid", 0);
+		 rec->ifname);
+	ret->pid = rec->wgpid;
 	fd = netns_open(name);
 	if (fd >= 0 && *ret->inner && !nl_open_in(&in, fd)) {
 		ret->up = nl_link_index(&in, ret->inner) > 0;
 		nl_close(&in);
 	}
 	if (!strcmp(ret->backend, "userspace"))
-		ret->up = ret->up && wg_uapi_running(ret->pid, (unsigned long long)
-						rec_get_num(rec, "wgstart", 0));
+		ret->up = ret->up && wg_uapi_running(ret->pid, rec->wgstart);
 	wg_state(name, fd, ret);
 	return 0;
 }
@@ -852,10 +843,10 @@ static void show_vpn_json(const struct vpn_status *st, time_t now)
 
 /* `status`'s part of a vpn namespace: the tunnel, its backend and its
  * peers. */
-static int vpn_show(const char *name, const struct record *rec, bool json)
+static int vpn_show(const char *name, const struct ns_rec *rec, bool json)
 {
 	struct vpn_status st;
-	int r = vpn_status(name, rec, &st);
+	int r = vpn_status(rec, &st);
 
 	if (r)
 		return r;

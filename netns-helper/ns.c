@@ -10,17 +10,19 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "locks.h"
 #include "log.h"
 #include "mnt_template.h"
 #include "netns.h"
 #include "nft.h"
 #include "ns.h"
 #include "sdunit.h"
+#include "session.h"
 #include "util.h"
 
 int ns_save(struct ns_ctx *ctx)
 {
-	int r = rec_write("ns", ctx->name, ctx->rec);
+	int r = ns_rec_write(ctx->rec);
 
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "cannot write the record of "
@@ -30,32 +32,27 @@ int ns_save(struct ns_ctx *ctx)
 
 bool ns_ready(const char *name)
 {
-	struct record rec;
-	const char *st;
+	struct ns_rec rec;
 
-	if (rec_read("ns", name, &rec))
-		return false;
-	st = rec_get(&rec, "state");
-	return st && !strcmp(st, "ready") && netns_exists(name);
+	return !ns_rec_read(name, &rec) && rec.ready && netns_exists(name);
 }
 
 static int first_record(struct ns_ctx *ctx, enum net_scope scope,
-			const char *user)
+			const char *user, uint32_t id)
 {
-	uint32_t id;
-	int r = state_next_serial(&id);
+	struct ns_rec *rec = ctx->rec;
+	int r = id ? 0 : serial_next(&id);
 
+	r = r ?: ns_rec_init(rec, ctx->name) ?:
+	    REC_SET(rec->network, "%s", ctx->net->name) ?:
+	    REC_SET(rec->type, "%s", net_type_str(ctx->net->type)) ?:
+	    REC_SET(rec->scope, "%s", net_scope_str(scope)) ?:
+	    REC_SET(rec->user, "%s", user ? user : "");
 	if (r)
 		return r;
-	ctx->rec->n = 0;
-	r = rec_set(ctx->rec, "network", "%s", ctx->net->name) ?:
-	    rec_set(ctx->rec, "type", "%s", net_type_str(ctx->net->type)) ?:
-	    rec_set(ctx->rec, "scope", "%s", net_scope_str(scope)) ?:
-	    rec_set(ctx->rec, "user", "%s", user ? user : "") ?:
-	    rec_set(ctx->rec, "id", "%u", (unsigned)id) ?:
-	    rec_set(ctx->rec, "created", "%lld", (long long)time(NULL)) ?:
-	    rec_set(ctx->rec, "state", "creating");
-	return r ? r : ns_save(ctx);
+	rec->id = id;
+	rec->created = (long long)time(NULL);
+	return ns_save(ctx);
 }
 
 /* The namespace itself, its loopback, the kind's wiring and its DNS. */
@@ -91,36 +88,12 @@ static int build(struct ns_ctx *ctx, const struct net_kind *ops)
 	return r;
 }
 
-int ns_index(const char *name, const struct record *ns)
-{
-	const char *ino = rec_get(ns, "ino");
-	struct record idx = { 0 };
-
-	if (!ino || !*ino)
-		return 0;
-	return rec_set(&idx, "name", "%s", name) ?: rec_write("ino", ino, &idx);
-}
-
-int ns_by_inode(unsigned long long ino, char *name, size_t len)
-{
-	struct record idx, ns;
-	char key[32];
-	const char *n;
-
-	snprintf(key, sizeof(key), "%llu", ino);
-	if (rec_read("ino", key, &idx) || !(n = rec_get(&idx, "name")) ||
-	    rec_read("ns", n, &ns) ||
-	    (unsigned long long)rec_get_num(&ns, "ino", 0) != ino)
-		return 0;
-	return !name ? 1 : strlcpy_checked(name, n, len) ?: 1;
-}
-
 int ns_create(struct nl *host, const char *name, const struct network *net,
-	      enum net_scope scope, const char *user, char *err,
+	      enum net_scope scope, const char *user, uint32_t id, char *err,
 	      size_t errlen)
 {
 	const struct net_kind *ops = net_kind_of(net->type);
-	struct record rec;
+	struct ns_rec rec;
 	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
 			      .nsfd = -1, .host = host, .err = err,
 			      .errlen = errlen };
@@ -133,19 +106,20 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 			 net_type_str(net->type));
 		return -EOPNOTSUPP;
 	}
-	r = first_record(&ctx, scope, user);
+	r = first_record(&ctx, scope, user, id);
 	if (!r)
 		r = build(&ctx, ops);
 	if (r == -EEXIST && !ctx.inner && ctx.nsfd < 0) {
 		/* The name belongs to a namespace someone else made: drop
 		 * our record and leave theirs alone. */
-		(void)rec_remove("ns", name);
+		(void)ns_rec_remove(name);
 		return r;
 	}
-	if (!r)
-		r = rec_set(&rec, "ino", "%llu", netns_inode(ctx.nsfd)) ?:
-		    ns_index(name, &rec) ?:
-		    rec_set(&rec, "state", "ready") ?: ns_save(&ctx);
+	if (!r) {
+		rec.ino = netns_inode(ctx.nsfd);
+		rec.ready = true;
+		r = ns_index(&rec) ?: ns_save(&ctx);
+	}
 	if (ctx.nsfd >= 0)
 		(void)close(ctx.nsfd);
 	if (r) {
@@ -158,42 +132,31 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	return r;
 }
 
-/* A session of a namespace being destroyed ends with it. */
-static int drop_member(const char *token, void *data)
-{
-	(void)rec_remove(data, token);
-	(void)rec_remove("sessions", token);
-	return 0;
-}
-
 int ns_destroy(struct nl *host, const char *name)
 {
 	char err[256] = "";
-	struct record rec;
+	struct ns_rec rec;
 	struct ns_ctx ctx = { .name = name, .rec = &rec, .nsfd = -1,
 			      .host = host, .err = err, .errlen = sizeof(err) };
 	const struct net_kind *ops;
-	char members[NETNS_NAME_MAX + 16];
-	int r = rec_read("ns", name, &rec);
+	int r = ns_rec_read(name, &rec);
 
 	if (r && r != -ENOENT)
 		return r;
 	/* No user manager may be (re)started towards a namespace going away. */
 	sdunit_remove(name);
-	ops = r ? NULL : net_kind_by_name(rec_get(&rec, "type"));
+	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (ops)
 		ops->down(&ctx);
 	/* The index entry first: once the namespace is gone, its inode
 	 * number may be another new namespace's. */
-	if (rec_get(&rec, "ino"))
-		(void)rec_remove("ino", rec_get(&rec, "ino"));
+	if (!r)
+		ns_unindex(&rec);
 	r = netns_delete(name);
 	if (r)
 		warn("namespace '%s': cannot delete: %s", name, strerror(-r));
-	snprintf(members, sizeof(members), "members/%s", name);
-	(void)rec_list(members, drop_member, members);
-	(void)state_rmdir(members);
-	(void)rec_remove("ns", name);
+	session_drop_netns(name);
+	(void)ns_rec_remove(name);
 	ns_template_cleanup();
 	if (ops && ops->uses_nat)
 		ns_nat_cleanup();
@@ -221,24 +184,24 @@ static int repair(struct ns_ctx *ctx, const struct net_kind *ops)
 int ns_repair(struct nl *host, const char *name, const struct network *net,
 	      char *err, size_t errlen)
 {
-	struct record rec;
+	struct ns_rec rec;
 	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
 			      .nsfd = -1, .host = host, .err = err,
 			      .errlen = errlen };
 	const struct net_kind *ops;
-	int r = rec_read("ns", name, &rec);
+	int r = ns_rec_read(name, &rec);
 
 	*err = '\0';
-	ops = r ? NULL : net_kind_by_name(rec_get(&rec, "type"));
+	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (!ops || !ops->repair)
 		return r;
 	/* the record, not the policy, says what this namespace is */
 	if (ops != net_kind_of(net->type) ||
-	    strcmp(rec_get(&rec, "network") ?: "", net->name)) {
+	    strcmp(rec.network, net->name)) {
 		snprintf(err, errlen, "namespace '%s' was made for network "
 			 "'%s' (%s); take it down first", name,
-			 rec_get(&rec, "network") ?: "?",
-			 rec_get(&rec, "type") ?: "?");
+			 *rec.network ? rec.network : "?",
+			 *rec.type ? rec.type : "?");
 		return -EINVAL;
 	}
 	r = repair(&ctx, ops);
@@ -248,40 +211,38 @@ int ns_repair(struct nl *host, const char *name, const struct network *net,
 	return r;
 }
 
-static int any_nat_record(const char *name, void *data)
+static int any_nat_record(const struct ns_rec *rec, void *data)
 {
-	struct record rec;
-	const struct net_kind *ops;
+	const struct net_kind *ops = net_kind_by_name(rec->type);
 
-	if (rec_read("ns", name, &rec))
-		return 0;
-	ops = net_kind_by_name(rec_get(&rec, "type"));
+	(void)data;
 	return ops && ops->uses_nat;
 }
 
-/* record key (short: record keys are bounded) -> family, sysctl */
+/* family and sysctl of struct fwd_rec's [0] and [1] */
 static const struct {
-	const char *key;
 	int family;
 	const char *path;
 } fwd_sysctl[] = {
-	{ "ipv4", AF_INET, "net/ipv4/ip_forward" },
-	{ "ipv6", AF_INET6, "net/ipv6/conf/all/forwarding" },
+	{ AF_INET, "net/ipv4/ip_forward" },
+	{ AF_INET6, "net/ipv6/conf/all/forwarding" },
 };
 
 /* Remember the first value of forwarding sysctl @i in @saved. */
-static int forwarding_save(struct nl *host, struct record *saved, size_t i,
+static int forwarding_save(struct nl *host, struct fwd_rec *saved, size_t i,
 			   bool *dirty)
 {
 	int old;
 
-	if (rec_get(saved, fwd_sysctl[i].key))
+	if (saved->saved[i])
 		return 0;
 	old = nl_forwarding(host, fwd_sysctl[i].family);
 	if (old < 0)
 		return old;
 	*dirty = true;
-	return rec_set(saved, fwd_sysctl[i].key, "%d", old);
+	saved->saved[i] = true;
+	saved->old[i] = old;
+	return 0;
 }
 
 /*
@@ -305,9 +266,9 @@ static int forwarding_on(struct nl *host, size_t i)
 static int nat_prepare(struct nl *host, const struct network *net)
 {
 	bool ipv6 = net->pool6.family != 0;
-	struct record saved = { 0 };
+	struct fwd_rec saved;
 	bool dirty = false;
-	int r = rec_read(".", "forwarding", &saved);
+	int r = fwd_rec_read(&saved);
 
 	if (r == -ENOENT)
 		r = 0;
@@ -315,7 +276,7 @@ static int nat_prepare(struct nl *host, const struct network *net)
 		if (i == 0 || ipv6)
 			r = forwarding_save(host, &saved, i, &dirty);
 	if (!r && dirty)
-		r = rec_write(".", "forwarding", &saved);
+		r = fwd_rec_write(&saved);
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
 			r = forwarding_on(host, i);
@@ -350,7 +311,7 @@ void ns_template_cleanup(void)
 {
 	if (state_res_lock())
 		return;
-	if (rec_list("ns", any_record, NULL) == 0)
+	if (ns_rec_names(any_record, NULL) == 0)
 		mnt_template_remove();
 	state_res_unlock();
 }
@@ -358,21 +319,21 @@ void ns_template_cleanup(void)
 /* A namespace being built has its record already: none is missed. */
 static void nat_cleanup(void)
 {
-	struct record saved;
+	struct fwd_rec saved;
+	char old[16];
 
-	if (rec_list("ns", any_nat_record, NULL) > 0)
+	if (ns_rec_each(any_nat_record, NULL) > 0)
 		return;
 	(void)nft_table_delete();
-	if (rec_read(".", "forwarding", &saved))
+	if (fwd_rec_read(&saved))
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd_sysctl); i++) {
-		const char *old = rec_get(&saved, fwd_sysctl[i].key);
-
-		if (old && netns_sysctl_write(-1, fwd_sysctl[i].path, old,
-					      NULL, 0))
+		snprintf(old, sizeof(old), "%d", saved.old[i]);
+		if (saved.saved[i] &&
+		    netns_sysctl_write(-1, fwd_sysctl[i].path, old, NULL, 0))
 			warn("cannot restore %s, ignoring", fwd_sysctl[i].path);
 	}
-	(void)rec_remove(".", "forwarding");
+	(void)fwd_rec_remove();
 }
 
 void ns_nat_cleanup(void)

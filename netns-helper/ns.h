@@ -16,13 +16,13 @@
 #include "conf.h"
 #include "net_kind.h"
 #include "nl.h"
-#include "state.h"
+#include "records.h"
 
 /* What a network kind's up/down/repair (net_kind.h) work with. */
 struct ns_ctx {
 	const char *name;		/* namespace name */
 	const struct network *net;	/* up only; NULL in down */
-	struct record *rec;		/* the namespace's record */
+	struct ns_rec *rec;		/* the namespace's record */
 	int nsfd;			/* up only */
 	struct nl *host;		/* netlink in the host namespace */
 	struct nl *inner;		/* netlink inside (up only) */
@@ -30,17 +30,19 @@ struct ns_ctx {
 	size_t errlen;
 };
 
-/* ns_save() - write ctx->rec to STATE_DIR/ns/NAME. */
+/* ns_save() - write ctx->rec (records.h), setting ctx->err on failure. */
 int ns_save(struct ns_ctx *ctx);
 
 /*
  * ns_create() - make namespace @name for @net (its namespace lock held,
- * state.h).
+ * locks.h).
  * @scope, @user: recorded for list and gc
+ * @id:	the serial of the namespace (names its host links), drawn
+ *	already by the caller; 0 to draw one here
  * On failure everything is rolled back and @err says why.
  */
 int ns_create(struct nl *host, const char *name, const struct network *net,
-	      enum net_scope scope, const char *user, char *err,
+	      enum net_scope scope, const char *user, uint32_t id, char *err,
 	      size_t errlen);
 
 /* ns_destroy() - tear namespace @name down from its record; idempotent. */
@@ -57,16 +59,6 @@ int ns_repair(struct nl *host, const char *name, const struct network *net,
 /* ns_ready() - the record says @name is complete and /run/netns/@name is
  * there. */
 bool ns_ready(const char *name);
-
-/*
- * ns_index() - record @name under ino/INODE (the "ino" of its record @ns),
- * so ns_by_inode() finds it without reading every record.
- */
-int ns_index(const char *name, const struct record *ns);
-
-/* ns_by_inode() - 1 (and @name, unless NULL) when a namespace we made
- * has netns inode @ino (checked against its record), 0 when none has. */
-int ns_by_inode(unsigned long long ino, char *name, size_t len);
 
 /* ns_template_cleanup() - when no namespace is left, remove the login
  * mount template (mnt_template.h); under the resource lock. */

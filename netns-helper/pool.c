@@ -3,7 +3,7 @@
  * pool.c - address leases for nat networks (see pool.h).
  *
  * The bitmap is read and written whole under the resource lock
- * (state.h), which each of pool_alloc(), pool_take(), pool_free() and
+ * (locks.h), which each of pool_alloc(), pool_take(), pool_free() and
  * pool_set() holds for its change alone. With the
  * largest pool (a /8 of IPv4 is capped at POOL_MAX_SLOTS) it is 128 KiB;
  * a /16 is 4 KiB. Allocation scans words from a next-fit hint kept in the
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "locks.h"
 #include "nl.h"
 #include "pool.h"
 #include "state.h"
@@ -237,7 +238,7 @@ static int release(const char *network, uint32_t slot)
 		return r;
 	b->w[slot / WORD_BITS] &= ~(1ull << (slot % WORD_BITS));
 	if (bitmap_empty(b, POOL_MAX_SLOTS))
-		return rec_remove("leases", network);
+		return state_remove(path_of(network, path, sizeof(path)));
 	return state_write_blob(path_of(network, path, sizeof(path)), b, n);
 }
 
@@ -250,7 +251,7 @@ static int set(const char *network, const uint32_t *slots, size_t n)
 	if (!b)
 		return -ENOMEM;
 	if (!n)
-		return rec_remove("leases", network);
+		return state_remove(path_of(network, path, sizeof(path)));
 	for (size_t i = 0; i < n; i++) {
 		if (slots[i] >= POOL_MAX_SLOTS)
 			return -ERANGE;

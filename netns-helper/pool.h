@@ -4,7 +4,7 @@
  * slots; slot N is the IPv4 /31 at pool + 2N (host end even, namespace end
  * odd) and, with pool6, the IPv6 /64 number N of pool6 (host ::1,
  * namespace ::2). Leases live in a bitmap under STATE_DIR/leases/NETWORK;
- * each function below changes it under the resource lock (state.h).
+ * each function below changes it under the resource lock (locks.h).
  */
 #ifndef PN_POOL_H
 #define PN_POOL_H

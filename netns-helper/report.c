@@ -22,29 +22,11 @@
 #include "net_kind.h"
 #include "netns.h"
 #include "nl.h"
-#include "state.h"
+#include "locks.h"
+#include "records.h"
 #include "util.h"
 
 #define JSON_VERSION 1
-
-/* A key of a record, and whether JSON gives it as a number. */
-struct json_key {
-	const char *key;
-	bool num;
-};
-
-#define STR(k) { k, false }
-#define NUM(k) { k, true }
-static const struct json_key ns_keys[] = {
-	STR("network"), STR("type"), STR("scope"), STR("user"), STR("state"),
-	NUM("id"), NUM("created"), STR("ifname"), STR("backend"),
-	STR("addr4"), STR("addr6"), STR("attach"), STR("parent"), STR("mode"),
-	STR("device"), STR("bridge"),
-};
-static const struct json_key sess_keys[] = {
-	STR("netns"), STR("user"), STR("service"), STR("rhost"), STR("tty"),
-	NUM("pid"), NUM("since"),
-};
 
 struct walk {
 	bool json;
@@ -52,29 +34,70 @@ struct walk {
 	const char *only;	/* status: one namespace */
 };
 
-static void json_record(const char *key, const char *name,
-			const struct record *r, const struct json_key *keys,
-			size_t n)
+/* A key of a record in JSON: its value as text, and a number or not. */
+struct json_kv {
+	const char *key, *val;
+	bool num;
+};
+
+#define STR(k, v) { k, v, false }
+#define NUM(k, v) { k, v, true }
+
+/* {"KEY":VALUE,... without the closing brace */
+static void json_object(const struct json_kv *kv, size_t n)
 {
-	printf("{");
-	json_str(key);
-	printf(":");
-	json_str(name);
 	for (size_t i = 0; i < n; i++) {
-		printf(",");
-		json_str(keys[i].key);
-		printf(":");
-		if (keys[i].num)
-			printf("%lld", rec_get_num(r, keys[i].key, 0));
+		printf(i ? "," : "{");
+		json_str(kv[i].key);
+		putchar(':');
+		if (kv[i].num)
+			printf("%s", kv[i].val);
 		else
-			json_str(rec_get(r, keys[i].key) ?: "");
+			json_str(kv[i].val);
 	}
 }
 
-static const char *when(const struct record *r, const char *key,
-			char *buf, size_t len)
+/* The keys of JSON_VERSION 1, in its order. */
+static void json_ns(const struct ns_rec *r)
 {
-	time_t t = (time_t)rec_get_num(r, key, 0);
+	char id[16], created[24];
+	const struct json_kv kv[] = {
+		STR("name", r->name), STR("network", r->network),
+		STR("type", r->type), STR("scope", r->scope),
+		STR("user", r->user),
+		STR("state", r->ready ? "ready" : "creating"),
+		NUM("id", id), NUM("created", created),
+		STR("ifname", r->ifname), STR("backend", r->backend),
+		STR("addr4", r->addr4), STR("addr6", r->addr6),
+		STR("attach", r->attach), STR("parent", r->parent),
+		STR("mode", r->mode), STR("device", r->device),
+		STR("bridge", r->bridge),
+	};
+
+	snprintf(id, sizeof(id), "%u", (unsigned)r->id);
+	snprintf(created, sizeof(created), "%lld", r->created);
+	json_object(kv, ARRAY_SIZE(kv));
+}
+
+static void json_session(const struct sess_rec *r)
+{
+	char pid[16], since[24];
+	const struct json_kv kv[] = {
+		STR("token", r->token), STR("netns", r->netns),
+		STR("user", r->user), STR("service", r->service),
+		STR("rhost", r->rhost), STR("tty", r->tty),
+		NUM("pid", pid), NUM("since", since),
+	};
+
+	snprintf(pid, sizeof(pid), "%d", (int)r->pid);
+	snprintf(since, sizeof(since), "%lld", r->since);
+	json_object(kv, ARRAY_SIZE(kv));
+	printf("}");
+}
+
+static const char *when(long long when, char *buf, size_t len)
+{
+	time_t t = (time_t)when;
 	struct tm tm;
 
 	if (!t || !localtime_r(&t, &tm) ||
@@ -83,40 +106,35 @@ static const char *when(const struct record *r, const char *key,
 	return buf;
 }
 
-static int members_of(const char *name)
+static const char *or_dash(const char *s)
 {
-	char dir[NETNS_NAME_MAX + 16];
-
-	snprintf(dir, sizeof(dir), "members/%s", name);
-	return rec_count(dir);
+	return *s ? s : "-";
 }
 
-static int show_ns(const char *name, void *data)
+static int show_ns(const struct ns_rec *r, void *data)
 {
 	struct walk *w = data;
-	struct record r;
 	char t[32];
 
-	if ((w->only && strcmp(w->only, name)) || rec_read("ns", name, &r))
+	if (w->only && strcmp(w->only, r->name))
 		return 0;
 	if (w->json) {
 		printf("%s", w->n ? "," : "");
-		json_record("name", name, &r, ns_keys, ARRAY_SIZE(ns_keys));
-		printf(",\"sessions\":%d}", members_of(name));
+		json_ns(r);
+		printf(",\"sessions\":%d}", member_count(r->name));
 	} else {
 		if (!w->n)
 			printf("%-24s %-12s %-9s %-8s %-8s %-20s %s\n",
 			       "NAMESPACE", "NETWORK", "TYPE", "SCOPE",
 			       "SESSIONS", "CREATED", "ADDRESSES");
-		printf("%-24s %-12s %-9s %-8s %-8d %-20s %s %s\n", name,
-		       rec_get(&r, "network") ?: "-",
-		       rec_get(&r, "type") ?: "-", rec_get(&r, "scope") ?: "-",
-		       members_of(name), when(&r, "created", t, sizeof(t)),
-		       rec_get(&r, "addr4") ?: "", rec_get(&r, "addr6") ?: "");
+		printf("%-24s %-12s %-9s %-8s %-8d %-20s %s %s\n", r->name,
+		       or_dash(r->network), or_dash(r->type),
+		       or_dash(r->scope), member_count(r->name),
+		       when(r->created, t, sizeof(t)), r->addr4, r->addr6);
 		/* macvlan, physical, bridge: what the namespace is attached
 		 * to, on a line of its own */
-		if (*(rec_get(&r, "attach") ?: ""))
-			printf("  attached: %s\n", rec_get(&r, "attach"));
+		if (*r->attach)
+			printf("  attached: %s\n", r->attach);
 	}
 	w->n++;
 	return 0;
@@ -125,36 +143,34 @@ static int show_ns(const char *name, void *data)
 static int show_session(const char *token, void *data)
 {
 	struct walk *w = data;
-	struct record r;
-	char t[32];
+	struct sess_rec r;
+	char t[32], pid[16] = "-";
 
-	if (rec_read("sessions", token, &r) ||
-	    (w->only && strcmp(w->only, rec_get(&r, "netns") ?: "")))
+	if (sess_rec_read(token, &r) || (w->only && strcmp(w->only, r.netns)))
 		return 0;
+	if (r.pid)
+		snprintf(pid, sizeof(pid), "%d", (int)r.pid);
 	if (w->json) {
 		printf("%s", w->n ? "," : "");
-		json_record("token", token, &r, sess_keys,
-			    ARRAY_SIZE(sess_keys));
-		printf("}");
+		json_session(&r);
 	} else {
 		if (!w->n)
 			printf("\n%-34s %-12s %-8s %-10s %-20s %s\n", "SESSION",
 			       "USER", "PID", "SERVICE", "SINCE", "NAMESPACE");
 		printf("%-34s %-12s %-8s %-10s %-20s %s\n", token,
-		       rec_get(&r, "user") ?: "-", rec_get(&r, "pid") ?: "-",
-		       rec_get(&r, "service") ?: "-",
-		       when(&r, "since", t, sizeof(t)),
-		       rec_get(&r, "netns") ?: "-");
+		       or_dash(r.user), pid, or_dash(r.service),
+		       when(r.since, t, sizeof(t)), or_dash(r.netns));
 	}
 	w->n++;
 	return 0;
 }
 
-static int open_state(void)
+/* The state lock shared, and no other (locks.h): no login waits. */
+static int open_state(struct locks *l)
 {
 	char e[256];
 
-	if (state_open(false, e, sizeof(e))) {
+	if (locks_begin(l, false, e, sizeof(e))) {
 		err("%s", e);
 		return -1;
 	}
@@ -168,10 +184,10 @@ static void report(bool json, const char *only)
 
 	if (json)
 		printf("{\"version\":%d,\"namespaces\":[", JSON_VERSION);
-	(void)rec_list("ns", show_ns, &ns);
+	(void)ns_rec_each(show_ns, &ns);
 	if (json)
 		printf("],\"sessions\":[");
-	(void)rec_list("sessions", show_session, &se);
+	(void)sess_rec_names(show_session, &se);
 	if (json)
 		printf("]");
 	if (!json && !ns.n && !only)
@@ -196,17 +212,19 @@ static int parse_json_flag(int argc, char **argv, bool *json)
 
 int cmd_list(struct ctx *ctx, int argc, char **argv)
 {
+	struct locks l = LOCKS_INIT;
 	bool json = false;
 
 	if (parse_json_flag(argc, argv, &json) || optind != argc) {
 		err("usage: list [--json]");
 		return EXIT_USAGE;
 	}
-	if (open_state())
+	if (open_state(&l))
 		return EXIT_FAIL;
 	report(json, NULL);
 	if (json)
 		printf("}\n");
+	locks_end(&l);
 	return EXIT_OK;
 }
 
@@ -281,11 +299,10 @@ static void show_links(const char *name, bool json)
 static void show_kind(const char *name, bool json)
 {
 	const struct net_kind *k;
-	struct record r;
+	struct ns_rec r;
 
-	if (!rec_read("ns", name, &r) &&
-	    (k = net_kind_by_name(rec_get(&r, "type"))) && k->status &&
-	    !k->status(name, &r, json))
+	if (!ns_rec_read(name, &r) && (k = net_kind_by_name(r.type)) &&
+	    k->status && !k->status(name, &r, json))
 		return;
 	if (json)
 		printf(",\"vpn\":null");
@@ -293,6 +310,7 @@ static void show_kind(const char *name, bool json)
 
 int cmd_status(struct ctx *ctx, int argc, char **argv)
 {
+	struct locks l = LOCKS_INIT;
 	bool json = false;
 	const char *name;
 
@@ -302,10 +320,11 @@ int cmd_status(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	name = argv[optind];
-	if (open_state())
+	if (open_state(&l))
 		return EXIT_FAIL;
-	if (!rec_exists("ns", name)) {
+	if (!ns_rec_exists(name)) {
 		err("status: no namespace '%s' made by pam_netns", name);
+		locks_end(&l);
 		return EXIT_FAIL;
 	}
 	report(json, name);
@@ -313,5 +332,6 @@ int cmd_status(struct ctx *ctx, int argc, char **argv)
 	show_kind(name, json);
 	if (json)
 		printf("}\n");
+	locks_end(&l);
 	return EXIT_OK;
 }

@@ -19,9 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "locks.h"
 #include "log.h"
 #include "names.h"
 #include "netns.h"
+#include "records.h"
 #include "sdunit.h"
 #include "state.h"
 #include "util.h"
@@ -275,7 +277,7 @@ void sdunit_remove(const char *netns)
 static bool no_record(const char *name, const void *data)
 {
 	(void)data;
-	return !rec_exists("ns", name);
+	return !ns_rec_exists(name);
 }
 
 int sdunit_sweep(void)

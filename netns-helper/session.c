@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * session.c - open sessions and their references on namespaces.
+ * session.c - open sessions and their references on namespaces (see
+ * session.h).
  *
  * The owner of a session is the process that called pam_open_session
  * (sshd's session process, su, login...), identified by pid *and* start
@@ -13,82 +14,77 @@
 
 #include "log.h"
 #include "ns.h"
+#include "records.h"
 #include "session.h"
-#include "state.h"
+#include "util.h"
 
-static int members_dir(const char *netns, char *buf, size_t len)
+static int fill(struct sess_rec *rec, const char *netns,
+		const struct session_info *si)
 {
-	int n = snprintf(buf, len, "members/%s", netns);
-
-	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+	memset(rec, 0, sizeof(*rec));
+	rec->pid = si->pid;
+	rec->since = (long long)time(NULL);
+	return proc_starttime(si->pid, &rec->start) ?:
+	       state_token(rec->token) ?:
+	       REC_SET(rec->netns, "%s", netns) ?:
+	       REC_SET(rec->user, "%s", si->user) ?:
+	       REC_SET(rec->service, "%s", si->service ?: "") ?:
+	       REC_SET(rec->rhost, "%s", si->rhost ?: "") ?:
+	       REC_SET(rec->tty, "%s", si->tty ?: "");
 }
 
 int session_add(const char *netns, const struct session_info *si,
 		char token[], size_t len)
 {
-	char dir[NETNS_NAME_MAX + 16];
-	unsigned long long start;
-	struct record rec = { 0 };
+	struct sess_rec rec;
 	int r;
 
 	if (len < PN_TOKEN_LEN + 1)
 		return -EINVAL;
-	r = proc_starttime(si->pid, &start);
-	if (r)
-		return r;
-	r = state_token(token) ?: members_dir(netns, dir, sizeof(dir)) ?:
-	    rec_set(&rec, "netns", "%s", netns) ?:
-	    rec_set(&rec, "user", "%s", si->user) ?:
-	    rec_set(&rec, "service", "%s", si->service ?: "") ?:
-	    rec_set(&rec, "rhost", "%s", si->rhost ?: "") ?:
-	    rec_set(&rec, "tty", "%s", si->tty ?: "") ?:
-	    rec_set(&rec, "pid", "%d", (int)si->pid) ?:
-	    rec_set(&rec, "start", "%llu", start) ?:
-	    rec_set(&rec, "since", "%lld", (long long)time(NULL));
+	r = fill(&rec, netns, si);
 	if (r)
 		return r;
 	/* The session record first: gc finds members by their record. */
-	r = rec_write("sessions", token, &rec) ?: state_mkdir(dir);
-	if (!r) {
-		rec.n = 0;
-		r = rec_write(dir, token, &rec);
-	}
+	r = sess_rec_write(&rec) ?: member_add(netns, rec.token);
 	if (r)
-		(void)rec_remove("sessions", token);
+		(void)sess_rec_remove(rec.token);
+	else
+		memcpy(token, rec.token, PN_TOKEN_LEN + 1);
 	return r;
 }
 
 /* Destroy @netns when nothing holds it and its scope lets it go. */
 static int release(struct nl *host, const char *netns)
 {
-	char dir[NETNS_NAME_MAX + 16];
-	struct record ns;
-	const char *scope;
+	struct ns_rec ns;
 
-	if (members_dir(netns, dir, sizeof(dir)) || rec_count(dir) > 0)
+	if (member_count(netns) != 0 || ns_rec_read(netns, &ns))
 		return 0;
-	if (rec_read("ns", netns, &ns))
-		return 0;
-	scope = rec_get(&ns, "scope");
-	if (!scope || !strcmp(scope, "shared"))
+	if (ns_rec_shared(&ns))
 		return 0;	/* shared namespaces stay until `down` */
 	debug("namespace '%s': last session gone, tearing down", netns);
 	return ns_destroy(host, netns);
 }
 
+int session_netns(const char *token, char *buf, size_t len)
+{
+	struct sess_rec rec;
+	int r = sess_rec_read(token, &rec);
+
+	return r ?: strlcpy_checked(buf, rec.netns, len);
+}
+
 int session_end(struct nl *host, const char *token)
 {
-	char dir[NETNS_NAME_MAX + 16], netns[NETNS_NAME_MAX + 1];
-	struct record rec;
-	int r = rec_read("sessions", token, &rec);
+	char netns[NETNS_NAME_MAX + 1];
+	int r = session_netns(token, netns, sizeof(netns));
 
 	if (r)
 		return r;
-	snprintf(netns, sizeof(netns), "%s", rec_get(&rec, "netns") ?: "");
-	if (!*netns || members_dir(netns, dir, sizeof(dir)))
-		return rec_remove("sessions", token);
-	(void)rec_remove(dir, token);
-	r = rec_remove("sessions", token);
+	if (!*netns)
+		return sess_rec_remove(token);
+	(void)member_remove(netns, token);
+	r = sess_rec_remove(token);
 	return r || !host ? r : release(host, netns);
 }
 
@@ -100,31 +96,66 @@ struct reap {
 static int reap_one(const char *token, void *data)
 {
 	struct reap *rp = data;
-	struct record rec;
+	struct sess_rec rec;
 
-	if (rec_read("sessions", token, &rec))
+	if (sess_rec_read(token, &rec) || proc_alive(rec.pid, rec.start))
 		return 0;
-	if (proc_alive((pid_t)rec_get_num(&rec, "pid", 0),
-		       (unsigned long long)rec_get_num(&rec, "start", 0)))
-		return 0;
-	debug("session %s: owner pid %s is gone, closing it", token,
-	      rec_get(&rec, "pid") ?: "?");
+	debug("session %s: owner pid %d is gone, closing it", token,
+	      (int)rec.pid);
 	if (!session_end(rp->host, token))
 		rp->n++;
 	return 0;
 }
 
+static int reap_member(const char *netns, const char *token, void *data)
+{
+	(void)netns;
+	return reap_one(token, data);
+}
+
 int session_reap(struct nl *host, const char *netns)
 {
-	char dir[NETNS_NAME_MAX + 16];
 	struct reap rp = { .host = host };
 
-	if (netns) {
-		if (members_dir(netns, dir, sizeof(dir)))
-			return 0;
-		(void)rec_list(dir, reap_one, &rp);
-	} else {
-		(void)rec_list("sessions", reap_one, &rp);
-	}
+	if (netns)
+		(void)member_each(netns, reap_member, &rp);
+	else
+		(void)sess_rec_names(reap_one, &rp);
 	return rp.n;
+}
+
+static int drop_member(const char *netns, const char *token, void *data)
+{
+	(void)data;
+	(void)member_remove(netns, token);
+	(void)sess_rec_remove(token);
+	return 0;
+}
+
+void session_drop_netns(const char *netns)
+{
+	(void)member_each(netns, drop_member, NULL);
+	(void)member_dir_remove(netns);
+}
+
+static int drop_orphan(const char *netns, const char *token, void *data)
+{
+	(void)data;
+	if (!sess_rec_exists(token))
+		(void)member_remove(netns, token);
+	return 0;
+}
+
+static int sweep_members(const char *netns, void *data)
+{
+	(void)data;
+	(void)member_each(netns, drop_orphan, NULL);
+	if (!ns_rec_exists(netns) && !member_count(netns))
+		(void)member_dir_remove(netns);
+	return 0;
+}
+
+void session_sweep_members(void)
+{
+	(void)member_dirs(sweep_members, NULL);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * session.h - session records: one per open login, each holding one
- * reference on its namespace (members/NAME/TOKEN). The lock of that
- * namespace is held (state.h).
+ * session.h - open sessions: one session record per open login
+ * (records.h: sessions/TOKEN), each holding one reference on its
+ * namespace (members/NAME/TOKEN). Every change to those two is made
+ * here. The lock of that namespace is held (locks.h).
  */
 #ifndef PN_SESSION_H
 #define PN_SESSION_H
@@ -33,8 +34,20 @@ int session_add(const char *netns, const struct session_info *si,
  */
 int session_end(struct nl *host, const char *token);
 
-/* session_reap() - end the sessions of @netns whose owner died; returns
- * how many. */
+/* session_reap() - end the sessions of @netns (every session when NULL)
+ * whose owner died; returns how many. */
 int session_reap(struct nl *host, const char *netns);
+
+/* session_netns() - the namespace of session @token into @buf ("" for a
+ * record without one). Return: 0, -ENOENT when it is not open, -errno */
+int session_netns(const char *token, char *buf, size_t len);
+
+/* session_drop_netns() - the sessions of namespace @netns end with it
+ * (ns_destroy()): their records and references go. */
+void session_drop_netns(const char *netns);
+
+/* session_sweep_members() - drop references without a session record,
+ * and the reference directories of namespaces gone (gc). */
+void session_sweep_members(void);
 
 #endif
