@@ -126,7 +126,8 @@ static int configure_inside(struct ns_ctx *ctx, const char *ifname,
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot configure "
 			 "'%s' inside: %s%s%s", ctx->net->name, ifname,
-			 strerror(-r), *nl_errmsg() ? ": " : "", nl_errmsg());
+			 strerror(-r), *nl_errmsg(ctx->inner) ? ": " : "",
+			 nl_errmsg(ctx->inner));
 	return r;
 }
 
@@ -349,13 +350,14 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 static int kernel_up(struct ns_ctx *ctx, int idx, const struct wg_conf *c)
 {
 	int r = rec_set(ctx->rec, "backend", "kernel") ?: ns_save(ctx);
+	char msg[NL_ERRMSG_MAX] = "";
 
 	if (!r)
-		r = wg_kernel_set(idx, c);
+		r = wg_kernel_set(idx, c, msg);
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot configure "
 			 "the WireGuard device: %s%s%s", ctx->net->name,
-			 strerror(-r), *nl_errmsg() ? ": " : "", nl_errmsg());
+			 strerror(-r), *msg ? ": " : "", msg);
 	return r;
 }
 
