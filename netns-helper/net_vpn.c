@@ -42,11 +42,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "deadline.h"
 #include "dns.h"
 #include "log.h"
@@ -199,18 +199,10 @@ static int read_by_deadline(int fd, void *buf, size_t len)
 
 /* In the child: look the names up and send the endpoints to @out. */
 __attribute__((noreturn))
-static void resolve_child(struct wg_conf *c, const char *path, int out,
-			  pid_t parent)
+static void resolve_child(struct wg_conf *c, const char *path, int out)
 {
 	struct resolved res = { 0 };
 
-	/* nothing of the helper's (its locks, its stdout) stays with a
-	 * lookup that outlives it */
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	(void)close_range(0, (unsigned)out - 1, 0);
-	(void)close_range((unsigned)out + 1, ~0U, 0);
 	res.r = wgconf_resolve(c, path, res.err, sizeof(res.err));
 	if (write_all(out, &res, sizeof(res)))
 		_exit(1);
@@ -246,23 +238,25 @@ static int resolve(struct wg_conf *c, const char *path, char *e, size_t elen)
 {
 	struct resolved res;
 	int fds[2], r, st;
-	pid_t pid, self = getpid();
+	pid_t pid;
 
 	if (deadline_left_ms() < 0 || all_numeric(c))
 		return wgconf_resolve(c, path, e, elen);
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
-	pid = fork();
+	/* nothing of the helper's (its locks, its stdout) stays with a
+	 * lookup that outlives it */
+	pid = child_start(&(struct child_opts){ .keep = &fds[1], .n_keep = 1,
+						.die_with_parent = true });
 	if (pid == 0)
-		resolve_child(c, path, fds[1], self);
+		resolve_child(c, path, fds[1]);
 	(void)close(fds[1]);
-	r = pid < 0 ? -errno : read_resolved(fds[0], c, &res);
+	r = pid < 0 ? (int)pid : read_resolved(fds[0], c, &res);
 	(void)close(fds[0]);
 	if (pid > 0) {
 		if (r)
 			(void)kill(pid, SIGKILL);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
+		(void)child_wait(pid, -1, &st);
 	}
 	if (r == -ETIMEDOUT)
 		snprintf(e, elen, "%.256s: 'Endpoint': no answer to the name "

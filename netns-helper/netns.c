@@ -6,8 +6,9 @@
  *
  * Creation does not move the helper for good: netns_do_in(), the one
  * save-switch-restore round trip of the helper, unshares a new namespace,
- * bind-mounts /proc/self/ns/net onto the name and comes back. That is two syscalls cheaper than a child process and keeps the
- * helper single-threaded.
+ * bind-mounts /proc/self/ns/net onto the name and comes back. That is two
+ * syscalls cheaper than a child process and keeps the helper
+ * single-threaded.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "nft.h"
 #include "nft_lib.h"
 #include "nl.h"
@@ -49,16 +50,6 @@ const char *nft_errmsg(void)
 /* ------------------------------------------------------------------ */
 /* the socket and the batch                                            */
 
-/* Close every fd but @a and @b (a < b). */
-static void close_all_but(unsigned a, unsigned b)
-{
-	if (a > 0)
-		(void)close_range(0, a - 1, 0);
-	if (b > a + 1)
-		(void)close_range(a + 1, b - 1, 0);
-	(void)close_range(b + 1, ~0U, 0);
-}
-
 /*
  * Since Linux 6.11 (and stable kernels since), releasing a bound
  * nfnetlink socket waits for the deferred cleanup of every transaction
@@ -75,16 +66,16 @@ static void close_all_but(unsigned a, unsigned b)
  */
 static void sock_release_async(void)
 {
-	int fd, p[2];
+	int keep[2], p[2];
 
 	if (!sock.sk || !committed || pipe2(p, O_CLOEXEC))
 		return;
-	fd = mnl_socket_get_fd(sock.sk);
-	if (fork() == 0) {
+	keep[0] = mnl_socket_get_fd(sock.sk);
+	keep[1] = p[0];
+	if (child_start(&(struct child_opts){ .keep = keep,
+					      .n_keep = 2 }) == 0) {
 		char c;
 
-		close_all_but((unsigned)(fd < p[0] ? fd : p[0]),
-			      (unsigned)(fd < p[0] ? p[0] : fd));
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
 		nl_close(&sock);
