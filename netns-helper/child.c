@@ -43,14 +43,28 @@ static void close_fds(const struct child_opts *o)
 	(void)close_range(lo, ~0U, 0);
 }
 
-/* No O_CLOEXEC: it may land on 0-2 itself (the helper's stdio closed). */
-static int null_stdio(void)
+static bool kept(const struct child_opts *o, int fd)
+{
+	for (size_t i = 0; i < o->n_keep; i++)
+		if (o->keep[i] == fd)
+			return true;
+	return false;
+}
+
+/*
+ * /dev/null on 0-2, but on a kept fd there: a helper started with its
+ * stdio closed may have got one of those numbers for a pipe. No
+ * O_CLOEXEC: it may land on 0-2 itself.
+ */
+static int null_stdio(const struct child_opts *o)
 {
 	int null = open("/dev/null", O_RDWR);
 
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0)
+	if (null < 0)
 		return -1;
+	for (int fd = 0; fd < 3; fd++)
+		if (fd != null && !kept(o, fd) && dup2(null, fd) < 0)
+			return -1;
 	if (null > 2)
 		(void)close(null);
 	return 0;
@@ -70,7 +84,7 @@ static int set_up(const struct child_opts *o, pid_t parent)
 	if (sigprocmask(SIG_SETMASK, &none, NULL))
 		return -1;
 	close_fds(o);
-	if (!o->inherit_stdio && null_stdio())
+	if (!o->inherit_stdio && null_stdio(o))
 		return -1;
 	if (o->new_session && setsid() < 0)
 		return -1;
