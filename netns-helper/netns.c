@@ -217,6 +217,8 @@ int netns_do_in(int netns_fd, int (*fn)(void *), void *arg)
  * eth0's accept_ra: each lookup, the host's forwarding reads included,
  * cost O(open sessions). A private instance starts with an empty cache
  * and goes with the helper. Where fsopen() is refused, /proc/sys.
+ * The fd is kept for the helper's life, its one mutable static here: a
+ * new instance costs some 50 us, a few times per login.
  */
 static int sysctl_dir(void)
 {
