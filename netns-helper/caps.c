@@ -14,7 +14,8 @@
  *  2. caps_require_root(): verbs that change the system need real uid 0.
  *  3. caps_drop(): the capability sets shrink to CAP_NET_ADMIN (netlink,
  *     nftables, moving links) and CAP_SYS_ADMIN (setns, mount, unshare);
- *     the bounding set is cut too and no_new_privs is set, so programs the
+ *     the bounding set is cut too (through libcap, up to the running
+ *     kernel's last capability) and no_new_privs is set, so programs the
  *     helper starts later cannot regain the rest.
  *     CAP_NET_RAW and CAP_NET_BIND_SERVICE stay permitted but not
  *     effective, for the one program the helper starts that needs them:
@@ -34,6 +35,7 @@
 
 #include "caps.h"
 #include "sigdfl.h"
+#include "util.h"
 
 static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
 /* permitted, never effective: for the DHCP client alone (dhcp.c) */
@@ -83,23 +85,32 @@ int caps_require_root(char *err, size_t errlen)
 	return 0;
 }
 
+/* Is @c one of the @n capabilities of @set? */
+static bool cap_in(cap_value_t c, const cap_value_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
 /*
- * Dropping needs CAP_SETPCAP, which a caller that already cut the bounding
- * set (systemd's CapabilityBoundingSet=) took away: skip what is gone.
+ * Every capability the running kernel knows (cap_max_bits(), not the
+ * CAP_LAST_CAP of the headers the helper was built with: a newer kernel's
+ * new capabilities go too). Dropping needs CAP_SETPCAP, which a caller
+ * that already cut the bounding set (systemd's CapabilityBoundingSet=)
+ * took away: skip what is gone.
  */
 static int drop_bounding(void)
 {
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
-		bool kept = false;
+	cap_value_t max = cap_max_bits();
 
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-			kept |= keep[i] == c;
-		for (size_t i = 0; i < sizeof(for_client) /
-		     sizeof(for_client[0]); i++)
-			kept |= for_client[i] == c;
-		if (kept || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+	for (cap_value_t c = 0; c < max; c++) {
+		if (cap_in(c, keep, ARRAY_SIZE(keep)) ||
+		    cap_in(c, for_client, ARRAY_SIZE(for_client)) ||
+		    cap_get_bound(c) != 1)
 			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
+		if (cap_drop_bound(c) && errno != EINVAL)
 			return -errno;
 	}
 	return 0;
@@ -108,9 +119,8 @@ static int drop_bounding(void)
 /* The client's capabilities, where the bounding set still has them. */
 static int client_caps(cap_t caps)
 {
-	for (size_t i = 0; i < sizeof(for_client) / sizeof(for_client[0]);
-	     i++)
-		if (prctl(PR_CAPBSET_READ, for_client[i], 0, 0, 0) == 1 &&
+	for (size_t i = 0; i < ARRAY_SIZE(for_client); i++)
+		if (cap_get_bound(for_client[i]) == 1 &&
 		    cap_set_flag(caps, CAP_PERMITTED, 1, &for_client[i],
 				 CAP_SET))
 			return -1;

@@ -40,16 +40,22 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "child.h"
 #include "cmds.h"
 #include "log.h"
-#include "sigdfl.h"
 #include "util.h"
 
 #define EDITOR_MAX	1024	/* bytes of $VISUAL or $EDITOR */
 
 static const int caught[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
 
-/* What the signal handler needs; set with the signals blocked. */
+/*
+ * What the signal handler needs; set with the signals blocked. Globals,
+ * because a handler gets nothing else: it has to remove the copy the
+ * moment a signal arrives, whatever the verb is doing then (checking,
+ * writing, waiting for the editor), which a signalfd read at set points
+ * could not do, and pass SIGTERM/SIGHUP on to a running editor.
+ */
 static char tmp_path[PATH_MAX];		/* "" when there is no copy */
 static volatile pid_t editor_pid;
 static volatile sig_atomic_t got_signal;
@@ -158,29 +164,23 @@ static int find_editor(char **env, const char **ret)
 }
 
 /* As git runs it, the command may carry arguments (the file is "$@");
- * exec, so that a signal passed on reaches the editor, not the shell. */
+ * exec, so that a signal passed on reaches the editor, not the shell.
+ * The child keeps the terminal and the helper's capabilities. */
+__attribute__((noreturn))
 static void exec_editor(const char *script, const char *editor,
 			const char *file, char **env)
 {
 	char *const argv[] = { "/bin/sh", "-c", (char *)script,
 			       (char *)editor, (char *)file, NULL };
-	sigset_t none;
 
-	sig_default_all();
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(argv[0], argv, env);
-	_exit(127);
+	child_exec(NULL, 0, argv[0], argv, env);
 }
 
 /* Wait for the editor; the terminal's SIGINT and SIGQUIT are its own. */
 static int wait_editor(pid_t pid, const char *editor)
 {
-	int st = 0;
-	pid_t w;
+	int st = 0, w = child_wait(pid, -1, &st);
 
-	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
 	block_signals(true);
 	editor_pid = 0;
 	(void)signal(SIGINT, on_signal);
@@ -193,7 +193,7 @@ static int wait_editor(pid_t pid, const char *editor)
 	}
 	block_signals(false);
 	if (w < 0) {
-		err("edit: waiting for the editor: %s", strerror(errno));
+		err("edit: waiting for the editor: %s", strerror(-w));
 		return -ECHILD;
 	}
 	if (WIFSIGNALED(st))
@@ -213,7 +213,7 @@ static int run_editor(const char *editor, char **env)
 
 	snprintf(script, sizeof(script), "exec %s \"$@\"", editor);
 	block_signals(true);
-	pid = fork();
+	pid = child_start(&(struct child_opts){ .inherit_stdio = true });
 	if (pid == 0)
 		exec_editor(script, editor, tmp_path, env);
 	if (pid > 0) {
@@ -221,7 +221,7 @@ static int run_editor(const char *editor, char **env)
 		(void)signal(SIGINT, SIG_IGN);
 		(void)signal(SIGQUIT, SIG_IGN);
 	}
-	r = pid < 0 ? -errno : 0;
+	r = pid < 0 ? (int)pid : 0;
 	block_signals(false);
 	if (r) {
 		err("edit: cannot start the editor: %s", strerror(-r));

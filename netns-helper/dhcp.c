@@ -32,13 +32,11 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "attach.h"
-#include "caps.h"
+#include "child.h"
 #include "deadline.h"
 #include "dhcp.h"
 #include "locks.h"
@@ -109,77 +107,37 @@ static int private_script(const char *dir, char *path, size_t len)
 	return 0;
 }
 
-/* The client keeps the network capabilities only: a raw socket and port
- * 68 for the lease, CAP_NET_ADMIN for its script's address and routes. */
-static int client_caps_only(void)
+/*
+ * In the child, already in the namespace with nothing of the helper's
+ * open: the private script, then udhcpc with the network capabilities
+ * only: a raw socket and port 68 for the lease, CAP_NET_ADMIN for its
+ * script's address and routes.
+ */
+static void __attribute__((noreturn))
+run_client(const char *ifname, const char *pidfile)
 {
 	static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_NET_RAW,
 					    CAP_NET_BIND_SERVICE };
-
-	return caps_only(keep, sizeof(keep) / sizeof(keep[0]));
-}
-
-/* In the child: enter the namespace, quiet stdio, exec udhcpc. */
-static void __attribute__((noreturn))
-run_client(int nsfd, const char *ifname, const char *pidfile)
-{
 	char dir[512], spath[600];
-	int null;
+	char *const argv[] = { "busybox", "udhcpc", "-i", (char *)ifname,
+			       "-p", (char *)pidfile, "-s", spath, "-n", "-R",
+			       "-t", DHCP_TRIES, "-T", DHCP_PERIOD, NULL };
 
-	if (setns(nsfd, CLONE_NEWNET))
-		_exit(126);
-#ifdef SYS_close_range
-	/* the locks, netlink sockets: nothing may outlive the helper */
-	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
-#endif
 	snprintf(dir, sizeof(dir), "%s/" SCRIPT_DIR, state_dir());
-	null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0 || private_script(dir, spath, sizeof(spath)) ||
-	    client_caps_only())
+	if (private_script(dir, spath, sizeof(spath)))
 		_exit(126);
-	execlp("busybox", "busybox", "udhcpc", "-i", ifname, "-p", pidfile,
-	       "-s", spath, "-n", "-R", "-t", DHCP_TRIES, "-T", DHCP_PERIOD,
-	       (char *)NULL);
-	_exit(127);
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + WTERMSIG(st);
+	child_exec(keep, ARRAY_SIZE(keep), "busybox", argv, NULL);
 }
 
 /*
- * wait_child() for a client that may never get a lease, within the
+ * The exit status of a client that may never get a lease, within the
  * deadline (deadline.h): killed then, -ETIMEDOUT.
  */
 static int wait_client(pid_t pid)
 {
-	struct timespec t = { 0, 20 * 1000 * 1000 };
-	int st;
+	int st, r = child_wait(pid, deadline_left_ms(), &st);
 
-	if (deadline_left_ms() < 0)
-		return wait_child(pid);
-	while (deadline_left_ms() > 0) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) :
-					       128 + WTERMSIG(st);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		(void)nanosleep(&t, NULL);
-	}
-	(void)kill(pid, SIGKILL);
-	(void)wait_child(pid);
-	return -ETIMEDOUT;
+	return r ? r : child_exit_code(st);
 }
 
 static pid_t read_pidfile(const char *path)
@@ -287,11 +245,13 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 		return r;
 	debug("dhcp: busybox udhcpc -i %s -p %s in '%s'", ifname, pidfile,
 	      ctx->name);
-	pid = fork();
+	/* the locks, netlink sockets: nothing may outlive the helper */
+	pid = child_start(&(struct child_opts){ .in_netns = true,
+						.netns_fd = ctx->nsfd });
 	if (pid < 0)
-		return -errno;
+		return (int)pid;
 	if (pid == 0)
-		run_client(ctx->nsfd, ifname, pidfile);
+		run_client(ifname, pidfile);
 	r = wait_client(pid);
 	if (r == 0)
 		return record_client(ctx, pidfile, pid);

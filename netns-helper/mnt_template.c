@@ -27,9 +27,9 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "locks.h"
 #include "log.h"
 #include "mnt_template.h"
@@ -210,14 +210,13 @@ static int make_and_pin(unsigned long long mine, int attempt)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return -errno;
-	pid = fork();
+	pid = child_start(&(struct child_opts){ .keep = &sv[1], .n_keep = 1 });
 	if (pid == 0) {
-		(void)close(sv[0]);
 		on_cpu(attempt);
 		make(sv[1]);
 	}
 	(void)close(sv[1]);
-	nsfd = pid < 0 ? -errno : receive(sv[0]);
+	nsfd = pid < 0 ? (int)pid : receive(sv[0]);
 	if (nsfd < 0)
 		r = nsfd;
 	else if (mine && (id = mntns_id(nsfd)) && id <= mine)
@@ -228,8 +227,7 @@ static int make_and_pin(unsigned long long mine, int attempt)
 	if (nsfd >= 0)
 		(void)close(nsfd);
 	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		(void)child_wait(pid, -1, &status);
 	return r;
 }
 

@@ -88,7 +88,8 @@ static int mvl_up(struct ns_ctx *ctx)
 			snprintf(ctx->err, ctx->errlen, "network '%s': cannot "
 				 "make a macvlan of '%s': %s%s%s", n->name,
 				 n->parent, strerror(-r),
-				 *nl_errmsg() ? ": " : "", nl_errmsg());
+				 *nl_errmsg(ctx->host) ? ": " : "",
+				 nl_errmsg(ctx->host));
 		return r;
 	}
 	idx = attach_prepare(ctx, ATTACH_IF);

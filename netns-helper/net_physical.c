@@ -64,8 +64,8 @@ static int phys_up(struct ns_ctx *ctx)
 	if (r) {
 		snprintf(ctx->err, ctx->errlen, "network '%s': cannot move "
 			 "device '%s' into the namespace: %s%s%s", n->name,
-			 n->device, strerror(-r), *nl_errmsg() ? ": " : "",
-			 nl_errmsg());
+			 n->device, strerror(-r), *nl_errmsg(ctx->host) ? ": " : "",
+			 nl_errmsg(ctx->host));
 		return r;
 	}
 	idx = attach_prepare(ctx, n->device);

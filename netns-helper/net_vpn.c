@@ -47,11 +47,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "conf_parse.h"
 #include "deadline.h"
 #include "dns.h"
@@ -132,7 +132,8 @@ static int configure_inside(struct ns_ctx *ctx, const char *ifname,
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot configure "
 			 "'%s' inside: %s%s%s", ctx->net->name, ifname,
-			 strerror(-r), *nl_errmsg() ? ": " : "", nl_errmsg());
+			 strerror(-r), *nl_errmsg(ctx->inner) ? ": " : "",
+			 nl_errmsg(ctx->inner));
 	return r;
 }
 
@@ -204,18 +205,10 @@ static int read_by_deadline(int fd, void *buf, size_t len)
 
 /* In the child: look the names up and send the endpoints to @out. */
 __attribute__((noreturn))
-static void resolve_child(struct wg_conf *c, const char *path, int out,
-			  pid_t parent)
+static void resolve_child(struct wg_conf *c, const char *path, int out)
 {
 	struct resolved res = { 0 };
 
-	/* nothing of the helper's (its locks, its stdout) stays with a
-	 * lookup that outlives it */
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	(void)close_range(0, (unsigned)out - 1, 0);
-	(void)close_range((unsigned)out + 1, ~0U, 0);
 	res.r = wgconf_resolve(c, path, res.err, sizeof(res.err));
 	if (write_all(out, &res, sizeof(res)))
 		_exit(1);
@@ -251,23 +244,25 @@ static int resolve(struct wg_conf *c, const char *path, char *e, size_t elen)
 {
 	struct resolved res;
 	int fds[2], r, st;
-	pid_t pid, self = getpid();
+	pid_t pid;
 
 	if (deadline_left_ms() < 0 || all_numeric(c))
 		return wgconf_resolve(c, path, e, elen);
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
-	pid = fork();
+	/* nothing of the helper's (its locks, its stdout) stays with a
+	 * lookup that outlives it */
+	pid = child_start(&(struct child_opts){ .keep = &fds[1], .n_keep = 1,
+						.die_with_parent = true });
 	if (pid == 0)
-		resolve_child(c, path, fds[1], self);
+		resolve_child(c, path, fds[1]);
 	(void)close(fds[1]);
-	r = pid < 0 ? -errno : read_resolved(fds[0], c, &res);
+	r = pid < 0 ? (int)pid : read_resolved(fds[0], c, &res);
 	(void)close(fds[0]);
 	if (pid > 0) {
 		if (r)
 			(void)kill(pid, SIGKILL);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
+		(void)child_wait(pid, -1, &st);
 	}
 	if (r == -ETIMEDOUT)
 		snprintf(e, elen, "%.256s: 'Endpoint': no answer to the name "
@@ -356,13 +351,14 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 static int kernel_up(struct ns_ctx *ctx, int idx, const struct wg_conf *c)
 {
 	int r = REC_SET(ctx->rec->backend, "kernel") ?: ns_save(ctx);
+	char msg[NL_ERRMSG_MAX] = "";
 
 	if (!r)
-		r = wg_kernel_set(idx, c);
+		r = wg_kernel_set(idx, c, msg);
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot configure "
 			 "the WireGuard device: %s%s%s", ctx->net->name,
-			 strerror(-r), *nl_errmsg() ? ": " : "", nl_errmsg());
+			 strerror(-r), *msg ? ": " : "", msg);
 	return r;
 }
 

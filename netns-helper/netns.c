@@ -4,10 +4,11 @@
  * `ip netns add` makes them (ip/ipnetns.c netns_add) so both tools see
  * the same files, and opened with the checks THREATS.md asks for.
  *
- * Creation does not move the helper for good: it saves its own namespace,
- * unshares a new one, bind-mounts /proc/self/ns/net onto the name and
- * returns. That is two syscalls cheaper than a child process and keeps the
- * helper single-threaded.
+ * Creation does not move the helper for good: netns_do_in(), the one
+ * save-switch-restore round trip of the helper, unshares a new namespace,
+ * bind-mounts /proc/self/ns/net onto the name and comes back. That is two
+ * syscalls cheaper than a child process and keeps the helper
+ * single-threaded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -66,22 +67,14 @@ static int run_dir_shared(void)
 	return r;
 }
 
-/* unshare a fresh namespace, pin it on @path, come back. */
-static int pin_new_netns(const char *path)
+/* In a fresh namespace of its own: pin it on @path (netns_do_in() brings
+ * the helper back). */
+static int unshare_and_pin(void *path)
 {
-	_cleanup_close_ int saved = open("/proc/self/ns/net",
-					 O_RDONLY | O_CLOEXEC);
-	int r = 0;
-
-	if (saved < 0)
-		return -errno;
 	if (unshare(CLONE_NEWNET))
 		return -errno;
-	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL))
-		r = -errno;
-	if (setns(saved, CLONE_NEWNET))
-		abort();	/* never go on in the wrong namespace */
-	return r;
+	return mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) ?
+		       -errno : 0;
 }
 
 int netns_create(const char *name, int *ret_fd)
@@ -99,7 +92,7 @@ int netns_create(const char *name, int *ret_fd)
 	if (fd < 0)
 		return -errno;
 	(void)close(fd);
-	r = pin_new_netns(path);
+	r = netns_do_in(-1, unshare_and_pin, path);
 	if (!r && ret_fd) {
 		*ret_fd = open(path, O_RDONLY | O_CLOEXEC);
 		r = *ret_fd < 0 ? -errno : 0;
@@ -200,28 +193,20 @@ int netns_delete(const char *name)
 	return delete_etc(name) ?: r;
 }
 
-int netns_enter(int fd, int *ret_saved_fd)
+int netns_do_in(int netns_fd, int (*fn)(void *), void *arg)
 {
-	int saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int saved = open("/proc/self/ns/net",
+					 O_RDONLY | O_CLOEXEC);
+	int r;
 
 	if (saved < 0)
 		return -errno;
-	if (setns(fd, CLONE_NEWNET)) {
-		int r = -errno;
-
-		(void)close(saved);
-		return r;
-	}
-	*ret_saved_fd = saved;
-	return 0;
-}
-
-int netns_leave(int saved_fd)
-{
-	if (setns(saved_fd, CLONE_NEWNET))
+	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET))
+		return -errno;
+	r = fn(arg);
+	if (setns(saved, CLONE_NEWNET))
 		abort();	/* never go on in the wrong namespace */
-	(void)close(saved_fd);
-	return 0;
+	return r;
 }
 
 /*
@@ -232,6 +217,8 @@ int netns_leave(int saved_fd)
  * eth0's accept_ra: each lookup, the host's forwarding reads included,
  * cost O(open sessions). A private instance starts with an empty cache
  * and goes with the helper. Where fsopen() is refused, /proc/sys.
+ * The fd is kept for the helper's life, its one mutable static here: a
+ * new instance costs some 50 us, a few times per login.
  */
 static int sysctl_dir(void)
 {
@@ -251,25 +238,31 @@ static int sysctl_dir(void)
 	return dir < 0 ? -errno : dir;
 }
 
+struct sysctl_at {
+	int dir;
+	const char *path;
+};
+
+static int sysctl_openat(void *data)
+{
+	const struct sysctl_at *at = data;
+	int fd = openat(at->dir, at->path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
 static int sysctl_open(int netns_fd, const char *path)
 {
-	int dir = sysctl_dir(), saved = -1, fd, r;
+	struct sysctl_at at = { sysctl_dir(), path };
 
 	if (path[0] == '/' || strstr(path, ".."))
 		return -EINVAL;
-	if (dir < 0)
-		return dir;
+	if (at.dir < 0)
+		return at.dir;
 	/* /proc/sys/net belongs to the namespace of whoever opens it */
-	if (netns_fd >= 0) {
-		r = netns_enter(netns_fd, &saved);
-		if (r)
-			return r;
-	}
-	fd = openat(dir, path, O_RDWR | O_CLOEXEC);
-	r = fd < 0 ? -errno : fd;
-	if (saved >= 0)
-		netns_leave(saved);
-	return r;
+	if (netns_fd < 0)
+		return sysctl_openat(&at);
+	return netns_do_in(netns_fd, sysctl_openat, &at);
 }
 
 int netns_sysctl_write(int netns_fd, const char *path, const char *value,

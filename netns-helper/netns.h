@@ -46,12 +46,15 @@ int netns_delete(const char *name);
 bool netns_exists(const char *name);
 
 /*
- * netns_enter() / netns_leave() - switch the calling thread into @fd's
- * network namespace and back. Used for the few things netlink cannot do
- * from outside (sysctls under /proc/sys/net).
+ * netns_do_in() - call @fn(@arg) in the network namespace behind
+ * @netns_fd (-1: the caller's own, for an @fn that unshares), and switch
+ * the calling thread back to where it was before returning; a helper that
+ * cannot get back aborts rather than go on in the wrong namespace. For the
+ * few things netlink cannot do from outside: opening a socket born inside,
+ * sysctls under /proc/sys/net.
+ * Return: what @fn returned, or -errno when the switch failed
  */
-int netns_enter(int fd, int *ret_saved_fd);
-int netns_leave(int saved_fd);
+int netns_do_in(int netns_fd, int (*fn)(void *), void *arg);
 
 /*
  * netns_sysctl_write() - write @value to /proc/sys/@path (e.g.

@@ -4,9 +4,10 @@
  *
  * Rules are made of expressions, as nft(8) would compile them; the small
  * builders below (meta, payload, cmp, lookup, ...) each add one expression
- * to a rule. A batch is sent in one sendto(); nf_tables processes it in
- * that call, so every ACK is already queued when it returns and is read
- * without blocking.
+ * to a rule. A batch is sent in one sendto() over the helper's nfnetlink
+ * socket, a struct nl like every other, and its ACKs are read by the same
+ * loop (nl_replies()); nf_tables processes it in that call, so every ACK
+ * is already queued when it returns and is read without blocking.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "nft.h"
 #include "nft_lib.h"
 #include "nl.h"
@@ -31,28 +33,22 @@
 
 #define BATCH_SIZE (256 * 1024)
 
-static struct mnl_socket *sock;
-static uint32_t seq;
+/*
+ * The helper's one nfnetlink socket, opened at the first use and kept to
+ * the exit, where it is let go of by sock_release_async(). It is the one
+ * mutable state of this file: every nft.h call of a run shares it, and
+ * the release at exit has to find it.
+ */
+static struct nl sock;
 static bool committed;		/* a batch went out: the release may wait */
-static char errmsg[256];
 
 const char *nft_errmsg(void)
 {
-	return errmsg;
+	return nl_errmsg(&sock);
 }
 
 /* ------------------------------------------------------------------ */
 /* the socket and the batch                                            */
-
-/* Close every fd but @a and @b (a < b). */
-static void close_all_but(unsigned a, unsigned b)
-{
-	if (a > 0)
-		(void)close_range(0, a - 1, 0);
-	if (b > a + 1)
-		(void)close_range(a + 1, b - 1, 0);
-	(void)close_range(b + 1, ~0U, 0);
-}
 
 /*
  * Since Linux 6.11 (and stable kernels since), releasing a bound
@@ -70,23 +66,22 @@ static void close_all_but(unsigned a, unsigned b)
  */
 static void sock_release_async(void)
 {
-	int fd, p[2];
+	int keep[2], p[2];
 
-	if (!sock || !committed || pipe2(p, O_CLOEXEC))
+	if (!sock.sk || !committed || pipe2(p, O_CLOEXEC))
 		return;
-	fd = mnl_socket_get_fd(sock);
-	if (fork() == 0) {
+	keep[0] = mnl_socket_get_fd(sock.sk);
+	keep[1] = p[0];
+	if (child_start(&(struct child_opts){ .keep = keep,
+					      .n_keep = 2 }) == 0) {
 		char c;
 
-		close_all_but((unsigned)(fd < p[0] ? fd : p[0]),
-			      (unsigned)(fd < p[0] ? p[0] : fd));
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		mnl_socket_close(sock);
+		nl_close(&sock);
 		_exit(0);
 	}
-	mnl_socket_close(sock);
-	sock = NULL;
+	nl_close(&sock);
 	(void)close(p[0]);
 	(void)close(p[1]);
 }
@@ -94,26 +89,12 @@ static void sock_release_async(void)
 static int sock_open(void)
 {
 	static bool hooked;
-	int one = 1;
 
-	if (sock)
+	if (sock.sk)
 		return 0;
 	if (!hooked)
 		hooked = !atexit(sock_release_async);
-	sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!sock)
-		return -errno;
-	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int r = -errno;
-
-		mnl_socket_close(sock);
-		sock = NULL;
-		return r;
-	}
-	(void)mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	seq = (uint32_t)time(NULL);
-	return 0;
+	return nl_open_family(&sock, NETLINK_NETFILTER, -1);
 }
 
 int nft_batch_start(struct nft_batch *bt)
@@ -126,9 +107,9 @@ int nft_batch_start(struct nft_batch *bt)
 	if (!bt->buf)
 		return -ENOMEM;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), seq++);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), ++sock.seq);
 	mnl_nlmsg_batch_next(bt->b);
-	bt->first_seq = seq;
+	bt->first_seq = sock.seq + 1;
 	bt->n_msgs = 0;
 	return 0;
 }
@@ -148,7 +129,7 @@ struct nlmsghdr *nft_batch_msg(struct nft_batch *bt, uint16_t type,
 {
 	bt->n_msgs++;
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				     NFPROTO_INET, flags | NLM_F_ACK, seq++);
+				     NFPROTO_INET, flags | NLM_F_ACK, ++sock.seq);
 }
 
 int nft_batch_next(struct nft_batch *bt)
@@ -156,54 +137,36 @@ int nft_batch_next(struct nft_batch *bt)
 	return mnl_nlmsg_batch_next(bt->b) ? 0 : -ENOBUFS;
 }
 
-/* Read every queued reply; the first error of the batch is returned. */
+/* Read every queued ACK; the first error of the batch is returned. */
 static int read_acks(struct nft_batch *bt)
 {
-	char buf[16384];
-	int first = 0, acks = 0;
+	struct nl_wait w = { .first_seq = bt->first_seq,
+			     .last_seq = bt->first_seq + (uint32_t)bt->n_msgs - 1,
+			     .acks = bt->n_msgs };
+	int r;
 
-	while (acks < bt->n_msgs) {
-		ssize_t got = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-		int len = (int)got;
-
-		if (got < 0)
-			return first ? first : -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		     mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-			if (h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			acks++;
-			if (!first && (first = nl_ack_error(h, errmsg,
-							    sizeof(errmsg))) &&
-			    !errmsg[0]) {
-				const struct nlmsgerr *e =
-					mnl_nlmsg_get_payload(h);
-
-				/* no reason text: at least say where */
-				snprintf(errmsg, sizeof(errmsg),
-					 "message %u of the batch",
-					 e->msg.nlmsg_seq - bt->first_seq + 1);
-			}
-		}
-		/* after an error the kernel aborts and may not ack the rest */
-		if (first)
-			break;
-	}
-	return first;
+	if (!bt->n_msgs)
+		return 0;
+	r = nl_replies(&sock, &w);
+	/* no reason text: at least say where */
+	if (r && w.err_seq && !*sock.errmsg)
+		snprintf(sock.errmsg, sizeof(sock.errmsg),
+			 "message %u of the batch", w.err_seq - bt->first_seq + 1);
+	return r;
 }
 
 int nft_batch_send(struct nft_batch *bt)
 {
 	int r;
 
-	errmsg[0] = '\0';
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), seq++);
+	sock.errmsg[0] = '\0';
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), ++sock.seq);
 	if (!mnl_nlmsg_batch_next(bt->b)) {
 		nft_batch_free(bt);
 		return -ENOBUFS;
 	}
 	committed = true;
-	if (mnl_socket_sendto(sock, mnl_nlmsg_batch_head(bt->b),
+	if (mnl_socket_sendto(sock.sk, mnl_nlmsg_batch_head(bt->b),
 			      mnl_nlmsg_batch_size(bt->b)) < 0)
 		r = -errno;
 	else
@@ -223,28 +186,13 @@ int nft_batch_finish(struct nft_batch *bt, int r)
 struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags)
 {
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);	/* no stack bytes in padding */
-	return nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags | NLM_F_ACK,
-				     seq++);
+	/* nl_request() numbers it and asks for the ACK */
+	return nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, 0);
 }
 
 int nft_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	char buf[16384];
-	int r = sock_open();
-
-	if (r)
-		return r;
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		ssize_t got = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-
-		if (got < 0)
-			return -errno;
-		r = mnl_cb_run(buf, (size_t)got, nlh->nlmsg_seq,
-			       mnl_socket_get_portid(sock), cb, data);
-	} while (r > MNL_CB_STOP);
-	return r < 0 ? -errno : 0;
+	return sock_open() ?: nl_request(&sock, nlh, cb, data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,7 +452,7 @@ int nft_put_set(struct nft_batch *bt, const struct nft_set_def *d)
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
-	nftnl_set_set_u32(s, NFTNL_SET_ID, seq);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, sock.seq);
 	if (d->flags)
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, d->flags);
 	if (d->flags & NFT_SET_MAP) {

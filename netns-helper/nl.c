@@ -4,41 +4,42 @@
  * operation, each building one message the way libmnl's rtnl examples do.
  *
  * Every request asks for an ACK, and the ACK's error is turned into
- * -errno here (as mnl_cb_error does); with NETLINK_EXT_ACK on, the kernel's
- * reason text is kept for nl_errmsg(), so a failure says *why* ("File
+ * -errno here (as mnl_cb_error does) by the NLMSG_ERROR callback of the
+ * one reply loop, nl_replies() over mnl_cb_run2(), which rtnetlink,
+ * generic netlink (wg_kernel.c) and nf_tables batches (nft_lib.c) share;
+ * with NETLINK_EXT_ACK on, the kernel's reason text is kept in the
+ * socket's own struct for nl_errmsg(), so a failure says *why* ("File
  * exists", and which attribute) rather than leaving a stale errno.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "nl.h"
 #include "util.h"
 
 #define NL_BUF 32768
 
-static char errmsg[256];
-
-const char *nl_errmsg(void)
+const char *nl_errmsg(const struct nl *nl)
 {
-	return errmsg;
+	return nl->errmsg;
 }
 
-int nl_open(struct nl *nl)
+static int open_here(struct nl *nl, int family)
 {
 	int one = 1;
 
-	nl->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = mnl_socket_open2(family, SOCK_CLOEXEC);
 	if (!nl->sk)
 		return -errno;
 	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -56,21 +57,36 @@ int nl_open(struct nl *nl)
 	return 0;
 }
 
+struct open_args {
+	struct nl *nl;
+	int family;
+};
+
+static int open_cb(void *data)
+{
+	struct open_args *a = data;
+
+	return open_here(a->nl, a->family);
+}
+
+int nl_open_family(struct nl *nl, int family, int netns_fd)
+{
+	struct open_args a = { nl, family };
+
+	if (netns_fd < 0)
+		return open_here(nl, family);
+	/* a socket keeps the namespace it was born in */
+	return netns_do_in(netns_fd, open_cb, &a);
+}
+
+int nl_open(struct nl *nl)
+{
+	return nl_open_family(nl, NETLINK_ROUTE, -1);
+}
+
 int nl_open_in(struct nl *nl, int netns_fd)
 {
-	_cleanup_close_ int saved = open("/proc/self/ns/net",
-					 O_RDONLY | O_CLOEXEC);
-	int r;
-
-	if (saved < 0)
-		return -errno;
-	if (setns(netns_fd, CLONE_NEWNET))
-		return -errno;
-	r = nl_open(nl);
-	/* A helper left in the wrong namespace must not go on. */
-	if (setns(saved, CLONE_NEWNET))
-		abort();
-	return r;
+	return nl_open_family(nl, NETLINK_ROUTE, netns_fd);
 }
 
 void nl_close(struct nl *nl)
@@ -80,25 +96,22 @@ void nl_close(struct nl *nl)
 	nl->sk = NULL;
 }
 
-struct ext_ack {
-	char *msg;
-	size_t len;
-};
-
 static int ext_ack_attr(const struct nlattr *a, void *data)
 {
-	struct ext_ack *x = data;
+	struct nl *nl = data;
 
 	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 	    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-		snprintf(x->msg, x->len, "%s", mnl_attr_get_str(a));
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
+			 mnl_attr_get_str(a));
 	return MNL_CB_OK;
 }
 
-int nl_ack_error(const struct nlmsghdr *h, char *msg, size_t len)
+/* The error of NLMSG_ERROR @h (0 for an ACK); the kernel's extended-ack
+ * text, if any, into @nl's errmsg. */
+static int ack_error(struct nl *nl, const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-	struct ext_ack x = { msg, len };
 	size_t off = sizeof(*e);
 
 	if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
@@ -110,56 +123,108 @@ int nl_ack_error(const struct nlmsghdr *h, char *msg, size_t len)
 			(void)mnl_attr_parse_payload((const char *)e + off,
 						     h->nlmsg_len -
 						     mnl_nlmsg_size(off),
-						     ext_ack_attr, &x);
+						     ext_ack_attr, nl);
 	}
 	return e->error;
 }
 
-/*
- * Send @nlh and read until its ACK (or NLMSG_DONE for a dump), passing
- * data messages to @cb. Not reentrant: @cb must not use @nl, whose
- * receive queue still holds the rest of this answer.
- * Return: 0 or -errno.
- */
-static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-		    void *data)
+/* Is @h an answer to what nl_replies() waits for? Others are left over
+ * from an earlier request (a dump its caller stopped reading). */
+static bool ours(const struct nl_wait *w, const struct nlmsghdr *h)
 {
+	return h->nlmsg_seq - w->first_seq <= w->last_seq - w->first_seq;
+}
+
+static int data_cb(const struct nlmsghdr *h, void *data)
+{
+	struct nl_wait *w = data;
+	int r;
+
+	if (!ours(w, h) || !w->cb)
+		return MNL_CB_OK;
+	r = w->cb(h, w->data);
+	if (r == MNL_CB_ERROR)
+		w->err = errno ? -errno : -EIO;
+	return r;
+}
+
+static int error_cb(const struct nlmsghdr *h, void *data)
+{
+	struct nl_wait *w = data;
+	int e;
+
+	if (!ours(w, h))
+		return MNL_CB_OK;
+	e = ack_error(w->nl, h);
+	if (e) {
+		w->err = e;
+		w->err_seq = h->nlmsg_seq;
+		/* after an error a batch is aborted: the rest may not ack */
+		return MNL_CB_STOP;
+	}
+	return --w->acks > 0 ? MNL_CB_OK : MNL_CB_STOP;
+}
+
+static int done_cb(const struct nlmsghdr *h, void *data)
+{
+	return ours(data, h) ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+/*
+ * An interrupted dump (the table changed while it was read) is taken as
+ * it comes, as ip(8) does: the callers read it once to decide, and
+ * reading it again would call their callbacks twice. libmnl stops at the
+ * flag, so it is cleared first.
+ */
+static void take_interrupted(char *buf, int len)
+{
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len);
+	     h = mnl_nlmsg_next(h, &len))
+		h->nlmsg_flags &= (uint16_t)~NLM_F_DUMP_INTR;
+}
+
+int nl_replies(struct nl *nl, struct nl_wait *w)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
 	_cleanup_free_ char *buf = malloc(NL_BUF);
-	/* NLM_F_DUMP is two bits, and NLM_F_EXCL shares one of them */
-	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	int r;
 
 	if (!buf)
 		return -ENOMEM;
-	errmsg[0] = '\0';
-	nlh->nlmsg_seq = ++nl->seq;
-	if (!dump)
-		nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
+	w->nl = nl;
+	w->err = 0;
+	do {
 		ssize_t got = mnl_socket_recvfrom(nl->sk, buf, NL_BUF);
-		int len = (int)got;
 
 		if (got < 0)
 			return -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		     mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-			if (h->nlmsg_seq != nl->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return nl_ack_error(h, errmsg, sizeof(errmsg));
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (cb && cb(h, data) == MNL_CB_ERROR)
-				return errno ? -errno : -EIO;
-		}
-	}
+		take_interrupted(buf, (int)got);
+		/* seq 0: ours() picks the answers, skipping leftovers */
+		r = mnl_cb_run2(buf, (size_t)got, 0, nl->portid, data_cb, w,
+				ctl, NLMSG_MIN_TYPE);
+	} while (r > MNL_CB_STOP);
+	if (w->err)
+		return w->err;
+	return r < 0 ? -errno : 0;
 }
 
-int nl_request(struct nl *nl, struct nlmsghdr *nlh,
-	       int (*cb)(const struct nlmsghdr *, void *), void *data)
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	return transact(nl, nlh, cb, data);
+	/* NLM_F_DUMP is two bits, and NLM_F_EXCL shares one of them */
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	struct nl_wait w = { .cb = cb, .data = data, .acks = 1 };
+
+	nl->errmsg[0] = '\0';
+	nlh->nlmsg_seq = ++nl->seq;
+	if (!dump)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	w.first_seq = w.last_seq = nl->seq;
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return nl_replies(nl, &w);
 }
 
 /*
@@ -205,7 +270,7 @@ int nl_link_index(struct nl *nl, const char *name)
 
 	link_hdr(nlh, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = transact(nl, nlh, index_cb, &idx);
+	r = nl_request(nl, nlh, index_cb, &idx);
 	if (r == -ENODEV || (!r && idx <= 0))
 		return -ENODEV;
 	return r ? r : idx;
@@ -219,7 +284,7 @@ int nl_link_up(struct nl *nl, int ifindex)
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 int nl_link_no_ipv6_ll(struct nl *nl, int ifindex)
@@ -235,7 +300,7 @@ int nl_link_no_ipv6_ll(struct nl *nl, int ifindex)
 	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
 	mnl_attr_nest_end(nlh, inet6);
 	mnl_attr_nest_end(nlh, spec);
-	r = transact(nl, nlh, NULL, NULL);
+	r = nl_request(nl, nlh, NULL, NULL);
 	/* a kernel without IPv6 makes no link-local address either */
 	return r == -EAFNOSUPPORT ? 0 : r;
 }
@@ -246,7 +311,7 @@ int nl_link_del(struct nl *nl, int ifindex)
 	struct nlmsghdr *nlh = msg(buf, RTM_DELLINK, 0);
 
 	link_hdr(nlh, ifindex);
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 /* RTM_NEWLINK creating @name of @kind; the caller adds more before send. */
@@ -263,7 +328,7 @@ static struct nlmsghdr *new_link(char *buf, const char *name)
 static int created_index(struct nl *nl, struct nlmsghdr *nlh,
 			 const char *name)
 {
-	int r = transact(nl, nlh, NULL, NULL);
+	int r = nl_request(nl, nlh, NULL, NULL);
 
 	return r ? r : nl_link_index(nl, name);
 }
@@ -305,7 +370,7 @@ int nl_macvlan_add(struct nl *nl, const char *name, int parent_ifindex,
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	/* born in another namespace: its index here means nothing */
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 int nl_bridge_add(struct nl *nl, const char *name)
@@ -330,7 +395,7 @@ static int link_set_u32(struct nl *nl, int ifindex, uint16_t type,
 	mnl_attr_put_u32(nlh, type, v);
 	if (new_name)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, new_name);
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 int nl_link_set_master(struct nl *nl, int ifindex, int master)
@@ -370,7 +435,7 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct cidr *a)
 	/* usable at once: the link has no one else to collide with */
 	if (a->family == AF_INET6)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
@@ -396,7 +461,7 @@ int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	if (metric)
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
-	return transact(nl, nlh, NULL, NULL);
+	return nl_request(nl, nlh, NULL, NULL);
 }
 
 int nl_route_add(struct nl *nl, const struct cidr *dst, const struct cidr *gw,
@@ -465,7 +530,7 @@ int nl_route_oif(struct nl *nl, const struct cidr *dst)
 	rtm->rtm_family = (uint8_t)dst->family;
 	rtm->rtm_dst_len = (uint8_t)(addr_len(dst) * 8);
 	mnl_attr_put(nlh, RTA_DST, addr_len(dst), dst->addr);
-	r = transact(nl, nlh, oif_cb, &oif);
+	r = nl_request(nl, nlh, oif_cb, &oif);
 	if (r == -ENETUNREACH || r == -EHOSTUNREACH)
 		return -ENETUNREACH;
 	return r ? r : (oif > 0 ? oif : -ENETUNREACH);
@@ -493,7 +558,7 @@ int nl_forwarding(struct nl *nl, int family)
 
 	ncm->ncm_family = (uint8_t)family;
 	mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
-	r = transact(nl, nlh, netconf_cb, &fwd);
+	r = nl_request(nl, nlh, netconf_cb, &fwd);
 	return r ? r : fwd;
 }
 
@@ -540,7 +605,7 @@ int nl_route_overlaps(struct nl *nl, const struct cidr *net, const int *skip,
 	int r;
 
 	rtm->rtm_family = (uint8_t)net->family;
-	r = transact(nl, nlh, overlap_cb, &o);
+	r = nl_request(nl, nlh, overlap_cb, &o);
 	return r ? r : o.found;
 }
 
@@ -607,7 +672,7 @@ int nl_link_list(struct nl *nl, int (*cb)(const struct nl_link *, void *),
 	int r;
 
 	link_hdr(nlh, 0);
-	r = transact(nl, nlh, link_cb, &w);
+	r = nl_request(nl, nlh, link_cb, &w);
 	return r ? r : w.ret;
 }
 
@@ -661,6 +726,6 @@ int nl_addr_list(struct nl *nl, int family, int ifindex,
 	int r;
 
 	ifa->ifa_family = (uint8_t)family;
-	r = transact(nl, nlh, addr_cb, &w);
+	r = nl_request(nl, nlh, addr_cb, &w);
 	return r ? r : w.ret;
 }

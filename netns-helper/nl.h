@@ -8,7 +8,8 @@
  *
  * Every call returns 0 (or a positive value where stated) or -errno. When
  * the kernel attached an extended-ack message to its error, nl_errmsg()
- * returns it until the next call on any socket.
+ * returns it until the next call on the same socket: the text lives in the
+ * socket's struct, so a failure on one socket is never told with another's.
  */
 #ifndef PN_NL_H
 #define PN_NL_H
@@ -22,35 +23,64 @@
 struct mnl_socket;
 struct nlmsghdr;
 
+#define NL_ERRMSG_MAX 256
+
 struct nl {
 	struct mnl_socket *sk;
 	uint32_t portid;
 	uint32_t seq;
+	char errmsg[NL_ERRMSG_MAX];	/* the kernel's text of the last error */
 };
 
-/* nl_open() - NETLINK_ROUTE socket in the caller's namespace, ext-ack on. */
+/*
+ * nl_open_family() - a netlink socket of @family (NETLINK_ROUTE,
+ * NETLINK_GENERIC, NETLINK_NETFILTER), ext-ack on, born in the namespace
+ * behind @netns_fd, or in the caller's with -1; the caller's own
+ * namespace is kept (netns_do_in()).
+ */
+int nl_open_family(struct nl *nl, int family, int netns_fd);
+
+/* nl_open() - NETLINK_ROUTE socket in the caller's namespace. */
 int nl_open(struct nl *nl);
 
-/* nl_open_in() - the same, born in the namespace behind @netns_fd; the
- * caller's own namespace is restored before return. */
+/* nl_open_in() - the same, born in the namespace behind @netns_fd. */
 int nl_open_in(struct nl *nl, int netns_fd);
 
 void nl_close(struct nl *nl);
 
+/* nl_errmsg() - the kernel's extended-ack text for the last error on
+ * @nl, or "". */
+const char *nl_errmsg(const struct nl *nl);
+
 /*
- * nl_ack_error() - the error of NLMSG_ERROR @h (0 for an ACK), with the
- * kernel's extended-ack text, if any, into @msg. For rtnetlink and
- * nfnetlink alike.
+ * What nl_replies() waits for: the answers to the messages numbered
+ * @first_seq to @last_seq, @acks ACKs of them (or NLMSG_DONE of a dump),
+ * each data message passed to @cb (may be NULL). The first error ends
+ * the wait; its message's number lands in @err_seq.
  */
-int nl_ack_error(const struct nlmsghdr *h, char *msg, size_t len);
-
-/* nl_errmsg() - the kernel's extended-ack text for the last error, or "". */
-const char *nl_errmsg(void);
+struct nl_wait {
+	uint32_t first_seq, last_seq;
+	int acks;
+	int (*cb)(const struct nlmsghdr *, void *);
+	void *data;
+	uint32_t err_seq;
+	/* for the loop itself */
+	struct nl *nl;
+	int err;
+};
 
 /*
- * nl_request() - send @nlh (any netlink family the socket speaks, e.g. a
- * generic netlink socket opened by the caller) and read until its ACK, or
- * NLMSG_DONE for a dump, passing each data message to @cb (may be NULL).
+ * nl_replies() - the one reply loop (mnl_cb_run2() with an NLMSG_ERROR
+ * callback), for whatever was sent on @nl: a request or a batch.
+ * Return: 0, or -errno (the first error's; see nl_errmsg())
+ */
+int nl_replies(struct nl *nl, struct nl_wait *w);
+
+/*
+ * nl_request() - send @nlh (any netlink family the socket speaks) and
+ * read until its ACK, or NLMSG_DONE for a dump, passing each data message
+ * to @cb (may be NULL). Not reentrant: @cb must not use @nl, whose
+ * receive queue still holds the rest of this answer.
  * Return: 0 or -errno (the ACK's error; see nl_errmsg())
  */
 int nl_request(struct nl *nl, struct nlmsghdr *nlh,

@@ -83,6 +83,10 @@ static int build(struct ns_ctx *ctx, const struct net_kind *ops)
 		r = ops->up(ctx);
 	if (!r && !ops->own_dns)
 		r = dns_write(ctx->name, ctx->net, ctx->err, ctx->errlen);
+	/* the kernel's text dies with the socket: tell it now */
+	if (r && !*ctx->err && *nl_errmsg(&inner))
+		snprintf(ctx->err, ctx->errlen, "cannot build namespace '%s': "
+			 "%s: %s", ctx->name, strerror(-r), nl_errmsg(&inner));
 	nl_close(&inner);
 	ctx->inner = NULL;
 	return r;
@@ -125,8 +129,8 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	if (r) {
 		if (!*err)
 			snprintf(err, errlen, "cannot build namespace '%s': %s%s%s",
-				 name, strerror(-r), *nl_errmsg() ? ": " : "",
-				 nl_errmsg());
+				 name, strerror(-r), *nl_errmsg(host) ? ": " : "",
+				 nl_errmsg(host));
 		(void)ns_destroy(host, name);
 	}
 	return r;

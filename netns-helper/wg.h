@@ -54,9 +54,11 @@ int wg_kernel_create(struct nl *nl, const char *ifname);
 /*
  * wg_kernel_set() - WG_CMD_SET_DEVICE: key, port, fwmark and the peers of
  * @c, replacing whatever @ifindex (in the caller's namespace) had.
+ * @ret_errmsg:	the kernel's extended-ack text of a failure, or ""
  * Return: 0 or -errno
  */
-int wg_kernel_set(int ifindex, const struct wg_conf *c);
+int wg_kernel_set(int ifindex, const struct wg_conf *c,
+		  char ret_errmsg[NL_ERRMSG_MAX]);
 
 /*
  * wg_kernel_get() - WG_CMD_GET_DEVICE for @ifname in the namespace behind

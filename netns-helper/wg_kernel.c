@@ -5,8 +5,9 @@
  * family, as wireguard-tools' ipc-linux.h does, with libmnl.
  *
  * A generic netlink request finds its device in the namespace of the
- * socket, so the socket is opened where the device is: on the host to
- * configure it before it is moved, inside the namespace to report on it.
+ * socket, so the socket (nl_open_family()) is born where the device is:
+ * on the host to configure it before it is moved, inside the namespace to
+ * report on it.
  *
  * One SET_DEVICE message carries the device's own settings and replaces
  * the peer list; each peer then follows in a message of its own, so that
@@ -22,9 +23,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "netns.h"
 #include "util.h"
 #include "wg.h"
 
@@ -101,25 +100,16 @@ static struct nlmsghdr *genl_msg(char *buf, size_t size, uint16_t family,
 	return nlh;
 }
 
-/* A generic netlink socket in the caller's namespace, family resolved. */
-static int genl_open(struct genl *g)
+/* A generic netlink socket born in the namespace behind @netns_fd (-1:
+ * the caller's), its family resolved. */
+static int genl_open(struct genl *g, int netns_fd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	int one = 1, r;
+	int r = nl_open_family(&g->nl, NETLINK_GENERIC, netns_fd);
 
-	g->nl.sk = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!g->nl.sk)
-		return -errno;
-	if (mnl_socket_bind(g->nl.sk, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		genl_close(g);
+	if (r)
 		return r;
-	}
-	(void)mnl_socket_setsockopt(g->nl.sk, NETLINK_EXT_ACK, &one,
-				    sizeof(one));
-	g->nl.portid = mnl_socket_get_portid(g->nl.sk);
-	g->nl.seq = (uint32_t)time(NULL);
 	g->family = 0;
 	nlh = genl_msg(buf, sizeof(buf), GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
@@ -184,7 +174,8 @@ static int set_device(struct genl *g, char *buf, int ifindex,
 	return nl_request(&g->nl, nlh, NULL, NULL);
 }
 
-int wg_kernel_set(int ifindex, const struct wg_conf *c)
+int wg_kernel_set(int ifindex, const struct wg_conf *c,
+		  char ret_errmsg[NL_ERRMSG_MAX])
 {
 	_cleanup_free_ char *buf = malloc(WG_MSG_BUF);
 	struct genl g = { 0 };
@@ -192,7 +183,8 @@ int wg_kernel_set(int ifindex, const struct wg_conf *c)
 
 	if (!buf)
 		return -ENOMEM;
-	r = genl_open(&g);
+	*ret_errmsg = '\0';
+	r = genl_open(&g, -1);
 	if (r)
 		return r;
 	r = set_device(&g, buf, ifindex, c);
@@ -207,6 +199,7 @@ int wg_kernel_set(int ifindex, const struct wg_conf *c)
 	}
 	/* the private key was in this buffer */
 	explicit_bzero(buf, WG_MSG_BUF);
+	memcpy(ret_errmsg, nl_errmsg(&g.nl), NL_ERRMSG_MAX);
 	genl_close(&g);
 	return r;
 }
@@ -283,13 +276,15 @@ static int device_cb(const struct nlmsghdr *h, void *data)
 			      data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-static int get_device(const char *ifname, struct wg_status *ret)
+int wg_kernel_get(int netns_fd, const char *ifname, struct wg_status *ret)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct genl g = { 0 };
 	struct nlmsghdr *nlh;
-	int r = genl_open(&g);
+	int r;
 
+	memset(ret, 0, sizeof(*ret));
+	r = genl_open(&g, netns_fd);
 	if (r)
 		return r;
 	nlh = genl_msg(buf, sizeof(buf), g.family, WG_CMD_GET_DEVICE,
@@ -297,21 +292,5 @@ static int get_device(const char *ifname, struct wg_status *ret)
 	mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, ifname);
 	r = nl_request(&g.nl, nlh, device_cb, ret);
 	genl_close(&g);
-	return r;
-}
-
-int wg_kernel_get(int netns_fd, const char *ifname, struct wg_status *ret)
-{
-	int saved = -1, r;
-
-	memset(ret, 0, sizeof(*ret));
-	if (netns_fd >= 0) {
-		r = netns_enter(netns_fd, &saved);
-		if (r)
-			return r;
-	}
-	r = get_device(ifname, ret);
-	if (saved >= 0)
-		netns_leave(saved);
 	return r;
 }

@@ -19,13 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "child.h"
 #include "state.h"
 #include "util.h"
 #include "wg.h"
@@ -73,29 +72,18 @@ static int uapi_connect(const char *ifname)
 
 /* ---- the daemon ----------------------------------------------------- */
 
+/* In the child, once the helper said go: the tun device and its
+ * configuration, a ListenPort below 1024. */
 __attribute__((noreturn))
 static void exec_daemon(const char *ifname)
 {
-	/* the tun device and its configuration; a ListenPort below 1024 */
 	static const cap_value_t keep[] = { CAP_NET_ADMIN,
 					    CAP_NET_BIND_SERVICE };
 	char *const argv[] = { "wireguard-go", "-f", (char *)ifname, NULL };
 	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
 			       "LOG_LEVEL=error", NULL };
-	int null = open("/dev/null", O_RDWR);
 
-	if (caps_only(keep, sizeof(keep) / sizeof(keep[0])))
-		_exit(127);
-	if (null < 0 || setsid() < 0 || dup2(null, 0) < 0 ||
-	    dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		_exit(127);
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0U))
-#endif
-		for (int fd = 3; fd < 1024; fd++)
-			(void)close(fd);
-	execve(WIREGUARD_GO, argv, envp);
-	_exit(127);
+	child_exec(keep, ARRAY_SIZE(keep), WIREGUARD_GO, argv, envp);
 }
 
 int wg_uapi_spawn(const char *ifname, pid_t *ret_pid, int *ret_gate)
@@ -106,9 +94,10 @@ int wg_uapi_spawn(const char *ifname, pid_t *ret_pid, int *ret_gate)
 
 	if (pipe2(gate, O_CLOEXEC))
 		return -errno;
-	pid = fork();
+	/* the gate is all it keeps of the helper's until the exec */
+	pid = child_start(&(struct child_opts){ .keep = &gate[0], .n_keep = 1,
+						.new_session = true });
 	if (!pid) {
-		(void)close(gate[1]);
 		/* EOF: the helper is gone before it recorded this pid */
 		if (read(gate[0], &c, 1) != 1)
 			_exit(127);
@@ -117,7 +106,7 @@ int wg_uapi_spawn(const char *ifname, pid_t *ret_pid, int *ret_gate)
 	(void)close(gate[0]);
 	if (pid < 0) {
 		(void)close(gate[1]);
-		return -errno;
+		return (int)pid;
 	}
 	*ret_pid = pid;
 	*ret_gate = gate[1];
