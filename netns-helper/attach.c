@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "attach.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "util.h"
 
 static const struct cidr default4 = { .family = AF_INET };

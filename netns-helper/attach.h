@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "ns.h"
+#include "lifecycle.h"
 
 /* The name every attachment gets inside, as nat's veth does. */
 #define ATTACH_IF "eth0"

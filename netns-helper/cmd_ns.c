@@ -11,8 +11,8 @@
 #include "cmds.h"
 #include "hostns.h"
 #include "log.h"
-#include "netns.h"
-#include "ns.h"
+#include "netns_file.h"
+#include "lifecycle.h"
 #include "locks.h"
 #include "records.h"
 
@@ -43,6 +43,34 @@ static int with_state(struct locks *l, struct nl *host, const char *name)
 	return r;
 }
 
+/* Bring namespace @name of @net up, or repair it when it is up already
+ * (a vpn whose tunnel went away gets it back; the sessions inside keep
+ * running). A record without a complete namespace is torn down first. */
+static int up_or_repair(struct nl *host, const char *name,
+			const struct network *net)
+{
+	char e[CONF_ERR_MAX];
+	int r;
+
+	if (!ns_ready(name)) {
+		if (ns_rec_exists(name))
+			(void)ns_destroy(host, name);
+		r = ns_create(host, name, net, SCOPE_SHARED, NULL, 0, e,
+			      sizeof(e));
+		if (r)
+			err("up %s: %s", name, e);
+		return r;
+	}
+	r = ns_repair(host, name, net, e, sizeof(e));
+	if (r < 0)
+		err("up %s: %s", name, e);
+	else if (r > 0)
+		info("namespace '%s': made again what had gone", name);
+	else
+		info("namespace '%s' is up already", name);
+	return r < 0 ? r : 0;
+}
+
 int cmd_up(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -53,7 +81,6 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	const char *name = NULL;
 	const struct network *net;
 	struct nl host = { 0 };
-	char e[CONF_ERR_MAX];
 	enum name_err ne;
 	struct conf *c;
 	int o, r;
@@ -85,25 +112,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	}
 	if (with_state(&l, &host, name))
 		return EXIT_FAIL;
-	if (ns_ready(name)) {
-		/* a vpn whose tunnel went away gets it back; the sessions
-		 * inside keep running */
-		r = ns_repair(&host, name, net, e, sizeof(e));
-		if (r < 0)
-			err("up %s: %s", name, e);
-		else if (r > 0)
-			info("namespace '%s': made again what had gone", name);
-		else
-			info("namespace '%s' is up already", name);
-		r = r < 0 ? r : 0;
-	} else {
-		if (ns_rec_exists(name))
-			(void)ns_destroy(&host, name);
-		r = ns_create(&host, name, net, SCOPE_SHARED, NULL, 0, e,
-			      sizeof(e));
-		if (r)
-			err("up %s: %s", name, e);
-	}
+	r = up_or_repair(&host, name, net);
 	nl_close(&host);
 	locks_end(&l);
 	return r ? EXIT_FAIL : EXIT_OK;

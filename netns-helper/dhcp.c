@@ -41,7 +41,7 @@
 #include "dhcp.h"
 #include "locks.h"
 #include "log.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "util.h"
 
 #define SCRIPT_DIR	"dhcp/script"	/* under STATE_DIR */

@@ -6,7 +6,7 @@
 #ifndef PN_DHCP_H
 #define PN_DHCP_H
 
-#include "ns.h"
+#include "lifecycle.h"
 
 /*
  * dhcp_start() - run udhcpc on @ifname inside ctx's namespace and wait

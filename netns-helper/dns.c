@@ -15,7 +15,7 @@
 
 #include "dns.h"
 #include "net_kind.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "util.h"
 
 #define MAX_NS 3	/* glibc reads at most three nameservers */

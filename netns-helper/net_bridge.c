@@ -34,7 +34,7 @@
 #include "locks.h"
 #include "log.h"
 #include "nft.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "pool.h"
 #include "state.h"
 #include "util.h"

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * net_isolated.c - the "isolated" kind: loopback only. ns.c already brings
- * lo up in every namespace, so there is nothing more to build or undo,
- * and its networks have no key but "type" and no way to the host's
- * resolvers. The smallest descriptor (net_kind.h).
+ * net_isolated.c - the "isolated" kind: loopback only. lifecycle.c
+ * already brings lo up in every namespace, so there is nothing more to
+ * build or undo, and its networks have no key but "type" and no way to
+ * the host's resolvers. The smallest descriptor (net_kind.h).
  */
 #include "conf_parse.h"
-#include "ns.h"
+#include "lifecycle.h"
 
 static int isolated_up(struct ns_ctx *ctx)
 {

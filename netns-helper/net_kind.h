@@ -19,7 +19,7 @@
 
 struct config_setting_t;	/* libconfig's */
 struct parser;			/* conf_parse.h */
-struct ns_ctx;			/* ns.h */
+struct ns_ctx;			/* lifecycle.h */
 struct ns_rec;			/* records.h */
 
 /* An address range a network hands out: no two networks' may overlap. */
@@ -66,7 +66,7 @@ struct net_kind {
 	/* Optional: `check`'s summary of @n after its type, " key value..." */
 	void (*print)(const struct network *n);
 
-	/* ---- the namespace (ns.c) ---- */
+	/* ---- the namespace (lifecycle.c) ---- */
 	/* Build the kind's wiring. Before making an object, put what names
 	 * it into ctx->rec and call ns_save(). */
 	int (*up)(struct ns_ctx *ctx);
@@ -86,7 +86,7 @@ struct net_kind {
 	 * a way to them). */
 	bool host_dns;
 
-	/* ---- gc and status (gc.c, report.c) ---- */
+	/* ---- gc and status (cmd_gc.c, cmd_status.c) ---- */
 	/* Optional: a host link, besides the session link "ifname", that
 	 * the namespace of record @rec keeps alive (a bridge), or NULL. */
 	const char *(*gc_link)(const struct ns_rec *rec);

@@ -5,7 +5,7 @@
  * namespace is one more host on the parent's LAN, with a MAC address of
  * its own. Nothing is made on the host side.
  *
- * Order, each step recorded before it is made (see ns.h):
+ * Order, each step recorded before it is made (see lifecycle.h):
  *   parent and mode -> macvlan eth0 inside -> accept_ra=0 -> static
  *   addresses and routes, or the DHCP client (dhcp.c).
  * Teardown stops the DHCP client; the macvlan goes with its namespace.
@@ -24,7 +24,7 @@
 #include "attach.h"
 #include "conf_parse.h"
 #include "dhcp.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "util.h"
 
 static uint32_t kernel_mode(enum mvl_mode m)

@@ -6,7 +6,7 @@
  * ("pnh...") and its addresses by the network's pool (nft.h): nothing
  * there is per session.
  *
- * Order, each step recorded before it is made (see ns.h):
+ * Order, each step recorded before it is made (see lifecycle.h):
  *   forwarding and the network's nftables part (once per network) ->
  *   lease a slot -> veth (host end pnhID, inside eth0) -> accept_ra=0
  *   inside -> addresses and routes -> DNAT forwards.
@@ -28,9 +28,9 @@
 #include "conf_parse.h"
 #include "locks.h"
 #include "log.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "nft.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "pool.h"
 #include "util.h"
 

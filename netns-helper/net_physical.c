@@ -24,7 +24,7 @@
 #include "attach.h"
 #include "conf_parse.h"
 #include "log.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "util.h"
 
 static int device_missing(struct ns_ctx *ctx)

@@ -23,7 +23,7 @@
  * names) hold the lock of this namespace only, and a login's end at its
  * deadline (deadline.h) even when the network's timeout is longer.
  *
- * Order, each step recorded before it is made (see ns.h):
+ * Order, each step recorded before it is made (see lifecycle.h):
  *   ifname (+ backend, + wireguard-go pid and start time) -> device on
  *   the host -> moved inside -> addresses, up, routes -> resolv.conf.
  * Unreachable default routes with the highest metric stay behind when the
@@ -57,8 +57,8 @@
 #include "dns.h"
 #include "json.h"
 #include "log.h"
-#include "netns.h"
-#include "ns.h"
+#include "netns_file.h"
+#include "lifecycle.h"
 #include "util.h"
 #include "wg.h"
 

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "netns.h"
+#include "netns_file.h"
 #include "nl.h"
 #include "util.h"
 

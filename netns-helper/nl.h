@@ -150,7 +150,7 @@ int nl_route_add_metric(struct nl *nl, const struct cidr *dst,
  * nl_forwarding() - the namespace-wide forwarding switch of @family
  * (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding): 0, 1, or -errno.
  * A netlink question, where the sysctl's path costs a lookup per
- * namespace that ever looked it up (see sysctl_dir() in netns.c).
+ * namespace that ever looked it up (see sysctl_dir() in netns_file.c).
  */
 int nl_forwarding(struct nl *nl, int family);
 

@@ -7,9 +7,10 @@
  * source (files, LDAP, SSSD), once per decision and only when a group rule
  * is reached: a policy of user rules never loads a directory's NSS module
  * (libnss_systemd alone costs a login 0.3 ms). Each rule's group name is
- * then looked up with getgrnam_r(). A lookup that *fails* (as opposed to finding
- * nothing) aborts the decision: treating an unreachable directory as "not
- * in the group" would let a confined user log in on the host network.
+ * then looked up with getgrnam_r(). A lookup that *fails* (as opposed to
+ * finding nothing) aborts the decision: treating an unreachable
+ * directory as "not in the group" would let a confined user log in on
+ * the host network.
  */
 #include <errno.h>
 #include <grp.h>

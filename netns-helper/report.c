@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * report.c - list and status: what is running, read from the records (and
- * for status, from the namespace itself over netlink), as a table for
- * people or as JSON for scripts.
- *
- * The JSON is an interface (netns-helper(8), JSON OUTPUT): "version" says
- * which; every key is always there, with the type documented ("" or 0 when
- * it does not apply). Keys may be added within a version; one removed,
- * renamed, or given another type or meaning makes a new version.
+ * report.c - what list and status share (report.h): the records of the
+ * namespaces and sessions, as a table for people or as JSON for scripts.
+ * The JSON is an interface: see report.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,17 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmds.h"
 #include "json.h"
-#include "log.h"
-#include "net_kind.h"
-#include "netns.h"
-#include "nl.h"
 #include "locks.h"
+#include "log.h"
 #include "records.h"
+#include "report.h"
 #include "util.h"
-
-#define JSON_VERSION 1
 
 struct walk {
 	bool json;
@@ -166,7 +156,7 @@ static int show_session(const char *token, void *data)
 }
 
 /* The state lock shared, and no other (locks.h): no login waits. */
-static int open_state(struct locks *l)
+int report_begin(struct locks *l)
 {
 	char e[256];
 
@@ -177,7 +167,7 @@ static int open_state(struct locks *l)
 	return 0;
 }
 
-static void report(bool json, const char *only)
+void report_records(bool json, const char *only)
 {
 	struct walk ns = { .json = json, .only = only };
 	struct walk se = { .json = json, .only = only };
@@ -194,7 +184,7 @@ static void report(bool json, const char *only)
 		printf("no namespaces\n");
 }
 
-static int parse_json_flag(int argc, char **argv, bool *json)
+int report_json_flag(int argc, char **argv, bool *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -208,130 +198,4 @@ static int parse_json_flag(int argc, char **argv, bool *json)
 		*json = true;
 	}
 	return 0;
-}
-
-int cmd_list(struct ctx *ctx, int argc, char **argv)
-{
-	struct locks l = LOCKS_INIT;
-	bool json = false;
-
-	if (parse_json_flag(argc, argv, &json) || optind != argc) {
-		err("usage: list [--json]");
-		return EXIT_USAGE;
-	}
-	if (open_state(&l))
-		return EXIT_FAIL;
-	report(json, NULL);
-	if (json)
-		printf("}\n");
-	locks_end(&l);
-	return EXIT_OK;
-}
-
-struct links_walk {
-	bool json;
-	int n;
-	struct nl *nl;	/* for addresses: not the socket of the link dump */
-};
-
-static int show_addr(int ifindex, const struct cidr *a, void *data)
-{
-	struct links_walk *w = data;
-	char buf[CIDR_STRLEN];
-
-	cidr_format(a, true, buf, sizeof(buf));
-	if (w->json) {
-		printf("%s", w->n++ ? "," : "");
-		json_str(buf);
-	} else {
-		printf(" %s", buf);
-	}
-	return 0;
-}
-
-static int show_link(const struct nl_link *l, void *data)
-{
-	struct links_walk *w = data;
-	struct links_walk aw = { .json = w->json };
-
-	if (w->json) {
-		printf("%s{\"name\":", w->n ? "," : "");
-		json_str(l->name);
-		printf(",\"kind\":");
-		json_str(l->kind);
-		printf(",\"up\":%s,\"addresses\":[", l->up ? "true" : "false");
-	} else {
-		printf("  %-15s %-8s %-4s", l->name, *l->kind ? l->kind : "-",
-		       l->up ? "up" : "down");
-	}
-	(void)nl_addr_list(w->nl, 0, l->ifindex, show_addr, &aw);
-	printf(w->json ? "]}" : "\n");
-	w->n++;
-	return 0;
-}
-
-static void show_links(const char *name, bool json)
-{
-	_cleanup_close_ int fd = netns_open(name);
-	struct nl inner = { 0 }, addrs = { 0 };
-	struct links_walk w = { .json = json, .nl = &addrs };
-
-	/* The address dump runs while the link dump is being read, so it
-	 * needs a socket of its own: one socket carries one dump at a time.
-	 * JSON has "links" always, empty when the namespace is unreadable. */
-	if (json)
-		printf(",\"links\":[");
-	if (fd >= 0 && !nl_open_in(&inner, fd)) {
-		if (!nl_open_in(&addrs, fd)) {
-			if (!json)
-				printf("\nlinks inside:\n");
-			(void)nl_link_list(&inner, show_link, &w);
-			nl_close(&addrs);
-		}
-		nl_close(&inner);
-	}
-	if (json)
-		printf("]");
-}
-
-/* The kind's part (a vpn's tunnel, net_kind.h): JSON has "vpn" always,
- * null when the kind has nothing to say. */
-static void show_kind(const char *name, bool json)
-{
-	const struct net_kind *k;
-	struct ns_rec r;
-
-	if (!ns_rec_read(name, &r) && (k = net_kind_by_name(r.type)) &&
-	    k->status && !k->status(name, &r, json))
-		return;
-	if (json)
-		printf(",\"vpn\":null");
-}
-
-int cmd_status(struct ctx *ctx, int argc, char **argv)
-{
-	struct locks l = LOCKS_INIT;
-	bool json = false;
-	const char *name;
-
-	if (parse_json_flag(argc, argv, &json) || optind != argc - 1 ||
-	    name_check_netns(argv[optind])) {
-		err("usage: status NAME [--json]");
-		return EXIT_USAGE;
-	}
-	name = argv[optind];
-	if (open_state(&l))
-		return EXIT_FAIL;
-	if (!ns_rec_exists(name)) {
-		err("status: no namespace '%s' made by pam_netns", name);
-		locks_end(&l);
-		return EXIT_FAIL;
-	}
-	report(json, name);
-	show_links(name, json);
-	show_kind(name, json);
-	if (json)
-		printf("}\n");
-	locks_end(&l);
-	return EXIT_OK;
 }

@@ -22,7 +22,7 @@
 #include "locks.h"
 #include "log.h"
 #include "names.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "records.h"
 #include "sdunit.h"
 #include "state.h"

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "records.h"
 #include "session.h"
 #include "util.h"

@@ -11,8 +11,9 @@
  *   2. setns(CLONE_NEWNET);
  *   3. a private mount namespace with / as a slave, so host mounts still
  *      propagate in and nothing propagates out, and NETNS_RUN_DIR
- *      detached in it and covered by an empty tmpfs: a copy of the helper's template (MNT_TEMPLATE,
- *      made that way once), or else of the host's, made so here;
+ *      detached in it and covered by an empty tmpfs: a copy of the
+ *      helper's template (MNT_TEMPLATE, made that way once), or else of
+ *      the host's, made so here;
  *   4. tmpfs over the host resolvers' socket dirs (systemd-resolved,
  *      nscd): their resolvers live in the host namespace and would answer
  *      for a confined login;

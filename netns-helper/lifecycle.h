@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ns.h - the life of one namespace of this project: made from a network of
- * the policy, recorded in STATE_DIR/ns/NAME, torn down from that record.
+ * lifecycle.h - the life of one namespace of this project: made from a
+ * network of the policy, recorded in STATE_DIR/ns/NAME, torn down from
+ * that record.
  *
  * The record is written before the first kernel object and updated before
  * each further one (the name of a link, a lease), so the record always
@@ -10,8 +11,8 @@
  * a failed open, serves `down`, and lets `gc` finish whatever a SIGKILL
  * interrupted.
  */
-#ifndef PN_NS_H
-#define PN_NS_H
+#ifndef PN_LIFECYCLE_H
+#define PN_LIFECYCLE_H
 
 #include "conf.h"
 #include "net_kind.h"

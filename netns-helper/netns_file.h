@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netns.h - named network namespaces at NETNS_RUN_DIR/NAME, the same files
- * `ip netns` makes and uses, so administrators can inspect any namespace of
- * this project with `ip netns exec NAME ...`.
+ * netns_file.h - named network namespaces at NETNS_RUN_DIR/NAME, the same
+ * files `ip netns` makes and uses, so administrators can inspect any
+ * namespace of this project with `ip netns exec NAME ...`.
  */
-#ifndef PN_NETNS_H
-#define PN_NETNS_H
+#ifndef PN_NETNS_FILE_H
+#define PN_NETNS_FILE_H
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * gc.c - `netns-helper gc`: reclaim what dead owners and interrupted
+ * cmd_gc.c - `netns-helper gc`: reclaim what dead owners and interrupted
  * helpers left behind, so the system converges back to what the records
  * say is running:
  *   1. sessions whose owner process is gone (pid + start time) are closed;
@@ -31,9 +31,9 @@
 #include "hostns.h"
 #include "cmds.h"
 #include "log.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "nft.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "pool.h"
 #include "sdunit.h"
 #include "session.h"

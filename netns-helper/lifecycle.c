@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ns.c - create and destroy the namespaces of this project (see ns.h).
+ * lifecycle.c - create and destroy the namespaces of this project (see
+ * lifecycle.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,9 +14,9 @@
 #include "locks.h"
 #include "log.h"
 #include "mnt_template.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "nft.h"
-#include "ns.h"
+#include "lifecycle.h"
 #include "sdunit.h"
 #include "session.h"
 #include "util.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * netns.c - named network namespaces (see netns.h), made as iproute2's
- * `ip netns add` makes them (ip/ipnetns.c netns_add) so both tools see
- * the same files, and opened with the checks THREATS.md asks for.
+ * netns_file.c - named network namespaces (see netns_file.h), made as
+ * iproute2's `ip netns add` makes them (ip/ipnetns.c netns_add) so both
+ * tools see the same files, and opened with the checks THREATS.md asks for.
  *
  * Creation does not move the helper for good: netns_do_in(), the one
  * save-switch-restore round trip of the helper, unshares a new namespace,
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "names.h"
-#include "netns.h"
+#include "netns_file.h"
 #include "nsfs.h"
 #include "util.h"
 
