@@ -126,6 +126,28 @@ int conf_get_string(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
+int conf_get_word(struct parser *p, const config_setting_t *s,
+		  const char *what, const char *const *words, size_t n,
+		  int *ret)
+{
+	char expected[128] = "";
+	const char *v;
+	size_t len = 0;
+	int r = conf_get_string(p, s, &v);
+
+	for (size_t i = 0; !r && i < n; i++)
+		if (!strcmp(v, words[i])) {
+			*ret = (int)i;
+			return 0;
+		}
+	for (size_t i = 0; !r && i < n && len < sizeof(expected); i++)
+		len += (size_t)snprintf(expected + len, sizeof(expected) - len,
+					"%s%s", !i ? "" : i + 1 < n ? ", " :
+					" or ", words[i]);
+	return r ?: fail(p, s, "unknown %s '%s' (expected %s)", what, v,
+			 expected);
+}
+
 int conf_get_bool(struct parser *p, const config_setting_t *s, bool *ret)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
@@ -654,16 +676,12 @@ static int parse_scope(struct parser *p, const config_setting_t *s,
 		[SCOPE_SHARED] = "shared", [SCOPE_USER] = "user",
 		[SCOPE_SESSION] = "session",
 	};
-	const char *v;
-	int ret = conf_get_string(p, s, &v);
+	int i, ret = conf_get_word(p, s, "scope", scopes, ARRAY_SIZE(scopes),
+				   &i);
 
-	for (size_t i = 0; !ret && i < ARRAY_SIZE(scopes); i++)
-		if (!strcmp(v, scopes[i])) {
-			r->scope = (enum net_scope)i;
-			return 0;
-		}
-	return ret ?: fail(p, s, "unknown scope '%s' (expected shared, user "
-			   "or session)", v);
+	if (!ret)
+		r->scope = (enum net_scope)i;
+	return ret;
 }
 
 /* scope and systemd_user, which only mean something for a network. */

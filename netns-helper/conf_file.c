@@ -111,10 +111,25 @@ static int check_parents(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+/* Root's, and writable by root only: a policy file and the drop-in
+ * directory alike. */
+static int check_owner(const char *path, const struct stat *st, char *err,
+		       size_t errlen)
+{
+	if (st->st_uid != 0)
+		return conf_errf(-EPERM, err, errlen, "%s: is not owned by "
+				 "root", path);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return conf_errf(-EPERM, err, errlen, "%s: is writable by "
+				 "group or others", path);
+	return 0;
+}
+
 static int check_fd(const char *path, int fd, size_t max, char *err,
 		    size_t errlen)
 {
 	struct stat st;
+	int r;
 
 	if (fstat(fd, &st))
 		return conf_errf(-errno, err, errlen, "%s: cannot open: %s",
@@ -122,12 +137,9 @@ static int check_fd(const char *path, int fd, size_t max, char *err,
 	if (!S_ISREG(st.st_mode))
 		return conf_errf(-EINVAL, err, errlen, "%s: is not a regular "
 				 "file", path);
-	if (st.st_uid != 0)
-		return conf_errf(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return conf_errf(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", path);
+	r = check_owner(path, &st, err, errlen);
+	if (r)
+		return r;
 	if ((unsigned long long)st.st_size > max)
 		return conf_errf(-EFBIG, err, errlen, "%s: is larger than %zu "
 				 "bytes", path, max);
@@ -262,13 +274,7 @@ static int check_dropin_dir(const char *dir, int fd, char *err,
 	if (fstat(fd, &st))
 		return conf_errf(-errno, err, errlen, "%s: %s", dir,
 				 strerror(errno));
-	if (st.st_uid != 0)
-		return conf_errf(-EPERM, err, errlen, "%s: is not owned by "
-				 "root", dir);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return conf_errf(-EPERM, err, errlen, "%s: is writable by "
-				 "group or others", dir);
-	return 0;
+	return check_owner(dir, &st, err, errlen);
 }
 
 /* Open the drop-in directory: -ENOENT when there is none. */

@@ -78,6 +78,15 @@ int conf_get_bool(struct parser *p, const config_setting_t *s, bool *ret);
 int conf_get_int(struct parser *p, const config_setting_t *s, int min,
 		 int max, int *ret);
 
+/*
+ * conf_get_word() - a string that must be one of the @n @words (an enum's
+ * names, in its order): its index into *@ret. Anything else is "unknown
+ * WHAT 'VALUE' (expected A, B or C)".
+ */
+int conf_get_word(struct parser *p, const config_setting_t *s,
+		  const char *what, const char *const *words, size_t n,
+		  int *ret);
+
 enum addr_kind {
 	ADDR_HOST,	/* "A": dns, gateway */
 	ADDR_IFADDR,	/* "A/P", host bits allowed: address */

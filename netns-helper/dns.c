@@ -65,20 +65,9 @@ static void pick_servers(const struct network *net, struct cidr_list *out)
 
 static int open_etc_dir(const char *netns)
 {
-	_cleanup_close_ int etc = -1;
-	int fd;
+	_cleanup_close_ int etc = dir_make_open(AT_FDCWD, NETNS_ETC_DIR, 0755);
 
-	if (mkdir(NETNS_ETC_DIR, 0755) && errno != EEXIST)
-		return -errno;
-	etc = open(NETNS_ETC_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		   O_CLOEXEC);
-	if (etc < 0)
-		return -errno;
-	if (mkdirat(etc, netns, 0755) && errno != EEXIST)
-		return -errno;
-	fd = openat(etc, netns, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return etc < 0 ? etc : dir_make_open(etc, netns, 0755);
 }
 
 static int write_file(int dir, const struct network *net,

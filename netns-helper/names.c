@@ -40,25 +40,21 @@ enum name_err name_check_network(const char *s)
 {
 	enum name_err e = check_chars(s, NET_NAME_MAX, "_-", "_");
 
-	if (e)
-		return e;
 	/* "host" and "deny" are rule verdicts, not networks. */
-	if (!strcmp(s, "host") || !strcmp(s, "deny"))
-		return NAME_RESERVED;
-	return NAME_OK;
+	if (!e && (!strcmp(s, "host") || !strcmp(s, "deny")))
+		e = NAME_RESERVED;
+	return e;
 }
 
 enum name_err name_check_netns(const char *s)
 {
 	enum name_err e = check_chars(s, NETNS_NAME_MAX, "_.-", "_");
 
-	if (e)
-		return e;
 	/* Never "." or "..", and no empty component: NAME stays one path
 	 * element under NETNS_RUN_DIR. */
-	if (strstr(s, ".."))
-		return NAME_BAD_CHAR;
-	return NAME_OK;
+	if (!e && strstr(s, ".."))
+		e = NAME_BAD_CHAR;
+	return e;
 }
 
 enum name_err name_check_ifname(const char *s)

@@ -264,17 +264,11 @@ static const char *bridge_gc_link(const struct ns_rec *rec)
 }
 
 const struct net_kind net_bridge = {
-	.type = NET_BRIDGE,
-	.name = "bridge",
-	.keys = bridge_keys,
-	.parse = parse_bridge,
-	.ranges = bridge_ranges,
-	.n_ranges = ARRAY_SIZE(bridge_ranges),
-	.owns_link = bridge_owns_link,
-	.print = bridge_print,
-	.up = bridge_up,
-	.down = bridge_down,
-	.uses_nat = true,
-	.host_dns = true,
+	.type = NET_BRIDGE, .name = "bridge",
+	.keys = bridge_keys, .parse = parse_bridge,
+	.ranges = bridge_ranges, .n_ranges = ARRAY_SIZE(bridge_ranges),
+	.owns_link = bridge_owns_link, .print = bridge_print,
+	.up = bridge_up, .down = bridge_down,
+	.uses_nat = true, .host_dns = true,
 	.gc_link = bridge_gc_link,
 };

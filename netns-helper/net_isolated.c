@@ -22,9 +22,6 @@ static void isolated_down(struct ns_ctx *ctx)
 static const char *const isolated_keys[] = { "type", NULL };
 
 const struct net_kind net_isolated = {
-	.type = NET_ISOLATED,
-	.name = "isolated",
-	.keys = isolated_keys,
-	.up = isolated_up,
-	.down = isolated_down,
+	.type = NET_ISOLATED, .name = "isolated", .keys = isolated_keys,
+	.up = isolated_up, .down = isolated_down,
 };

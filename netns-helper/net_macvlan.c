@@ -117,22 +117,17 @@ static const char *const macvlan_keys[] = {
 static int parse_mode(struct parser *p, const config_setting_t *s,
 		      struct network *n)
 {
-	const char *v;
-	int r;
+	int i, r;
 
 	/* private by default: the namespaces of different users on one
 	 * parent would otherwise talk directly, past the LAN's switch */
 	n->mode = MVL_PRIVATE;
 	if (!s)
 		return 0;
-	r = conf_get_string(p, s, &v);
-	for (size_t i = 0; !r && i < ARRAY_SIZE(modes); i++)
-		if (!strcmp(v, modes[i])) {
-			n->mode = (enum mvl_mode)i;
-			return 0;
-		}
-	return r ?: conf_fail(p, s, "unknown mode '%s' (expected bridge, "
-			      "private or vepa)", v);
+	r = conf_get_word(p, s, "mode", modes, ARRAY_SIZE(modes), &i);
+	if (!r)
+		n->mode = (enum mvl_mode)i;
+	return r;
 }
 
 static int parse_macvlan(struct parser *p, const config_setting_t *s,
@@ -176,13 +171,9 @@ static void macvlan_print(const struct network *n)
 }
 
 const struct net_kind net_macvlan = {
-	.type = NET_MACVLAN,
-	.name = "macvlan",
-	.keys = macvlan_keys,
-	.parse = parse_macvlan,
+	.type = NET_MACVLAN, .name = "macvlan",
+	.keys = macvlan_keys, .parse = parse_macvlan,
 	.check_rule = macvlan_check_rule,
 	.print = macvlan_print,
-	.up = mvl_up,
-	.down = mvl_down,
-	.host_dns = true,
+	.up = mvl_up, .down = mvl_down, .host_dns = true,
 };

@@ -364,15 +364,10 @@ static void nat_print(const struct network *n)
 }
 
 const struct net_kind net_nat = {
-	.type = NET_NAT,
-	.name = "nat",
-	.keys = nat_keys,
-	.parse = parse_nat,
-	.ranges = nat_ranges,
-	.n_ranges = ARRAY_SIZE(nat_ranges),
+	.type = NET_NAT, .name = "nat",
+	.keys = nat_keys, .parse = parse_nat,
+	.ranges = nat_ranges, .n_ranges = ARRAY_SIZE(nat_ranges),
 	.print = nat_print,
-	.up = nat_up,
-	.down = nat_down,
-	.uses_nat = true,
-	.host_dns = true,
+	.up = nat_up, .down = nat_down,
+	.uses_nat = true, .host_dns = true,
 };

@@ -180,13 +180,9 @@ static void physical_print(const struct network *n)
 }
 
 const struct net_kind net_physical = {
-	.type = NET_PHYSICAL,
-	.name = "physical",
-	.keys = physical_keys,
-	.parse = parse_physical,
-	.check_rule = physical_check_rule,
-	.print = physical_print,
-	.up = phys_up,
-	.down = phys_down,
+	.type = NET_PHYSICAL, .name = "physical",
+	.keys = physical_keys, .parse = parse_physical,
+	.check_rule = physical_check_rule, .print = physical_print,
+	.up = phys_up, .down = phys_down,
 	.host_dns = true,
 };

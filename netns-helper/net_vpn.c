@@ -854,15 +854,10 @@ static int vpn_show(const char *name, const struct ns_rec *rec, bool json)
 }
 
 const struct net_kind net_vpn = {
-	.type = NET_VPN,
-	.name = "vpn",
-	.keys = vpn_keys,
-	.parse = parse_vpn,
-	.check = vpn_check,
-	.print = vpn_print,
-	.up = vpn_up,
-	.down = vpn_down,
-	.repair = vpn_repair,
+	.type = NET_VPN, .name = "vpn",
+	.keys = vpn_keys, .parse = parse_vpn,
+	.check = vpn_check, .print = vpn_print,
+	.up = vpn_up, .down = vpn_down, .repair = vpn_repair,
 	.own_dns = true,
 	.status = vpn_show,
 };

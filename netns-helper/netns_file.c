@@ -45,15 +45,11 @@ static int ns_path(const char *name, char *buf, size_t len)
  */
 static int run_dir_shared(void)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = dir_make_open(AT_FDCWD, NETNS_RUN_DIR, 0755);
 	int r = 0;
 
-	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
-		return -errno;
-	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		  O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (flock(fd, LOCK_EX))
 		return -errno;
 	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED, NULL)) {

@@ -8,11 +8,29 @@
 #define PN_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * dir_make_open() - make directory @path under @at (AT_FDCWD: as given)
+ * with @mode unless it exists, and open it without following a symlink
+ * planted in its place.
+ * Return: an O_RDONLY|O_DIRECTORY fd, or -errno
+ */
+static inline int dir_make_open(int at, const char *path, mode_t mode)
+{
+	int fd;
+
+	if (mkdirat(at, path, mode) && errno != EEXIST)
+		return -errno;
+	fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
 
 static inline void freep(void *p)
 {
