@@ -81,6 +81,19 @@ like() {	# like TEXT REGEX NAME
 	fi
 }
 
+# wait_until 'CONDITION': wait for an event a test cannot be told of
+# directly (a file appears, a record goes), checking CONDITION (eval'd)
+# every 50 ms. The bound (PN_WAIT_MAX s, 120 by default) only stops a
+# test that would otherwise hang: it is not a timing claim (bench/ times).
+wait_until() {
+	local end=$((SECONDS + ${PN_WAIT_MAX:-120}))
+
+	until eval "$1"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
 track() {
 	echo "$1" >> "$PN_SANDBOX_DIR/pids"
 }

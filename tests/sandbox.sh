@@ -81,13 +81,13 @@ setup() {
 # second later; until then wan ignores neighbour solicitations, and the
 # first IPv6 exchange with it stalls longer than the probes' timeout. The
 # link-local address appears at that moment (without DAD, usable at once).
-uplink_ready() {
+uplink_ready() {	# bounded at 120 s only so that a broken host cannot hang the run
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 2400); do
 		ip -6 addr show dev uplink0 scope link | grep -q 'inet6 fe80' &&
 		ip -n wan -6 addr show dev wan0 scope link | grep -q 'inet6 fe80' &&
 			return 0
-		sleep 0.1
+		sleep 0.05
 	done
 	echo "sandbox.sh: IPv6 on the uplink did not come up" >&2
 	return 1

@@ -77,7 +77,7 @@ slave=$!
 track $slave
 driver pnuser sleep 3 > "$PN_SANDBOX_DIR/bg.out" &
 bg=$!
-for _ in $(seq 50); do [ -e /run/pam_netns/mntns/login ] && break; sleep 0.1; done
+wait_until '[ -e /run/pam_netns/mntns/login ]'
 is "$(stat -f -c %T /run/pam_netns/mntns/login 2>&1)" nsfs "the helper pins a login mount template"
 mkdir -p "$sh_dir/late"
 mount -t tmpfs pn-late "$sh_dir/late"

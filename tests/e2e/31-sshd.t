@@ -45,7 +45,7 @@ MaxSessions 100
 Subsystem sftp internal-sftp
 EOT
 /usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"
-for i in $(seq 50); do [ -s "$S/sshd.pid" ] && break; sleep 0.1; done
+wait_until '[ -s "$S/sshd.pid" ]'
 track "$(cat "$S/sshd.pid")"
 SSH="ssh -q -i $S/user_key -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no
 	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
@@ -53,8 +53,7 @@ host=$(stat -L -c %i /proc/self/ns/net)
 
 # wait_gone NAME: wait (bounded) for sshd's close_session to run
 wait_gone() {
-	for _ in $(seq 50); do [ -e "/run/netns/$1" ] || return 0; sleep 0.1; done
-	return 1
+	wait_until "[ ! -e /run/netns/$1 ]"
 }
 
 # --- a confined login: what the shell sees
@@ -106,7 +105,7 @@ ok "gone after the last logout" wait_gone offline.pnshare
 # --- owner death: the session's sshd SIGKILLed before close_session
 $SSH pnshare@127.0.0.1 'sleep 41' >/dev/null 2>&1 &
 client=$!
-for _ in $(seq 50); do [ -e /run/netns/offline.pnshare ] && break; sleep 0.1; done
+wait_until '[ -e /run/netns/offline.pnshare ]'
 ok "a login is open" test -e /run/netns/offline.pnshare
 # the per-connection sshd processes are the listener's children
 for p in $(pgrep -P "$(cat "$S/sshd.pid")"); do kill -9 "$p"; done

@@ -39,7 +39,7 @@ ok "su with a hostile environment: still confined" test -n "$out" -a "$out" != "
 # owner death: su SIGKILLed before it can close the session; gc reclaims
 su pnshare -c 'sleep 37' >/dev/null 2>&1 &
 supid=$!
-for _ in $(seq 50); do [ -e /run/netns/offline.pnshare ] && break; sleep 0.1; done
+wait_until '[ -e /run/netns/offline.pnshare ]'
 ok "su's session is open" test -e /run/netns/offline.pnshare
 kill -9 "$supid"; wait "$supid" 2>/dev/null
 pkill -x -f 'sleep 37' || true

@@ -74,7 +74,7 @@ is "$(records)" 1 "with one session record"
 echo >&"${LOGIN[1]}"
 wait "$LOGIN_PID"; rc=$?
 is "$rc" 0 "and logs out cleanly"
-for _ in $(seq 50); do [ "$(records)" = 0 ] && break; sleep 0.1; done
+wait_until '[ "$(records)" = 0 ]'
 is "$(records)" 0 "its one record is gone at logout"
 ok "and its namespace" test ! -e /run/netns/offline.pnconf
 

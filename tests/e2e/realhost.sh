@@ -84,7 +84,7 @@ realhost_sshd() {
 	# the distribution's sshd_config; only where it listens and its keys
 	/usr/sbin/sshd -o ListenAddress=127.0.0.1:2222 -o HostKey="$RH/host_key" \
 		-o PidFile="$RH/sshd.pid" -E "$RH/sshd.log"
-	for _ in $(seq 50); do [ -s "$RH/sshd.pid" ] && break; sleep 0.1; done
+	wait_until '[ -s "$RH/sshd.pid" ]'
 	track "$(cat "$RH/sshd.pid")"
 }
 

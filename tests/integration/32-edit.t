@@ -112,7 +112,7 @@ like "$out" "needs root" "and says so"
 editor waits 'echo $$ > "'"$D"'/editor.pid"; exec sleep 60'
 EDITOR=$D/waits "$HELPER" --config "$POLICY" edit </dev/null >/dev/null 2>&1 &
 h=$!
-for i in $(seq 50); do [ -s "$D/editor.pid" ] && break; sleep 0.1; done
+wait_until '[ -s "$D/editor.pid" ]'
 like "$(copies)" "pam_netns\\.conf\\.......\$" "the copy exists while the editor runs"
 kill -TERM "$h"
 wait "$h"; rc=$?
