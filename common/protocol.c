@@ -39,17 +39,28 @@ bool pn_token_ok(const char *s)
 	       !s[PN_TOKEN_LEN];
 }
 
-int pn_answer_add(char *buf, size_t len, const char *key, const char *value)
+static int kv_add(char *buf, size_t len, size_t max, const char *key,
+		  const char *value)
 {
 	size_t used = strlen(buf);
 	size_t add = strlen(key) + 1 + strlen(value) + 1;
 
 	if (strchr(value, '\n'))
 		return -EINVAL;
-	if (used + add > PN_ANSWER_MAX || used + add >= len)
+	if (used + add > max || used + add >= len)
 		return -E2BIG;
 	snprintf(buf + used, len - used, "%s=%s\n", key, value);
 	return 0;
+}
+
+int pn_answer_add(char *buf, size_t len, const char *key, const char *value)
+{
+	return kv_add(buf, len, PN_ANSWER_MAX, key, value);
+}
+
+int pn_request_add(char *buf, size_t len, const char *key, const char *value)
+{
+	return kv_add(buf, len, PN_REQUEST_MAX, key, value);
 }
 
 size_t pn_answer_key_len(const char *l, size_t n)
@@ -62,7 +73,7 @@ size_t pn_answer_key_len(const char *l, size_t n)
 /* The keys the parser knows, each allowed once (a bit in a mask). */
 enum key {
 	K_ACTION, K_NETNS, K_NETNS_INO, K_SESSION, K_NETWORK, K_SCOPE,
-	K_RESOLV, K_REASON, K_UNKNOWN,
+	K_RESOLV, K_REASON, K_EXIT, K_UNKNOWN,
 };
 
 static const char *const keys[] = {
@@ -70,6 +81,7 @@ static const char *const keys[] = {
 	[K_NETNS_INO] = PN_KEY_NETNS_INO, [K_SESSION] = PN_KEY_SESSION,
 	[K_NETWORK] = PN_KEY_NETWORK, [K_SCOPE] = PN_KEY_SCOPE,
 	[K_RESOLV] = PN_KEY_RESOLV, [K_REASON] = PN_KEY_REASON,
+	[K_EXIT] = PN_KEY_EXIT,
 };
 
 static enum key find_key(const char *k, size_t n)
@@ -118,6 +130,17 @@ static int parse_ino(const char *v, size_t n, unsigned long long *ret)
 	return errno ? -EBADMSG : 0;
 }
 
+/* An exit code: 0-255 in decimal. */
+static int parse_exit(const char *v, size_t n, int *ret)
+{
+	unsigned long long c;
+
+	if (n > 3 || parse_ino(v, n, &c) || c > 255)
+		return -EBADMSG;
+	*ret = (int)c;
+	return 0;
+}
+
 static int parse_value(struct pn_answer *a, enum key k, const char *v,
 		       size_t n)
 {
@@ -133,6 +156,8 @@ static int parse_value(struct pn_answer *a, enum key k, const char *v,
 	case K_REASON:
 		return copy(a->reason, sizeof(a->reason), v,
 			    n < sizeof(a->reason) ? n : sizeof(a->reason) - 1);
+	case K_EXIT:
+		return parse_exit(v, n, &a->exit_code);
 	default:
 		return 0;	/* network, scope, resolv: not the module's */
 	}
@@ -157,7 +182,7 @@ int pn_answer_parse(const char *text, struct pn_answer *ret)
 	unsigned seen = 0;
 	size_t size = 0;
 
-	*ret = (struct pn_answer){ .action = PN_NONE };
+	*ret = (struct pn_answer){ .action = PN_NONE, .exit_code = -1 };
 	for (const char *l = text; *l; ) {
 		size_t n = strcspn(l, "\n"), kn = pn_answer_key_len(l, n);
 
@@ -173,4 +198,106 @@ int pn_answer_parse(const char *text, struct pn_answer *ret)
 	     !pn_token_ok(ret->session)))
 		return -EBADMSG;
 	return 0;
+}
+
+int pn_answer_exit(const char *text)
+{
+	size_t len = strlen(text), k = sizeof(PN_KEY_EXIT);	/* "exit=" */
+	const char *l;
+	int code;
+
+	if (!len || text[len - 1] != '\n')
+		return -EBADMSG;
+	for (l = text + len - 1; l > text && l[-1] != '\n'; l--)
+		;
+	if (strncmp(l, PN_KEY_EXIT "=", k) ||
+	    parse_exit(l + k, (size_t)(text + len - 1 - (l + k)), &code))
+		return -EBADMSG;
+	return code;
+}
+
+/* ---- the service's requests ---- */
+
+enum req_key {
+	R_VERB, R_CONFIG, R_USER, R_SERVICE, R_RHOST, R_TTY, R_DEADLINE,
+	R_SESSION, R_N
+};
+
+static const char *const req_keys[R_N] = {
+	[R_VERB] = PN_KEY_VERB, [R_CONFIG] = PN_OPT_CONFIG,
+	[R_USER] = PN_OPT_USER, [R_SERVICE] = PN_OPT_SERVICE,
+	[R_RHOST] = PN_OPT_RHOST, [R_TTY] = PN_OPT_TTY,
+	[R_DEADLINE] = PN_OPT_DEADLINE_MS, [R_SESSION] = PN_OPT_SESSION,
+};
+
+#define BIT(k)		(1u << (k))
+/* what each verb takes, and what it must have */
+#define OPEN_KEYS	(BIT(R_VERB) | BIT(R_CONFIG) | BIT(R_USER) | \
+			 BIT(R_SERVICE) | BIT(R_RHOST) | BIT(R_TTY) | \
+			 BIT(R_DEADLINE))
+#define OPEN_NEEDS	(BIT(R_VERB) | BIT(R_USER) | BIT(R_SERVICE))
+#define CLOSE_KEYS	(BIT(R_VERB) | BIT(R_CONFIG) | BIT(R_DEADLINE) | \
+			 BIT(R_SESSION))
+#define CLOSE_NEEDS	(BIT(R_VERB) | BIT(R_SESSION))
+
+static const char **req_field(struct pn_request *r, enum req_key k)
+{
+	const char **f[R_N] = {
+		[R_VERB] = &r->verb, [R_CONFIG] = &r->config,
+		[R_USER] = &r->user, [R_SERVICE] = &r->service,
+		[R_RHOST] = &r->rhost, [R_TTY] = &r->tty,
+		[R_DEADLINE] = &r->deadline_ms, [R_SESSION] = &r->session,
+	};
+
+	return f[k];
+}
+
+/* One line "key=value" (NUL-terminated in place) into @r. */
+static int req_line(struct pn_request *r, char *l, unsigned *seen)
+{
+	char *eq = strchr(l, '=');
+	size_t kn = eq ? (size_t)(eq - l) : 0;
+
+	if (!kn || !eq[1])
+		return -EBADMSG;
+	for (unsigned k = 0; k < R_N; k++) {
+		if (strlen(req_keys[k]) != kn || strncmp(l, req_keys[k], kn))
+			continue;
+		if (*seen & BIT(k))
+			return -EBADMSG;
+		*seen |= BIT(k);
+		*req_field(r, (enum req_key)k) = eq + 1;
+		return 0;
+	}
+	return -EBADMSG;
+}
+
+int pn_request_parse(char *msg, size_t n, struct pn_request *ret)
+{
+	unsigned seen = 0, takes, needs;
+
+	*ret = (struct pn_request){ 0 };
+	if (!n || n > PN_REQUEST_MAX || memchr(msg, '\0', n) ||
+	    msg[n - 1] != '\n')
+		return -EBADMSG;
+	for (char *l = msg; l < msg + n; ) {
+		char *nl = memchr(l, '\n', (size_t)(msg + n - l));
+
+		*nl = '\0';
+		if (req_line(ret, l, &seen))
+			return -EBADMSG;
+		l = nl + 1;
+	}
+	if (!ret->verb)
+		return -EBADMSG;
+	if (!strcmp(ret->verb, PN_VERB_OPEN)) {
+		takes = OPEN_KEYS;
+		needs = OPEN_NEEDS;
+	} else if (!strcmp(ret->verb, PN_VERB_CLOSE)) {
+		takes = CLOSE_KEYS;
+		needs = CLOSE_NEEDS;
+	} else {
+		return -EBADMSG;
+	}
+	return (seen & ~takes) || (seen & needs) != needs ? -EBADMSG : 0;
 }

@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "names.h"
+#include "paths.h"
 
 /* The verbs pam_netns.so runs. */
 #define PN_VERB_OPEN		"session-open"
@@ -101,6 +102,56 @@ enum {
 	PN_EXIT_NOT_FOUND = 127, /* execve failed */
 };
 
+/*
+ * The resident service (netns-helper serve, started by netns-helper.socket
+ * or by hand): the same two verbs over a SOCK_SEQPACKET unix socket at
+ * PN_SOCKET_PATH, in a directory that is root's and 0700 (so only root can
+ * connect), one request and one answer per connection.
+ *
+ * Request: one message of at most PN_REQUEST_MAX bytes of "key=value\n"
+ * lines: "verb=" (PN_VERB_OPEN or PN_VERB_CLOSE) and the verb's options by
+ * their PN_OPT_ names, each once, nothing else (pn_request_parse()). No
+ * "pid": the owner of a session opened this way is the connection's peer
+ * (SO_PEERCRED, SO_PEERPIDFD), never a number a request names.
+ *
+ * Answer: one message: what session-open prints (none for session-close)
+ * and a last line "exit=N", the exit code the exec path would have ended
+ * with. The module falls back to exec'ing the helper only when it cannot
+ * connect at all; once a request is sent, anything but a whole answer in
+ * time refuses the login.
+ */
+#define PN_SOCKET_DIR		STATE_DIR "/service"
+#define PN_SOCKET_PATH		PN_SOCKET_DIR "/socket"
+#define PN_REQUEST_MAX		4096	/* bytes of a request message */
+#define PN_MESSAGE_MAX		(PN_ANSWER_MAX + 64)	/* of an answer */
+#define PN_KEY_VERB		"verb"
+#define PN_KEY_EXIT		"exit"
+
+/* A request as the service reads it: pointers into the message, NULL for
+ * an option that was not given. */
+struct pn_request {
+	const char *verb;
+	const char *config, *user, *service, *rhost, *tty, *deadline_ms;
+	const char *session;
+};
+
+/*
+ * pn_request_add() - append "@key=@value\n" to the request in @buf (@len
+ * bytes, NUL-terminated, "" to start with); as pn_answer_add(), with
+ * PN_REQUEST_MAX as the limit.
+ */
+int pn_request_add(char *buf, size_t len, const char *key, const char *value);
+
+/*
+ * pn_request_parse() - split request @msg of @n bytes (changed in place:
+ * the newlines become NULs) into @ret. Refused (-EBADMSG): more than
+ * PN_REQUEST_MAX bytes, a NUL byte, a line that is not "key=value\n", an
+ * unknown verb or key, a key twice, an option the verb does not take, a
+ * missing required one (open: user and service; close: session), an
+ * empty value.
+ */
+int pn_request_parse(char *msg, size_t n, struct pn_request *ret);
+
 /* The session token: 't' and 32 lowercase hex digits (16 random bytes). */
 #define PN_TOKEN_PREFIX		't'
 #define PN_TOKEN_RANDOM		16
@@ -123,6 +174,8 @@ struct pn_answer {
 	unsigned long long netns_ino;
 	char session[PN_TOKEN_LEN + 1];
 	char reason[PN_REASON_MAX + 1];
+	int exit_code;		/* "exit=" of the service's answer; -1 when
+				 * absent (the exec path: the process's) */
 };
 
 /*
@@ -148,5 +201,12 @@ size_t pn_answer_key_len(const char *l, size_t n);
  * Return: 0, or -EBADMSG.
  */
 int pn_answer_parse(const char *text, struct pn_answer *ret);
+
+/*
+ * pn_answer_exit() - the code of the service's answer @text: its last line
+ * must be "exit=N\n" with N in 0-255.
+ * Return: N, or -EBADMSG
+ */
+int pn_answer_exit(const char *text);
 
 #endif

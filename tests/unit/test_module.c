@@ -173,6 +173,57 @@ static void answer_parser(void)
 	   "a long reason is cut to PN_REASON_MAX");
 }
 
+/* The service's request: written by the module, read by the service. */
+static void requests(void)
+{
+	static const char *const bad[] = {
+		"",					/* empty */
+		"verb=session-open\nuser=a\n",		/* no service */
+		"verb=session-open\nuser=a\nservice=s",	/* cut */
+		"verb=session-open\nuser=a\nservice=s\nuser=b\n", /* twice */
+		"verb=session-open\nuser=a\nservice=s\npid=1\n", /* no pid */
+		"verb=session-open\nuser=a\nservice=s\nsession=t\n",
+		"verb=session-close\nuser=a\nsession=t\n",
+		"verb=session-close\n",			/* no token */
+		"verb=gc\n",				/* not a verb */
+		"user=a\nservice=s\n",			/* no verb */
+		"verb=session-open\nuser=\nservice=s\n",	/* empty */
+		"verb=session-open\nuser=a\nservice=s\nnoequals\n",
+		"verb=session-open\nuser=a\nservice=s\n=x\n",
+	};
+	char buf[PN_REQUEST_MAX + 2] = "", copy[PN_REQUEST_MAX + 2];
+	struct pn_request r;
+
+	ok(!pn_request_add(buf, sizeof(buf), PN_KEY_VERB, PN_VERB_OPEN) &&
+	   !pn_request_add(buf, sizeof(buf), PN_OPT_USER, "alice") &&
+	   !pn_request_add(buf, sizeof(buf), PN_OPT_SERVICE, "sshd") &&
+	   !pn_request_add(buf, sizeof(buf), PN_OPT_DEADLINE_MS, "30000"),
+	   "a request is written");
+	ok(pn_request_add(buf, sizeof(buf), PN_OPT_TTY, "a\nverb=x") == -EINVAL,
+	   "a value with a newline is refused");
+	memcpy(copy, buf, sizeof(buf));
+	ok(!pn_request_parse(copy, strlen(buf), &r) &&
+	   !strcmp(r.verb, PN_VERB_OPEN) && !strcmp(r.user, "alice") &&
+	   !strcmp(r.service, "sshd") && !strcmp(r.deadline_ms, "30000") &&
+	   !r.rhost && !r.tty && !r.session, "and read back");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(copy, sizeof(copy), "%s", bad[i]);
+		ok(pn_request_parse(copy, strlen(copy), &r) == -EBADMSG,
+		   "request refused: %zu", i);
+	}
+	memcpy(copy, "verb=session-open\nuser=a\0\nservice=s\n", 37);
+	ok(pn_request_parse(copy, 37, &r) == -EBADMSG, "a NUL is refused");
+	memset(copy, 'a', sizeof(copy));
+	ok(pn_request_parse(copy, PN_REQUEST_MAX + 1, &r) == -EBADMSG,
+	   "an oversized request is refused");
+	ok(pn_answer_exit("action=none\nexit=0\n") == 0 &&
+	   pn_answer_exit("exit=3\n") == 3 &&
+	   pn_answer_exit("action=none\n") == -EBADMSG &&
+	   pn_answer_exit("exit=256\n") == -EBADMSG &&
+	   pn_answer_exit("exit=1") == -EBADMSG,
+	   "the service's exit line");
+}
+
 int main(void)
 {
 	const char *b = getenv("B");
@@ -206,5 +257,6 @@ int main(void)
 	tokens();
 	answer_writer();
 	answer_parser();
+	requests();
 	return done_testing();
 }
