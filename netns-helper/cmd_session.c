@@ -39,6 +39,7 @@ struct open_args {
 	struct login login;
 	const char *tty;
 	pid_t pid;
+	struct deadline dl;	/* --deadline-ms */
 };
 
 static int parse_pid(const char *s, pid_t *ret)
@@ -55,7 +56,8 @@ static int parse_pid(const char *s, pid_t *ret)
 }
 
 /* --deadline-ms: milliseconds, up to the module's largest timeout. */
-static int parse_deadline(const char *verb, const char *s)
+static int parse_deadline(const char *verb, const char *s,
+			  struct deadline *dl)
 {
 	char *end;
 	long v;
@@ -67,7 +69,7 @@ static int parse_deadline(const char *verb, const char *s)
 		    PN_TIMEOUT_MAX * 1000);
 		return -EINVAL;
 	}
-	deadline_set(v);
+	deadline_set(dl, v);
 	return 0;
 }
 
@@ -84,12 +86,12 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 	};
 	int o;
 
-	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	deadline_set(&a->dl, PN_TIMEOUT_DEFAULT * 1000L);
 	while ((o = getopt_long(argc, argv, "u:s:r:t:p:d:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'd':
-			if (parse_deadline(PN_VERB_OPEN, optarg))
+			if (parse_deadline(PN_VERB_OPEN, optarg, &a->dl))
 				return -EINVAL;
 			break;
 		case 'u': a->login.user = optarg; break;
@@ -166,19 +168,20 @@ static int target_name(const struct decision *d, char *buf, size_t len,
 }
 
 /* Join @name, creating it when needed; *ret_created tells which. */
-static int get_namespace(struct nl *host, const char *name, uint32_t id,
+static int get_namespace(const struct ns_env *env, const char *name,
+			 uint32_t id,
 			 const struct decision *d, const char *user,
 			 bool *ret_created, char *e, size_t elen)
 {
 	*ret_created = false;
-	(void)session_reap(host, name);
+	(void)session_reap(env, name);
 	if (ns_ready(name))
 		return 0;
 	/* A record without a complete namespace is a crash's leftover. */
 	if (ns_rec_exists(name))
-		(void)ns_destroy(host, name);
+		(void)ns_destroy(env, name);
 	*ret_created = true;
-	return ns_create(host, name, d->net, d->scope, user, id, e, elen);
+	return ns_create(env, name, d->net, d->scope, user, id, e, elen);
 }
 
 /* The answer for namespace @name, open as @fd. */
@@ -306,13 +309,14 @@ static int open_nested(struct locks *l, const struct open_args *a,
 	return EXIT_OK;
 }
 
-static int open_session(struct locks *l, const struct open_args *a,
-			const struct decision *d)
+static int open_session(struct locks *l, struct nft *nft,
+			const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
 	char name[NETNS_NAME_MAX + 1], token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX];
 	struct nl host = { 0 };
+	struct ns_env env = { .host = &host, .nft = nft, .dl = &a->dl };
 	bool created = false;
 	uint32_t id;
 	int r;
@@ -331,15 +335,15 @@ static int open_session(struct locks *l, const struct open_args *a,
 	 * made here and then left without a session is ours to destroy.
 	 */
 	if (!r)
-		r = get_namespace(&host, name, id, d, a->login.user, &created,
+		r = get_namespace(&env, name, id, d, a->login.user, &created,
 				  e, sizeof(e));
 	if (!r) {
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)
-			(void)ns_destroy(&host, name);
+			(void)ns_destroy(&env, name);
 		else if (!r && ((r = confine_manager(d, name, e, sizeof(e))) ||
 				(r = answer(name, d, token))))
-			(void)session_end(&host, token);
+			(void)session_end(&env, token);
 	}
 	if (r)
 		err("session-open for '%s': %s", a->login.user,
@@ -383,6 +387,7 @@ static int manager_on_host(const struct conf *c, const struct login *l,
 int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 {
 	struct locks l = LOCKS_INIT;
+	struct nft nft = NFT_INIT;
 	struct open_args a = { 0 };
 	struct decision d;
 	char e[CONF_ERR_MAX];
@@ -412,12 +417,14 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 						"systemd-user"))
 		return deny("session scope cannot apply to the systemd-user "
 			    "service; use scope user or shared");
+	l.dl = &a.dl;
 	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("session-open for '%s': %s", a.login.user, e);
 		return EXIT_FAIL;
 	}
-	r = open_session(&l, &a, &d);
+	r = open_session(&l, &nft, &a, &d);
 	locks_end(&l);
+	nft_release(&nft);
 	return r;
 }
 
@@ -450,19 +457,24 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	const char *token = NULL;
 	char e[256];
 	struct nl host = { 0 };
+	struct nft nft = NFT_INIT;
+	struct deadline dl;
+	struct ns_env env = { .host = &host, .nft = &nft, .dl = &dl };
 	int o, r;
 
-	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	deadline_set(&dl, PN_TIMEOUT_DEFAULT * 1000L);
 	while ((o = getopt_long(argc, argv, "s:d:", opts, NULL)) != -1) {
 		if (o == 's')
 			token = optarg;
-		else if (o != 'd' || parse_deadline(PN_VERB_CLOSE, optarg))
+		else if (o != 'd' ||
+			 parse_deadline(PN_VERB_CLOSE, optarg, &dl))
 			return EXIT_USAGE;
 	}
 	if (optind != argc || !token || !pn_token_ok(token)) {
 		err("usage: " USAGE_SESSION_CLOSE);
 		return EXIT_USAGE;
 	}
+	l.dl = &dl;
 	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("%s", e);
 		return EXIT_FAIL;
@@ -478,10 +490,11 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		if (!r && !host_side)
 			r = session_end(NULL, token);
 		else if (!r && !(r = nl_open(&host)))
-			r = session_end(&host, token);
+			r = session_end(&env, token);
 	}
 	nl_close(&host);
 	locks_end(&l);
+	nft_release(&nft);
 	if (r == -ENOENT) {
 		info("session %s: not open (closed already or reclaimed)",
 		     token);

@@ -133,9 +133,9 @@ run_client(const char *ifname, const char *pidfile)
  * The exit status of a client that may never get a lease, within the
  * deadline (deadline.h): killed then, -ETIMEDOUT.
  */
-static int wait_client(pid_t pid)
+static int wait_client(pid_t pid, const struct deadline *dl)
 {
-	int st, r = child_wait(pid, deadline_left_ms(), &st);
+	int st, r = child_wait(pid, deadline_left_ms(dl), &st);
 
 	return r ? r : child_exit_code(st);
 }
@@ -183,7 +183,7 @@ static bool is_client(pid_t pid, const char *pidfile)
 static pid_t daemon_pid(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 {
 	struct timespec t = { 0, 20 * 1000 * 1000 };
-	long wait = deadline_cap_ms(PIDFILE_WAIT_MS);
+	long wait = deadline_cap_ms(ctx->dl, PIDFILE_WAIT_MS);
 
 	for (long ms = 0; ms < wait; ms += 20) {
 		pid_t pid = read_pidfile(pidfile);
@@ -252,7 +252,7 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 		return (int)pid;
 	if (pid == 0)
 		run_client(ifname, pidfile);
-	r = wait_client(pid);
+	r = wait_client(pid, ctx->dl);
 	if (r == 0)
 		return record_client(ctx, pidfile, pid);
 	if (r == -ETIMEDOUT)
@@ -306,7 +306,7 @@ void dhcp_stop(struct ns_ctx *ctx)
 	pid = client_pid(ctx, pidfile);
 	/* SIGTERM: with -R the client releases its lease on the way out */
 	if (pid > 0 && !kill(pid, SIGTERM) &&
-	    !gone_within(pid, (int)deadline_cap_ms(STOP_WAIT_MS))) {
+	    !gone_within(pid, (int)deadline_cap_ms(ctx->dl, STOP_WAIT_MS))) {
 		warn("dhcp: udhcpc (pid %d) ignored SIGTERM, killing it",
 		     (int)pid);
 		(void)kill(pid, SIGKILL);

@@ -93,17 +93,25 @@ static int build(struct ns_ctx *ctx, const struct net_kind *ops)
 	return r;
 }
 
-int ns_create(struct nl *host, const char *name, const struct network *net,
-	      enum net_scope scope, const char *user, uint32_t id, char *err,
-	      size_t errlen)
+/* The context of namespace @name's kind, for the request of @env. */
+static struct ns_ctx ctx_of(const struct ns_env *env, const char *name,
+			    struct ns_rec *rec, char *err, size_t errlen)
+{
+	return (struct ns_ctx){ .name = name, .rec = rec, .nsfd = -1,
+				.host = env->host, .nft = env->nft,
+				.dl = env->dl, .err = err, .errlen = errlen };
+}
+
+int ns_create(const struct ns_env *env, const char *name,
+	      const struct network *net, enum net_scope scope, const char *user,
+	      uint32_t id, char *err, size_t errlen)
 {
 	const struct net_kind *ops = net_kind_of(net->type);
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
-			      .nsfd = -1, .host = host, .err = err,
-			      .errlen = errlen };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, errlen);
 	int r;
 
+	ctx.net = net;
 	*err = '\0';
 	if (!ops) {
 		snprintf(err, errlen, "network '%s': type '%s' is not "
@@ -130,19 +138,19 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	if (r) {
 		if (!*err)
 			snprintf(err, errlen, "cannot build namespace '%s': %s%s%s",
-				 name, strerror(-r), *nl_errmsg(host) ? ": " : "",
-				 nl_errmsg(host));
-		(void)ns_destroy(host, name);
+				 name, strerror(-r),
+				 *nl_errmsg(env->host) ? ": " : "",
+				 nl_errmsg(env->host));
+		(void)ns_destroy(env, name);
 	}
 	return r;
 }
 
-int ns_destroy(struct nl *host, const char *name)
+int ns_destroy(const struct ns_env *env, const char *name)
 {
 	char err[256] = "";
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .rec = &rec, .nsfd = -1,
-			      .host = host, .err = err, .errlen = sizeof(err) };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, sizeof(err));
 	const struct net_kind *ops;
 	int r = ns_rec_read(name, &rec);
 
@@ -164,7 +172,7 @@ int ns_destroy(struct nl *host, const char *name)
 	(void)ns_rec_remove(name);
 	ns_template_cleanup();
 	if (ops && ops->uses_nat)
-		ns_nat_cleanup();
+		ns_nat_cleanup(env->nft);
 	return r;
 }
 
@@ -186,16 +194,15 @@ static int repair(struct ns_ctx *ctx, const struct net_kind *ops)
 	return r;
 }
 
-int ns_repair(struct nl *host, const char *name, const struct network *net,
-	      char *err, size_t errlen)
+int ns_repair(const struct ns_env *env, const char *name,
+	      const struct network *net, char *err, size_t errlen)
 {
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
-			      .nsfd = -1, .host = host, .err = err,
-			      .errlen = errlen };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, errlen);
 	const struct net_kind *ops;
 	int r = ns_rec_read(name, &rec);
 
+	ctx.net = net;
 	*err = '\0';
 	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (!ops || !ops->repair)
@@ -268,7 +275,8 @@ static int forwarding_on(struct nl *host, size_t i)
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
-static int nat_prepare(struct nl *host, const struct network *net)
+static int nat_prepare(struct nl *host, struct nft *nft,
+		       const struct network *net)
 {
 	bool ipv6 = net->pool6.family != 0;
 	struct fwd_rec saved;
@@ -285,23 +293,23 @@ static int nat_prepare(struct nl *host, const struct network *net)
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
 			r = forwarding_on(host, i);
-	return r ?: nft_network_apply(net);
+	return r ?: nft_network_apply(nft, net);
 }
 
 /* Under the resource lock: ns_nat_cleanup() may run in another helper. */
-int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
-		   size_t errlen)
+int ns_nat_prepare(struct nl *host, struct nft *nft, const struct network *net,
+		   char *err, size_t errlen)
 {
 	int r = state_res_lock();
 
 	if (!r) {
-		r = nat_prepare(host, net);
+		r = nat_prepare(host, nft, net);
 		state_res_unlock();
 	}
 	if (r)
 		snprintf(err, errlen, "network '%s': cannot prepare forwarding "
 			 "and nftables: %s%s%s", net->name, strerror(-r),
-			 *nft_errmsg() ? ": " : "", nft_errmsg());
+			 *nft_errmsg(nft) ? ": " : "", nft_errmsg(nft));
 	return r;
 }
 
@@ -322,14 +330,14 @@ void ns_template_cleanup(void)
 }
 
 /* A namespace being built has its record already: none is missed. */
-static void nat_cleanup(void)
+static void nat_cleanup(struct nft *nft)
 {
 	struct fwd_rec saved;
 	char old[16];
 
 	if (ns_rec_each(any_nat_record, NULL) > 0)
 		return;
-	(void)nft_table_delete();
+	(void)nft_table_delete(nft);
 	if (fwd_rec_read(&saved))
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd_sysctl); i++) {
@@ -341,10 +349,10 @@ static void nat_cleanup(void)
 	(void)fwd_rec_remove();
 }
 
-void ns_nat_cleanup(void)
+void ns_nat_cleanup(struct nft *nft)
 {
 	if (state_res_lock())
 		return;
-	nat_cleanup();
+	nat_cleanup(nft);
 	state_res_unlock();
 }

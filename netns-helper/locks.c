@@ -37,7 +37,7 @@ static void on_alarm(int sig)
  * wait (no SA_RESTART); it repeats, so a signal that comes before flock
  * blocks does not leave it blocked for good.
  */
-static int lock_until_deadline(int fd, int op)
+static int lock_until_deadline(int fd, int op, const struct deadline *dl)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval it = { .it_interval = { 0, 20000 } }, off = { 0 };
@@ -48,7 +48,7 @@ static int lock_until_deadline(int fd, int op)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -errno;
-	left = deadline_left_ms();
+	left = deadline_left_ms(dl);
 	if (left == 0)
 		return -ETIMEDOUT;
 	sigemptyset(&sa.sa_mask);
@@ -63,7 +63,7 @@ static int lock_until_deadline(int fd, int op)
 			r = -errno;
 			break;
 		}
-		if (deadline_left_ms() == 0) {
+		if (deadline_left_ms(dl) == 0) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -75,15 +75,15 @@ static int lock_until_deadline(int fd, int op)
 	return r;
 }
 
-/* @path under STATE_DIR locked with @op; the fd, or -errno. */
-static int open_locked(const char *path, int op)
+/* @path under STATE_DIR locked with @op by @l->dl; the fd, or -errno. */
+static int open_locked(const struct locks *l, const char *path, int op)
 {
 	int fd = openat(state_fd(), path, O_RDWR | O_CREAT | O_NOFOLLOW |
 			O_CLOEXEC, 0600), r;
 
 	if (fd < 0)
 		return -errno;
-	r = lock_until_deadline(fd, op);
+	r = lock_until_deadline(fd, op, l->dl);
 	if (r) {
 		(void)close(fd);
 		return r;
@@ -101,7 +101,7 @@ int locks_begin(struct locks *l, bool exclusive, char *err, size_t errlen)
 	if (r)
 		return r;
 	/* Kept until locks_end() or the end of the process. */
-	fd = open_locked("lock", exclusive ? LOCK_EX : LOCK_SH);
+	fd = open_locked(l, "lock", exclusive ? LOCK_EX : LOCK_SH);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s/lock: %s", state_dir(),
 			 fd == -ETIMEDOUT ? "still held by gc at the "
@@ -174,7 +174,7 @@ int locks_ns(struct locks *l, const char *name)
 		return -EINVAL;
 	lock_path(name, path, sizeof(path));
 	for (;;) {
-		fd = open_locked(path, LOCK_EX);
+		fd = open_locked(l, path, LOCK_EX);
 		if (fd < 0 || still_linked(fd, path))
 			break;
 		(void)close(fd);

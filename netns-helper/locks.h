@@ -35,7 +35,8 @@
  * while the namespace still pins its inode.
  *
  * Session-open and session-close wait for the state lock or a namespace
- * lock only until their deadline (deadline.h): -ETIMEDOUT then. The
+ * lock only until their deadline (deadline.h, the one they set in @dl of
+ * their struct locks): -ETIMEDOUT then. The
  * resource lock is never held long, and a rollback needs it after the
  * deadline too: it is waited for without one.
  *
@@ -51,12 +52,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "deadline.h"
 #include "names.h"
 
 struct locks {
 	int state_fd;			/* the state lock; -1: not held */
 	int ns_fd;			/* the lock of namespace @ns */
 	char ns[NETNS_NAME_MAX + 1];
+	const struct deadline *dl;	/* of the waits; NULL: none */
 };
 
 #define LOCKS_INIT { .state_fd = -1, .ns_fd = -1 }

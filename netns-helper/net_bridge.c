@@ -176,7 +176,8 @@ static int bridge_up(struct ns_ctx *ctx)
 {
 	struct cidr addr;
 
-	return ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen) ?:
+	return ns_nat_prepare(ctx->host, ctx->nft, ctx->net, ctx->err,
+			      ctx->errlen) ?:
 	       join_bridge(ctx, &addr) ?:
 	       inside(ctx, &addr);
 }

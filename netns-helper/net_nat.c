@@ -143,7 +143,7 @@ static int forwards_up(struct ns_ctx *ctx, const struct pool_addrs *a)
 	if (r)
 		return r;
 	for (size_t i = 0; !r && i < n->n_forward; i++)
-		r = nft_forward_add(&n->forward[i], &a->ns4,
+		r = nft_forward_add(ctx->nft, &n->forward[i], &a->ns4,
 				    a->ns6.family ? &a->ns6 : NULL);
 	state_res_unlock();
 	return r;
@@ -155,7 +155,8 @@ static int nat_up(struct ns_ctx *ctx)
 	char ifname[IFNAMSIZ];
 	int r;
 
-	r = ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen);
+	r = ns_nat_prepare(ctx->host, ctx->nft, ctx->net, ctx->err,
+			   ctx->errlen);
 	if (!r)
 		r = lease(ctx, &a, ifname, sizeof(ifname));
 	if (!r)
@@ -181,7 +182,7 @@ static void forwards_down(struct ns_ctx *ctx)
 			continue;
 		f.proto = strcmp(proto, "tcp") ? IPPROTO_UDP : IPPROTO_TCP;
 		f.port = (uint16_t)port;
-		(void)nft_forward_del(&f);
+		(void)nft_forward_del(ctx->nft, &f);
 	}
 	state_res_unlock();
 }
