@@ -177,7 +177,7 @@ static int rebuild_leases(const char *network, void *data)
 	for (size_t i = 0; i < gc->n_leases; i++)
 		if (!strcmp(gc->leases[i].network, network))
 			slots[n++] = gc->leases[i].slot;
-	r = pool_set(network, slots, n);
+	r = pool_set(gc->env->locks, network, slots, n);
 	free(slots);
 	return r;
 }
@@ -338,7 +338,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	struct before b = { 0 };
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
-	struct ns_env env = { .host = &host, .nft = &nft };
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
 	struct gc gc = { .env = &env };
 	char e[256];
 	int r;
@@ -375,8 +375,8 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 
 			(void)ns_rec_each(restore_part, &rs);
 		}
-		ns_nat_cleanup(&nft);
-		ns_template_cleanup();
+		ns_nat_cleanup(&env);
+		ns_template_cleanup(&l);
 		(void)locks_sweep();
 		r = r ?: report(&env, &b);
 	}

@@ -82,7 +82,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	const struct network *net;
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
-	struct ns_env env = { .host = &host, .nft = &nft };
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
 	enum name_err ne;
 	struct conf *c;
 	int o, r;
@@ -130,7 +130,7 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 	struct locks l = LOCKS_INIT;
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
-	struct ns_env env = { .host = &host, .nft = &nft };
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
 	bool force = false;
 	const char *name;
 	int o, n, r;

@@ -149,8 +149,8 @@ static int deny(const char *reason)
 
 /* Pick the namespace name; for session scope a fresh serial, which is
  * the namespace's id too (*@ret_serial, else 0: ns_create() draws one). */
-static int target_name(const struct decision *d, char *buf, size_t len,
-		       uint32_t *ret_serial)
+static int target_name(struct locks *l, const struct decision *d, char *buf,
+		       size_t len, uint32_t *ret_serial)
 {
 	uint32_t serial;
 	int r;
@@ -158,7 +158,7 @@ static int target_name(const struct decision *d, char *buf, size_t len,
 	*ret_serial = 0;
 	if (d->scope != SCOPE_SESSION)
 		return strlcpy_checked(buf, d->netns, len);
-	r = serial_next(&serial);
+	r = serial_next(l, &serial);
 	if (r)
 		return r;
 	*ret_serial = serial;
@@ -203,8 +203,8 @@ static int print_answer(int fd, const char *name, const struct decision *d,
 	       send_answer(ans);
 }
 
-static int answer(const char *name, const struct decision *d,
-		  const char *token)
+static int answer(struct locks *l, const char *name,
+		  const struct decision *d, const char *token)
 {
 	_cleanup_close_ int fd = netns_open(name);
 
@@ -212,7 +212,7 @@ static int answer(const char *name, const struct decision *d,
 		return fd;
 	/* the module copies its mount namespace from it; without one it
 	 * copies the host's (slower, not wrong) */
-	(void)mnt_template_ensure();
+	(void)mnt_template_ensure(l);
 	return print_answer(fd, name, d, token);
 }
 
@@ -239,12 +239,12 @@ static int caller_inside(char *name, size_t len)
  * systemd_user: the user manager runs in this namespace too. Session
  * scope cannot apply (one manager per uid), and conf.c refuses it.
  */
-static int confine_manager(const struct decision *d, const char *name,
-			   char *e, size_t elen)
+static int confine_manager(struct locks *l, const struct decision *d,
+			   const char *name, char *e, size_t elen)
 {
 	if (!d->rule || !d->rule->systemd_user || d->scope == SCOPE_SESSION)
 		return 0;
-	return sdunit_write(d->uid, name, e, elen);
+	return sdunit_write(l, d->uid, name, e, elen);
 }
 
 /* The lock of namespace @name, which a login of it may hold a while. */
@@ -298,7 +298,7 @@ static int open_nested(struct locks *l, const struct open_args *a,
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	r = fd < 0 ? -errno : lock_ns(l, inside, e, sizeof(e)) ?:
 	    session_add(inside, &si, token, sizeof(token));
-	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
+	if (!r && ((r = confine_manager(l, d, inside, e, sizeof(e))) ||
 		   (r = print_answer(fd, inside, d, token))))
 		(void)session_end(NULL, token);
 	if (r) {
@@ -316,7 +316,8 @@ static int open_session(struct locks *l, struct nft *nft,
 				   a->login.rhost, a->tty, a->pid };
 	char name[NETNS_NAME_MAX + 1], token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX];
 	struct nl host = { 0 };
-	struct ns_env env = { .host = &host, .nft = nft, .dl = &a->dl };
+	struct ns_env env = { .locks = l, .host = &host, .nft = nft,
+			      .dl = &a->dl };
 	bool created = false;
 	uint32_t id;
 	int r;
@@ -327,7 +328,7 @@ static int open_session(struct locks *l, struct nft *nft,
 	if (!r)
 		return open_nested(l, a, d);
 	*e = '\0';
-	r = nl_open(&host) ?: target_name(d, name, sizeof(name), &id) ?:
+	r = nl_open(&host) ?: target_name(l, d, name, sizeof(name), &id) ?:
 	    lock_ns(l, name, e, sizeof(e));
 	/*
 	 * A failed ns_create() has rolled back what it made already, and
@@ -341,8 +342,9 @@ static int open_session(struct locks *l, struct nft *nft,
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)
 			(void)ns_destroy(&env, name);
-		else if (!r && ((r = confine_manager(d, name, e, sizeof(e))) ||
-				(r = answer(name, d, token))))
+		else if (!r && ((r = confine_manager(l, d, name, e,
+						     sizeof(e))) ||
+				(r = answer(l, name, d, token))))
 			(void)session_end(&env, token);
 	}
 	if (r)
@@ -459,7 +461,8 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
 	struct deadline dl;
-	struct ns_env env = { .host = &host, .nft = &nft, .dl = &dl };
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft,
+			      .dl = &dl };
 	int o, r;
 
 	deadline_set(&dl, PN_TIMEOUT_DEFAULT * 1000L);

@@ -216,10 +216,10 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
  * writes it), so that the last client of another namespace going away
  * now sees this one and leaves them (dhcp_stop()).
  */
-static int prepare_dirs(const char *pidfile)
+static int prepare_dirs(struct locks *l, const char *pidfile)
 {
 	_cleanup_close_ int fd = -1;
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (r)
 		return r;
@@ -229,7 +229,7 @@ static int prepare_dirs(const char *pidfile)
 			  0600);
 		r = fd < 0 ? -errno : 0;
 	}
-	state_res_unlock();
+	state_res_unlock(l);
 	return r;
 }
 
@@ -239,7 +239,7 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 	pid_t pid;
 	int r = pidfile_path(ctx, pidfile, sizeof(pidfile)) ?:
 		REC_SET(ctx->rec->dhcp, "%s", pidfile) ?: ns_save(ctx) ?:
-		prepare_dirs(pidfile);
+		prepare_dirs(ctx->locks, pidfile);
 
 	if (r)
 		return r;
@@ -311,7 +311,7 @@ void dhcp_stop(struct ns_ctx *ctx)
 		     (int)pid);
 		(void)kill(pid, SIGKILL);
 	}
-	if (state_res_lock())
+	if (state_res_lock(ctx->locks))
 		return;
 	if (unlink(pidfile) && errno != ENOENT)
 		warn("dhcp: cannot remove %s, ignoring", pidfile);
@@ -321,5 +321,5 @@ void dhcp_stop(struct ns_ctx *ctx)
 		(void)state_rmdir(SCRIPT_DIR);
 		(void)state_rmdir("dhcp");
 	}
-	state_res_unlock();
+	state_res_unlock(ctx->locks);
 }

@@ -42,7 +42,7 @@ static int first_record(struct ns_ctx *ctx, enum net_scope scope,
 			const char *user, uint32_t id)
 {
 	struct ns_rec *rec = ctx->rec;
-	int r = id ? 0 : serial_next(&id);
+	int r = id ? 0 : serial_next(ctx->locks, &id);
 
 	r = r ?: ns_rec_init(rec, ctx->name) ?:
 	    REC_SET(rec->network, "%s", ctx->net->name) ?:
@@ -98,7 +98,8 @@ static struct ns_ctx ctx_of(const struct ns_env *env, const char *name,
 			    struct ns_rec *rec, char *err, size_t errlen)
 {
 	return (struct ns_ctx){ .name = name, .rec = rec, .nsfd = -1,
-				.host = env->host, .nft = env->nft,
+				.locks = env->locks, .host = env->host,
+				.nft = env->nft,
 				.dl = env->dl, .err = err, .errlen = errlen };
 }
 
@@ -157,7 +158,7 @@ int ns_destroy(const struct ns_env *env, const char *name)
 	if (r && r != -ENOENT)
 		return r;
 	/* No user manager may be (re)started towards a namespace going away. */
-	sdunit_remove(name);
+	sdunit_remove(env->locks, name);
 	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (ops)
 		ops->down(&ctx);
@@ -170,9 +171,9 @@ int ns_destroy(const struct ns_env *env, const char *name)
 		warn("namespace '%s': cannot delete: %s", name, strerror(-r));
 	session_drop_netns(name);
 	(void)ns_rec_remove(name);
-	ns_template_cleanup();
+	ns_template_cleanup(env->locks);
 	if (ops && ops->uses_nat)
-		ns_nat_cleanup(env->nft);
+		ns_nat_cleanup(env);
 	return r;
 }
 
@@ -297,19 +298,19 @@ static int nat_prepare(struct nl *host, struct nft *nft,
 }
 
 /* Under the resource lock: ns_nat_cleanup() may run in another helper. */
-int ns_nat_prepare(struct nl *host, struct nft *nft, const struct network *net,
-		   char *err, size_t errlen)
+int ns_nat_prepare(struct ns_ctx *ctx)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(ctx->locks);
 
 	if (!r) {
-		r = nat_prepare(host, nft, net);
-		state_res_unlock();
+		r = nat_prepare(ctx->host, ctx->nft, ctx->net);
+		state_res_unlock(ctx->locks);
 	}
 	if (r)
-		snprintf(err, errlen, "network '%s': cannot prepare forwarding "
-			 "and nftables: %s%s%s", net->name, strerror(-r),
-			 *nft_errmsg(nft) ? ": " : "", nft_errmsg(nft));
+		snprintf(ctx->err, ctx->errlen, "network '%s': cannot prepare "
+			 "forwarding and nftables: %s%s%s", ctx->net->name,
+			 strerror(-r), *nft_errmsg(ctx->nft) ? ": " : "",
+			 nft_errmsg(ctx->nft));
 	return r;
 }
 
@@ -320,13 +321,13 @@ static int any_record(const char *name, void *data)
 	return 1;
 }
 
-void ns_template_cleanup(void)
+void ns_template_cleanup(struct locks *l)
 {
-	if (state_res_lock())
+	if (state_res_lock(l))
 		return;
 	if (ns_rec_names(any_record, NULL) == 0)
 		mnt_template_remove();
-	state_res_unlock();
+	state_res_unlock(l);
 }
 
 /* A namespace being built has its record already: none is missed. */
@@ -349,10 +350,10 @@ static void nat_cleanup(struct nft *nft)
 	(void)fwd_rec_remove();
 }
 
-void ns_nat_cleanup(struct nft *nft)
+void ns_nat_cleanup(const struct ns_env *env)
 {
-	if (state_res_lock())
+	if (state_res_lock(env->locks))
 		return;
-	nat_cleanup(nft);
-	state_res_unlock();
+	nat_cleanup(env->nft);
+	state_res_unlock(env->locks);
 }

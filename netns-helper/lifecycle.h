@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "deadline.h"
+#include "locks.h"
 #include "net_kind.h"
 #include "nft.h"
 #include "nl.h"
@@ -27,8 +28,9 @@
  * not share them.
  */
 struct ns_env {
+	struct locks *locks;		/* its locks (the resource lock too) */
 	struct nl *host;		/* netlink in the host namespace */
-	struct nft *nft;		/* nfnetlink (nft.h), opened when used */
+	struct nft *nft;		/* nfnetlink (nft.h), opened at use */
 	const struct deadline *dl;	/* NULL: no deadline */
 };
 
@@ -38,6 +40,7 @@ struct ns_ctx {
 	const struct network *net;	/* up only; NULL in down */
 	struct ns_rec *rec;		/* the namespace's record */
 	int nsfd;			/* up only */
+	struct locks *locks;		/* the request's (resource lock) */
 	struct nl *host;		/* netlink in the host namespace */
 	struct nft *nft;		/* nfnetlink, the request's */
 	const struct deadline *dl;	/* the request's; NULL: none */
@@ -77,19 +80,19 @@ int ns_repair(const struct ns_env *env, const char *name,
 bool ns_ready(const char *name);
 
 /* ns_template_cleanup() - when no namespace is left, remove the login
- * mount template (mnt_template.h); under the resource lock. */
-void ns_template_cleanup(void);
+ * mount template (mnt_template.h); under the resource lock of @l. */
+void ns_template_cleanup(struct locks *l);
 
 /* ns_nat_cleanup() - when no namespace needs nat any more, remove the
- * nftables table (through @nft) and restore the forwarding sysctls; under
- * the resource lock. */
-void ns_nat_cleanup(struct nft *nft);
+ * nftables table (through env->nft) and restore the forwarding sysctls;
+ * under the resource lock of env->locks. */
+void ns_nat_cleanup(const struct ns_env *env);
 
 /* ns_nat_prepare() - enable forwarding (saving the old values; IPv6 too
- * when @net has pool6), read through @host, and bring @net's part of the
- * nftables table up to date through @nft (nft_network_apply()); under the
- * resource lock. */
-int ns_nat_prepare(struct nl *host, struct nft *nft, const struct network *net,
-		   char *err, size_t errlen);
+ * when ctx->net has pool6), read through ctx->host, and bring the
+ * network's part of the nftables table up to date through ctx->nft
+ * (nft_network_apply()); under the resource lock of ctx->locks. Sets
+ * ctx->err on failure. */
+int ns_nat_prepare(struct ns_ctx *ctx);
 
 #endif

@@ -22,11 +22,6 @@
 #define LOCKS_DIR	"locks"
 #define RES_LOCK	"resources.lock"
 
-/* The resource lock of this process (locks.h: why not a request's). */
-static struct {
-	int fd, depth;
-} res = { -1, 0 };
-
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -137,10 +132,10 @@ static void ns_unlock(struct locks *l)
 void locks_end(struct locks *l)
 {
 	ns_unlock(l);
-	if (res.fd >= 0)
-		(void)close(res.fd);
-	res.fd = -1;
-	res.depth = 0;
+	if (l->res_fd >= 0)
+		(void)close(l->res_fd);
+	l->res_fd = -1;
+	l->res_depth = 0;
 	if (l->state_fd >= 0)
 		(void)close(l->state_fd);
 	l->state_fd = -1;
@@ -167,7 +162,7 @@ int locks_ns(struct locks *l, const char *name)
 		return -EBADF;
 	if (l->ns_fd >= 0)
 		return strcmp(l->ns, name) ? -EDEADLK : 0;
-	if (res.depth)
+	if (l->res_depth)
 		return -EDEADLK;
 	if (!*name || strchr(name, '/') || *name == '.' ||
 	    strlcpy_checked(l->ns, name, sizeof(l->ns)))
@@ -189,31 +184,31 @@ int locks_ns(struct locks *l, const char *name)
  * Held only for instants by anyone (locks.h), so waited for without a
  * deadline: a rollback after the deadline still gets it.
  */
-int state_res_lock(void)
+int state_res_lock(struct locks *l)
 {
 	int r = 0;
 
 	if (state_fd() < 0)
 		return -EBADF;
-	if (res.depth++)
+	if (l->res_depth++)
 		return 0;
-	if (res.fd < 0)
-		res.fd = openat(state_fd(), RES_LOCK, O_RDWR | O_CREAT |
-				O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (res.fd < 0)
+	if (l->res_fd < 0)
+		l->res_fd = openat(state_fd(), RES_LOCK, O_RDWR | O_CREAT |
+				   O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (l->res_fd < 0)
 		r = -errno;
-	while (!r && flock(res.fd, LOCK_EX))
+	while (!r && flock(l->res_fd, LOCK_EX))
 		if (errno != EINTR)
 			r = -errno;
 	if (r)
-		res.depth = 0;
+		l->res_depth = 0;
 	return r;
 }
 
-void state_res_unlock(void)
+void state_res_unlock(struct locks *l)
 {
-	if (res.depth > 0 && !--res.depth)
-		(void)flock(res.fd, LOCK_UN);
+	if (l->res_depth > 0 && !--l->res_depth)
+		(void)flock(l->res_fd, LOCK_UN);
 }
 
 static int sweep_lock(const char *name, void *data)

@@ -5,9 +5,10 @@
  * Rules are made of expressions, as nft(8) would compile them; the small
  * builders below (meta, payload, cmp, lookup, ...) each add one expression
  * to a rule. A batch is sent in one sendto() over the caller's nfnetlink
- * socket (struct nft, nft.h), a struct nl like every other, and its ACKs are read by the same
- * loop (nl_replies()); nf_tables processes it in that call, so every ACK
- * is already queued when it returns and is read without blocking.
+ * socket (struct nft, nft.h), a struct nl like every other, and its ACKs
+ * are read by the same loop (nl_replies()); nf_tables processes it in
+ * that call, so every ACK is already queued when it returns and is read
+ * without blocking.
  */
 #include <arpa/inet.h>
 #include <errno.h>

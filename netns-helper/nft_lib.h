@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nft_lib.h - the plumbing under nft.c and nft_network.c: the caller's
- * nfnetlink socket (struct nft, nft.h), batches (one batch is one atomic transaction), reads, and small
- * builders that each add one expression or object, so the rule code reads
- * like the nft syntax it stands for.
+ * nfnetlink socket (struct nft, nft.h), batches (one batch is one atomic
+ * transaction), reads, and small builders that each add one expression or
+ * object, so the rule code reads like the nft syntax it stands for.
  */
 #ifndef PN_NFT_LIB_H
 #define PN_NFT_LIB_H
@@ -57,8 +57,9 @@ int nft_batch_finish(struct nft_batch *bt, int r);
 
 /*
  * nft_request() - send the GET request nft_request_hdr() began in @buf on
- * @nft's socket (opened if needed) and run @cb on each reply until the dump ends or the ACK arrives; the
- * kernel's error (-ENOENT: no such object) otherwise.
+ * @nft's socket (opened if needed) and run @cb on each reply until the
+ * dump ends or the ACK arrives; the kernel's error (-ENOENT: no such
+ * object) otherwise.
  */
 struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags);
 int nft_request(struct nft *nft, struct nlmsghdr *nlh, mnl_cb_t cb,
