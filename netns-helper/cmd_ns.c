@@ -83,6 +83,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
 	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
+	char nb[NAME_ERR_MAX];
 	enum name_err ne;
 	struct conf *c;
 	int o, r;
@@ -109,7 +110,7 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	ne = name_check_netns(name);
 	if (ne) {
 		err("up: namespace name '%s' %s", name,
-		    name_err_str(ne, NETNS_NAME_MAX));
+		    name_err_str(ne, NETNS_NAME_MAX, nb));
 		return EXIT_USAGE;
 	}
 	if (with_state(&l, &host, name))
