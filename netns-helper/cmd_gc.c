@@ -234,6 +234,15 @@ static int restore_part(const struct ns_rec *rec, void *data)
 	return 0;
 }
 
+/* The part of each namespace's network, when the policy can be read. */
+static void restore_parts(struct ctx *ctx, struct nft *nft)
+{
+	struct restore rs = { .conf = ctx_conf(ctx), .nft = nft };
+
+	if (rs.conf)
+		(void)ns_rec_each(restore_part, &rs);
+}
+
 static int snap_one(const char *name, void *data)
 {
 	struct snapshot *sn = data;
@@ -369,12 +378,8 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 		(void)ns_rec_each(sweep_ns, &gc);
 		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
-		if (!r && ctx_conf(ctx)) {
-			struct restore rs = { .conf = ctx_conf(ctx),
-					      .nft = &nft };
-
-			(void)ns_rec_each(restore_part, &rs);
-		}
+		if (!r)
+			restore_parts(ctx, &nft);
 		ns_nat_cleanup(&env);
 		ns_template_cleanup(&l);
 		(void)locks_sweep();

@@ -169,9 +169,9 @@ static int target_name(struct locks *l, const struct decision *d, char *buf,
 
 /* Join @name, creating it when needed; *ret_created tells which. */
 static int get_namespace(const struct ns_env *env, const char *name,
-			 uint32_t id,
-			 const struct decision *d, const char *user,
-			 bool *ret_created, char *e, size_t elen)
+			 uint32_t id, const struct decision *d,
+			 const char *user, bool *ret_created, char *e,
+			 size_t elen)
 {
 	*ret_created = false;
 	(void)session_reap(env, name);

@@ -36,9 +36,9 @@
  *
  * Session-open and session-close wait for the state lock or a namespace
  * lock only until their deadline (deadline.h, the one they set in @dl of
- * their struct locks): -ETIMEDOUT then. The
- * resource lock is never held long, and a rollback needs it after the
- * deadline too: it is waited for without one.
+ * their struct locks): -ETIMEDOUT then. The resource lock is never held
+ * long, and a rollback needs it after the deadline too: it is waited for
+ * without one.
  *
  * Every lock of a request is held in a struct locks its verb owns, the
  * resource lock too: the code deep inside the network kinds that takes it
