@@ -139,12 +139,15 @@ static int editor_var(char **env, const char *key, const char **ret)
 	return 0;
 }
 
-/* $VISUAL, $EDITOR, sensible-editor where the helper's PATH has it, vi. */
-static int find_editor(char **env, const char **ret)
+#define EDITOR_PATH_MAX	64	/* ".../sensible-editor" */
+
+/* $VISUAL, $EDITOR, sensible-editor where the helper's PATH has it
+ * (its path written to @path), vi. */
+static int find_editor(char **env, char path[EDITOR_PATH_MAX],
+		       const char **ret)
 {
 	static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin",
 					    "/bin" };
-	static char path[64];
 	int r = editor_var(env, "VISUAL", ret);
 
 	if (r || *ret)
@@ -153,7 +156,7 @@ static int find_editor(char **env, const char **ret)
 	if (r || *ret)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/sensible-editor", dirs[i]);
+		snprintf(path, EDITOR_PATH_MAX, "%s/sensible-editor", dirs[i]);
 		if (!access(path, X_OK)) {
 			*ret = path;
 			return 0;
@@ -586,6 +589,7 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 {
 	struct policy_file f = { 0 };
 	const char *editor;
+	char path[EDITOR_PATH_MAX];
 	int r;
 
 	if (argc > 2) {
@@ -595,7 +599,7 @@ int cmd_edit(struct ctx *ctx, int argc, char **argv)
 	r = pick_file(&f, ctx->conf_path, argc > 1 ? argv[1] : NULL);
 	if (r)
 		return r;
-	if (find_editor(ctx->env, &editor))
+	if (find_editor(ctx->env, path, &editor))
 		return EXIT_USAGE;
 	handle_signals();
 	r = read_original(&f, ctx->conf_path);

@@ -56,7 +56,7 @@ struct before {
 };
 
 struct gc {
-	struct nl *host;
+	const struct ns_env *env;	/* host: netlink; nft: nfnetlink */
 	/* what the surviving records claim */
 	char (*ifnames)[IFNAMSIZ];
 	size_t n_ifnames;
@@ -83,7 +83,7 @@ static int sweep_ns(const struct ns_rec *rec, void *data)
 
 	if (ns_stale(rec)) {
 		debug("gc: namespace '%s' is stale, tearing down", rec->name);
-		(void)ns_destroy(gc->host, rec->name);
+		(void)ns_destroy(gc->env, rec->name);
 	}
 	return 0;
 }
@@ -124,7 +124,7 @@ static bool claimed(const struct gc *gc, const char *ifname)
 	return false;
 }
 
-/* Collects the leaked links: the dump must end before @gc->host is used
+/* Collects the leaked links: the dump must end before @gc->env->host is used
  * again (nl.c: a callback must not talk on the socket it is called from). */
 static int find_leaked_link(const struct nl_link *l, void *data)
 {
@@ -140,27 +140,27 @@ static int find_leaked_link(const struct nl_link *l, void *data)
 
 static int sweep_links(struct gc *gc)
 {
-	int r = nl_link_list(gc->host, find_leaked_link, gc);
+	int r = nl_link_list(gc->env->host, find_leaked_link, gc);
 
 	for (size_t i = 0; !r && i < gc->n_leaked; i++)
-		(void)nl_link_del(gc->host, gc->leaked[i]);
+		(void)nl_link_del(gc->env->host, gc->leaked[i]);
 	return r;
 }
 
 static int sweep_network(const char *network, void *data)
 {
+	struct nft *nft = data;
 	int r;
 
-	(void)data;
 	if (ns_network_used(network, NULL))
 		return 0;
 	debug("gc: removing the nftables part of unused network '%s'",
 	      network);
-	r = nft_network_remove(network);
+	r = nft_network_remove(nft, network);
 	if (r)
 		warn("gc: network '%s': cannot remove its nftables part: %s%s%s",
-		     network, strerror(-r), *nft_errmsg() ? ": " : "",
-		     nft_errmsg());
+		     network, strerror(-r), *nft_errmsg(nft) ? ": " : "",
+		     nft_errmsg(nft));
 	return 0;
 }
 
@@ -177,7 +177,7 @@ static int rebuild_leases(const char *network, void *data)
 	for (size_t i = 0; i < gc->n_leases; i++)
 		if (!strcmp(gc->leases[i].network, network))
 			slots[n++] = gc->leases[i].slot;
-	r = pool_set(network, slots, n);
+	r = pool_set(gc->env->locks, network, slots, n);
 	free(slots);
 	return r;
 }
@@ -196,7 +196,8 @@ static int sweep_kernel(struct gc *gc)
 		r = sweep_links(gc);
 	/* No table means no parts: -ENOENT is fine. */
 	if (!r)
-		(void)nft_network_list(sweep_network, NULL);
+		(void)nft_network_list(gc->env->nft, sweep_network,
+				       gc->env->nft);
 	if (!r)
 		r = state_list("leases", rebuild_leases, gc);
 	if (!r)
@@ -206,6 +207,7 @@ static int sweep_kernel(struct gc *gc)
 
 struct restore {
 	const struct conf *conf;
+	struct nft *nft;
 	char done[64][NET_NAME_MAX + 1];
 	size_t n;
 };
@@ -226,10 +228,19 @@ static int restore_part(const struct ns_rec *rec, void *data)
 			return 0;
 	if (rs->n < ARRAY_SIZE(rs->done))
 		snprintf(rs->done[rs->n++], sizeof(rs->done[0]), "%s", n);
-	if (nft_network_apply(net))
+	if (nft_network_apply(rs->nft, net))
 		warn("gc: network '%s': cannot restore its nftables part: %s",
-		     n, nft_errmsg());
+		     n, nft_errmsg(rs->nft));
 	return 0;
+}
+
+/* The part of each namespace's network, when the policy can be read. */
+static void restore_parts(struct ctx *ctx, struct nft *nft)
+{
+	struct restore rs = { .conf = ctx_conf(ctx), .nft = nft };
+
+	if (rs.conf)
+		(void)ns_rec_each(restore_part, &rs);
 }
 
 static int snap_one(const char *name, void *data)
@@ -264,21 +275,21 @@ static int snap_link(const struct nl_link *l, void *data)
 }
 
 /* Our links and the networks' nftables parts, as they are now. */
-static int snap_kernel(struct nl *host, struct snapshot *links,
+static int snap_kernel(const struct ns_env *env, struct snapshot *links,
 		       struct snapshot *parts)
 {
-	int r = nl_link_list(host, snap_link, links);
+	int r = nl_link_list(env->host, snap_link, links);
 
 	if (!r)
-		r = nft_network_list(snap_one, parts);
+		r = nft_network_list(env->nft, snap_one, parts);
 	return r == -ENOENT ? 0 : r;	/* no table: no parts */
 }
 
-static int snap_all(struct nl *host, struct before *b)
+static int snap_all(const struct ns_env *env, struct before *b)
 {
 	return sess_rec_names(snap_one, &b->sessions) ?:
 	       ns_rec_names(snap_one, &b->namespaces) ?:
-	       snap_kernel(host, &b->links, &b->parts);
+	       snap_kernel(env, &b->links, &b->parts);
 }
 
 /* Print and count what of @sn is not in @now, or (@now NULL) is no
@@ -304,10 +315,10 @@ static void snapshot_free(struct snapshot *sn)
 }
 
 /* The report, from what was there before and what is there now. */
-static int report(struct nl *host, const struct before *b)
+static int report(const struct ns_env *env, const struct before *b)
 {
 	struct snapshot links = { 0 }, parts = { 0 };
-	int r = snap_kernel(host, &links, &parts);
+	int r = snap_kernel(env, &links, &parts);
 	int sessions, namespaces, n_links, n_parts;
 
 	if (r) {
@@ -335,7 +346,9 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	struct locks l = LOCKS_INIT;
 	struct before b = { 0 };
 	struct nl host = { 0 };
-	struct gc gc = { .host = &host };
+	struct nft nft = NFT_INIT;
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
+	struct gc gc = { .env = &env };
 	char e[256];
 	int r;
 
@@ -357,26 +370,24 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	}
 	r = nl_open(&host);
 	if (!r)
-		r = snap_all(&host, &b);
+		r = snap_all(&env, &b);
 	if (!r) {
 		(void)state_sweep_tmp();
-		(void)session_reap(&host, NULL);
+		(void)session_reap(&env, NULL);
 		session_sweep_members();
 		(void)ns_rec_each(sweep_ns, &gc);
 		(void)sdunit_sweep();
 		r = sweep_kernel(&gc);
-		if (!r && ctx_conf(ctx)) {
-			struct restore rs = { .conf = ctx_conf(ctx) };
-
-			(void)ns_rec_each(restore_part, &rs);
-		}
-		ns_nat_cleanup();
-		ns_template_cleanup();
+		if (!r)
+			restore_parts(ctx, &nft);
+		ns_nat_cleanup(&env);
+		ns_template_cleanup(&l);
 		(void)locks_sweep();
-		r = r ?: report(&host, &b);
+		r = r ?: report(&env, &b);
 	}
 	nl_close(&host);
 	locks_end(&l);
+	nft_release(&nft);
 	free(gc.ifnames);
 	free(gc.leaked);
 	free(gc.leases);

@@ -46,7 +46,7 @@ static int with_state(struct locks *l, struct nl *host, const char *name)
 /* Bring namespace @name of @net up, or repair it when it is up already
  * (a vpn whose tunnel went away gets it back; the sessions inside keep
  * running). A record without a complete namespace is torn down first. */
-static int up_or_repair(struct nl *host, const char *name,
+static int up_or_repair(const struct ns_env *env, const char *name,
 			const struct network *net)
 {
 	char e[CONF_ERR_MAX];
@@ -54,14 +54,14 @@ static int up_or_repair(struct nl *host, const char *name,
 
 	if (!ns_ready(name)) {
 		if (ns_rec_exists(name))
-			(void)ns_destroy(host, name);
-		r = ns_create(host, name, net, SCOPE_SHARED, NULL, 0, e,
+			(void)ns_destroy(env, name);
+		r = ns_create(env, name, net, SCOPE_SHARED, NULL, 0, e,
 			      sizeof(e));
 		if (r)
 			err("up %s: %s", name, e);
 		return r;
 	}
-	r = ns_repair(host, name, net, e, sizeof(e));
+	r = ns_repair(env, name, net, e, sizeof(e));
 	if (r < 0)
 		err("up %s: %s", name, e);
 	else if (r > 0)
@@ -81,6 +81,9 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	const char *name = NULL;
 	const struct network *net;
 	struct nl host = { 0 };
+	struct nft nft = NFT_INIT;
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
+	char nb[NAME_ERR_MAX];
 	enum name_err ne;
 	struct conf *c;
 	int o, r;
@@ -107,14 +110,15 @@ int cmd_up(struct ctx *ctx, int argc, char **argv)
 	ne = name_check_netns(name);
 	if (ne) {
 		err("up: namespace name '%s' %s", name,
-		    name_err_str(ne, NETNS_NAME_MAX));
+		    name_err_str(ne, NETNS_NAME_MAX, nb));
 		return EXIT_USAGE;
 	}
 	if (with_state(&l, &host, name))
 		return EXIT_FAIL;
-	r = up_or_repair(&host, name, net);
+	r = up_or_repair(&env, name, net);
 	nl_close(&host);
 	locks_end(&l);
+	nft_release(&nft);
 	return r ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -126,6 +130,8 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 	};
 	struct locks l = LOCKS_INIT;
 	struct nl host = { 0 };
+	struct nft nft = NFT_INIT;
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
 	bool force = false;
 	const char *name;
 	int o, n, r;
@@ -157,9 +163,10 @@ int cmd_down(struct ctx *ctx, int argc, char **argv)
 		    "out or use --force", name, n, n == 1 ? "" : "s");
 		r = -EBUSY;
 	} else {
-		r = ns_destroy(&host, name);
+		r = ns_destroy(&env, name);
 	}
 	nl_close(&host);
 	locks_end(&l);
+	nft_release(&nft);
 	return r ? EXIT_FAIL : EXIT_OK;
 }

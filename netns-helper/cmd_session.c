@@ -39,6 +39,7 @@ struct open_args {
 	struct login login;
 	const char *tty;
 	pid_t pid;
+	struct deadline dl;	/* --deadline-ms */
 };
 
 static int parse_pid(const char *s, pid_t *ret)
@@ -55,7 +56,8 @@ static int parse_pid(const char *s, pid_t *ret)
 }
 
 /* --deadline-ms: milliseconds, up to the module's largest timeout. */
-static int parse_deadline(const char *verb, const char *s)
+static int parse_deadline(const char *verb, const char *s,
+			  struct deadline *dl)
 {
 	char *end;
 	long v;
@@ -67,7 +69,7 @@ static int parse_deadline(const char *verb, const char *s)
 		    PN_TIMEOUT_MAX * 1000);
 		return -EINVAL;
 	}
-	deadline_set(v);
+	deadline_set(dl, v);
 	return 0;
 }
 
@@ -84,12 +86,12 @@ static int parse_open(int argc, char **argv, struct open_args *a)
 	};
 	int o;
 
-	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	deadline_set(&a->dl, PN_TIMEOUT_DEFAULT * 1000L);
 	while ((o = getopt_long(argc, argv, "u:s:r:t:p:d:", opts,
 				NULL)) != -1) {
 		switch (o) {
 		case 'd':
-			if (parse_deadline(PN_VERB_OPEN, optarg))
+			if (parse_deadline(PN_VERB_OPEN, optarg, &a->dl))
 				return -EINVAL;
 			break;
 		case 'u': a->login.user = optarg; break;
@@ -147,8 +149,8 @@ static int deny(const char *reason)
 
 /* Pick the namespace name; for session scope a fresh serial, which is
  * the namespace's id too (*@ret_serial, else 0: ns_create() draws one). */
-static int target_name(const struct decision *d, char *buf, size_t len,
-		       uint32_t *ret_serial)
+static int target_name(struct locks *l, const struct decision *d, char *buf,
+		       size_t len, uint32_t *ret_serial)
 {
 	uint32_t serial;
 	int r;
@@ -156,7 +158,7 @@ static int target_name(const struct decision *d, char *buf, size_t len,
 	*ret_serial = 0;
 	if (d->scope != SCOPE_SESSION)
 		return strlcpy_checked(buf, d->netns, len);
-	r = serial_next(&serial);
+	r = serial_next(l, &serial);
 	if (r)
 		return r;
 	*ret_serial = serial;
@@ -166,19 +168,20 @@ static int target_name(const struct decision *d, char *buf, size_t len,
 }
 
 /* Join @name, creating it when needed; *ret_created tells which. */
-static int get_namespace(struct nl *host, const char *name, uint32_t id,
-			 const struct decision *d, const char *user,
-			 bool *ret_created, char *e, size_t elen)
+static int get_namespace(const struct ns_env *env, const char *name,
+			 uint32_t id, const struct decision *d,
+			 const char *user, bool *ret_created, char *e,
+			 size_t elen)
 {
 	*ret_created = false;
-	(void)session_reap(host, name);
+	(void)session_reap(env, name);
 	if (ns_ready(name))
 		return 0;
 	/* A record without a complete namespace is a crash's leftover. */
 	if (ns_rec_exists(name))
-		(void)ns_destroy(host, name);
+		(void)ns_destroy(env, name);
 	*ret_created = true;
-	return ns_create(host, name, d->net, d->scope, user, id, e, elen);
+	return ns_create(env, name, d->net, d->scope, user, id, e, elen);
 }
 
 /* The answer for namespace @name, open as @fd. */
@@ -200,8 +203,8 @@ static int print_answer(int fd, const char *name, const struct decision *d,
 	       send_answer(ans);
 }
 
-static int answer(const char *name, const struct decision *d,
-		  const char *token)
+static int answer(struct locks *l, const char *name,
+		  const struct decision *d, const char *token)
 {
 	_cleanup_close_ int fd = netns_open(name);
 
@@ -209,7 +212,7 @@ static int answer(const char *name, const struct decision *d,
 		return fd;
 	/* the module copies its mount namespace from it; without one it
 	 * copies the host's (slower, not wrong) */
-	(void)mnt_template_ensure();
+	(void)mnt_template_ensure(l);
 	return print_answer(fd, name, d, token);
 }
 
@@ -236,12 +239,12 @@ static int caller_inside(char *name, size_t len)
  * systemd_user: the user manager runs in this namespace too. Session
  * scope cannot apply (one manager per uid), and conf.c refuses it.
  */
-static int confine_manager(const struct decision *d, const char *name,
-			   char *e, size_t elen)
+static int confine_manager(struct locks *l, const struct decision *d,
+			   const char *name, char *e, size_t elen)
 {
 	if (!d->rule || !d->rule->systemd_user || d->scope == SCOPE_SESSION)
 		return 0;
-	return sdunit_write(d->uid, name, e, elen);
+	return sdunit_write(l, d->uid, name, e, elen);
 }
 
 /* The lock of namespace @name, which a login of it may hold a while. */
@@ -295,7 +298,7 @@ static int open_nested(struct locks *l, const struct open_args *a,
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	r = fd < 0 ? -errno : lock_ns(l, inside, e, sizeof(e)) ?:
 	    session_add(inside, &si, token, sizeof(token));
-	if (!r && ((r = confine_manager(d, inside, e, sizeof(e))) ||
+	if (!r && ((r = confine_manager(l, d, inside, e, sizeof(e))) ||
 		   (r = print_answer(fd, inside, d, token))))
 		(void)session_end(NULL, token);
 	if (r) {
@@ -306,13 +309,15 @@ static int open_nested(struct locks *l, const struct open_args *a,
 	return EXIT_OK;
 }
 
-static int open_session(struct locks *l, const struct open_args *a,
-			const struct decision *d)
+static int open_session(struct locks *l, struct nft *nft,
+			const struct open_args *a, const struct decision *d)
 {
 	struct session_info si = { a->login.user, a->login.service,
 				   a->login.rhost, a->tty, a->pid };
 	char name[NETNS_NAME_MAX + 1], token[PN_TOKEN_LEN + 1], e[CONF_ERR_MAX];
 	struct nl host = { 0 };
+	struct ns_env env = { .locks = l, .host = &host, .nft = nft,
+			      .dl = &a->dl };
 	bool created = false;
 	uint32_t id;
 	int r;
@@ -323,7 +328,7 @@ static int open_session(struct locks *l, const struct open_args *a,
 	if (!r)
 		return open_nested(l, a, d);
 	*e = '\0';
-	r = nl_open(&host) ?: target_name(d, name, sizeof(name), &id) ?:
+	r = nl_open(&host) ?: target_name(l, d, name, sizeof(name), &id) ?:
 	    lock_ns(l, name, e, sizeof(e));
 	/*
 	 * A failed ns_create() has rolled back what it made already, and
@@ -331,15 +336,16 @@ static int open_session(struct locks *l, const struct open_args *a,
 	 * made here and then left without a session is ours to destroy.
 	 */
 	if (!r)
-		r = get_namespace(&host, name, id, d, a->login.user, &created,
+		r = get_namespace(&env, name, id, d, a->login.user, &created,
 				  e, sizeof(e));
 	if (!r) {
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)
-			(void)ns_destroy(&host, name);
-		else if (!r && ((r = confine_manager(d, name, e, sizeof(e))) ||
-				(r = answer(name, d, token))))
-			(void)session_end(&host, token);
+			(void)ns_destroy(&env, name);
+		else if (!r && ((r = confine_manager(l, d, name, e,
+						     sizeof(e))) ||
+				(r = answer(l, name, d, token))))
+			(void)session_end(&env, token);
 	}
 	if (r)
 		err("session-open for '%s': %s", a->login.user,
@@ -383,6 +389,7 @@ static int manager_on_host(const struct conf *c, const struct login *l,
 int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 {
 	struct locks l = LOCKS_INIT;
+	struct nft nft = NFT_INIT;
 	struct open_args a = { 0 };
 	struct decision d;
 	char e[CONF_ERR_MAX];
@@ -412,12 +419,14 @@ int cmd_session_open(struct ctx *ctx, int argc, char **argv)
 						"systemd-user"))
 		return deny("session scope cannot apply to the systemd-user "
 			    "service; use scope user or shared");
+	l.dl = &a.dl;
 	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("session-open for '%s': %s", a.login.user, e);
 		return EXIT_FAIL;
 	}
-	r = open_session(&l, &a, &d);
+	r = open_session(&l, &nft, &a, &d);
 	locks_end(&l);
+	nft_release(&nft);
 	return r;
 }
 
@@ -450,19 +459,25 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	const char *token = NULL;
 	char e[256];
 	struct nl host = { 0 };
+	struct nft nft = NFT_INIT;
+	struct deadline dl;
+	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft,
+			      .dl = &dl };
 	int o, r;
 
-	deadline_set(PN_TIMEOUT_DEFAULT * 1000L);
+	deadline_set(&dl, PN_TIMEOUT_DEFAULT * 1000L);
 	while ((o = getopt_long(argc, argv, "s:d:", opts, NULL)) != -1) {
 		if (o == 's')
 			token = optarg;
-		else if (o != 'd' || parse_deadline(PN_VERB_CLOSE, optarg))
+		else if (o != 'd' ||
+			 parse_deadline(PN_VERB_CLOSE, optarg, &dl))
 			return EXIT_USAGE;
 	}
 	if (optind != argc || !token || !pn_token_ok(token)) {
 		err("usage: " USAGE_SESSION_CLOSE);
 		return EXIT_USAGE;
 	}
+	l.dl = &dl;
 	if (locks_begin(&l, false, e, sizeof(e))) {
 		err("%s", e);
 		return EXIT_FAIL;
@@ -478,10 +493,11 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 		if (!r && !host_side)
 			r = session_end(NULL, token);
 		else if (!r && !(r = nl_open(&host)))
-			r = session_end(&host, token);
+			r = session_end(&env, token);
 	}
 	nl_close(&host);
 	locks_end(&l);
+	nft_release(&nft);
 	if (r == -ENOENT) {
 		info("session %s: not open (closed already or reclaimed)",
 		     token);

@@ -313,6 +313,7 @@ int conf_need(struct parser *p, const config_setting_t *net,
 int conf_parse_ifname(struct parser *p, const config_setting_t *s,
 		      char ret[IFNAMSIZ])
 {
+	char nb[NAME_ERR_MAX];
 	const char *v;
 	enum name_err e;
 	int r = conf_get_string(p, s, &v);
@@ -322,7 +323,7 @@ int conf_parse_ifname(struct parser *p, const config_setting_t *s,
 	e = name_check_ifname(v);
 	if (e)
 		return fail(p, s, "'%s' '%s': %s", key_of(s), v,
-			    name_err_str(e, IFNAME_MAX));
+			    name_err_str(e, IFNAME_MAX, nb));
 	return strlcpy_checked(ret, v, IFNAMSIZ);
 }
 
@@ -508,6 +509,7 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 {
 	const char *name = config_setting_name(s);
 	enum name_err e = name_check_network(name);
+	char nb[NAME_ERR_MAX];
 	const struct network *o;
 	const struct net_kind *k;
 	int r;
@@ -515,7 +517,7 @@ static int parse_network(struct parser *p, const config_setting_t *s,
 	p->what[0] = '\0';	/* not the previous network's */
 	if (e)
 		return fail(p, s, "network name '%s': %s", name,
-			    name_err_str(e, NET_NAME_MAX));
+			    name_err_str(e, NET_NAME_MAX, nb));
 	/* The files share one namespace of names (a file's own duplicates
 	 * are libconfig's "duplicate setting name"). */
 	o = conf_network(p->c, name);

@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * deadline.c - the end of the helper's waits (see deadline.h), on
+ * deadline.c - the end of a request's waits (see deadline.h), on
  * CLOCK_MONOTONIC: a clock change during a login must not move it.
  *
- * One per process, which is one per request of this helper: the waits of
- * the network kinds (a DHCP lease, a tunnel device) read it with no
- * request at hand. A resident service serving requests at once would
- * carry it in the request (struct ns_ctx, and struct locks for the lock
- * waits) instead.
+ * A struct deadline is a value its verb owns and hands down (struct
+ * ns_ctx, struct locks for the lock waits): nothing here is per process,
+ * so requests served at once each keep their own.
  */
 #include <stdbool.h>
 #include <time.h>
 
 #include "deadline.h"
-
-static bool bounded;
-static long long end_ms;	/* CLOCK_MONOTONIC */
 
 static long long now_ms(void)
 {
@@ -25,25 +20,25 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void deadline_set(long ms)
+void deadline_set(struct deadline *d, long ms)
 {
-	bounded = true;
-	end_ms = now_ms() + ms - DEADLINE_MARGIN_MS;
+	d->bounded = true;
+	d->end_ms = now_ms() + ms - DEADLINE_MARGIN_MS;
 }
 
-long deadline_left_ms(void)
+long deadline_left_ms(const struct deadline *d)
 {
 	long long left;
 
-	if (!bounded)
+	if (!d || !d->bounded)
 		return -1;
-	left = end_ms - now_ms();
+	left = d->end_ms - now_ms();
 	return left > 0 ? (long)left : 0;
 }
 
-long deadline_cap_ms(long ms)
+long deadline_cap_ms(const struct deadline *d, long ms)
 {
-	long left = deadline_left_ms();
+	long left = deadline_left_ms(d);
 
 	return left >= 0 && left < ms ? left : ms;
 }

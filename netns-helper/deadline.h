@@ -13,22 +13,33 @@
 #ifndef PN_DEADLINE_H
 #define PN_DEADLINE_H
 
+#include <stdbool.h>
+
 #include "protocol.h"
 
 #define DEADLINE_MARGIN_MS	2000
 
 /*
- * deadline_set() - the caller gives up @ms milliseconds from now; waits
- * end DEADLINE_MARGIN_MS earlier. Without a call nothing is bounded (up,
- * down and gc run from a shell or a unit).
+ * The deadline of one request, owned by its verb and handed down by
+ * pointer. A NULL pointer, like one never set, bounds nothing (up, down
+ * and gc run from a shell or a unit).
  */
-void deadline_set(long ms);
+struct deadline {
+	bool bounded;
+	long long end_ms;	/* CLOCK_MONOTONIC */
+};
+
+/*
+ * deadline_set() - the caller gives up @ms milliseconds from now; waits
+ * end DEADLINE_MARGIN_MS earlier.
+ */
+void deadline_set(struct deadline *d, long ms);
 
 /* deadline_left_ms() - milliseconds left to wait, 0 when none is; -1
  * when there is no deadline. */
-long deadline_left_ms(void);
+long deadline_left_ms(const struct deadline *d);
 
 /* deadline_cap_ms() - @ms, or what is left of the deadline if less. */
-long deadline_cap_ms(long ms);
+long deadline_cap_ms(const struct deadline *d, long ms);
 
 #endif

@@ -133,9 +133,9 @@ run_client(const char *ifname, const char *pidfile)
  * The exit status of a client that may never get a lease, within the
  * deadline (deadline.h): killed then, -ETIMEDOUT.
  */
-static int wait_client(pid_t pid)
+static int wait_client(pid_t pid, const struct deadline *dl)
 {
-	int st, r = child_wait(pid, deadline_left_ms(), &st);
+	int st, r = child_wait(pid, deadline_left_ms(dl), &st);
 
 	return r ? r : child_exit_code(st);
 }
@@ -183,7 +183,7 @@ static bool is_client(pid_t pid, const char *pidfile)
 static pid_t daemon_pid(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 {
 	struct timespec t = { 0, 20 * 1000 * 1000 };
-	long wait = deadline_cap_ms(PIDFILE_WAIT_MS);
+	long wait = deadline_cap_ms(ctx->dl, PIDFILE_WAIT_MS);
 
 	for (long ms = 0; ms < wait; ms += 20) {
 		pid_t pid = read_pidfile(pidfile);
@@ -216,10 +216,10 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
  * writes it), so that the last client of another namespace going away
  * now sees this one and leaves them (dhcp_stop()).
  */
-static int prepare_dirs(const char *pidfile)
+static int prepare_dirs(struct locks *l, const char *pidfile)
 {
 	_cleanup_close_ int fd = -1;
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (r)
 		return r;
@@ -229,7 +229,7 @@ static int prepare_dirs(const char *pidfile)
 			  0600);
 		r = fd < 0 ? -errno : 0;
 	}
-	state_res_unlock();
+	state_res_unlock(l);
 	return r;
 }
 
@@ -239,7 +239,7 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 	pid_t pid;
 	int r = pidfile_path(ctx, pidfile, sizeof(pidfile)) ?:
 		REC_SET(ctx->rec->dhcp, "%s", pidfile) ?: ns_save(ctx) ?:
-		prepare_dirs(pidfile);
+		prepare_dirs(ctx->locks, pidfile);
 
 	if (r)
 		return r;
@@ -252,7 +252,7 @@ int dhcp_start(struct ns_ctx *ctx, const char *ifname)
 		return (int)pid;
 	if (pid == 0)
 		run_client(ifname, pidfile);
-	r = wait_client(pid);
+	r = wait_client(pid, ctx->dl);
 	if (r == 0)
 		return record_client(ctx, pidfile, pid);
 	if (r == -ETIMEDOUT)
@@ -306,12 +306,12 @@ void dhcp_stop(struct ns_ctx *ctx)
 	pid = client_pid(ctx, pidfile);
 	/* SIGTERM: with -R the client releases its lease on the way out */
 	if (pid > 0 && !kill(pid, SIGTERM) &&
-	    !gone_within(pid, (int)deadline_cap_ms(STOP_WAIT_MS))) {
+	    !gone_within(pid, (int)deadline_cap_ms(ctx->dl, STOP_WAIT_MS))) {
 		warn("dhcp: udhcpc (pid %d) ignored SIGTERM, killing it",
 		     (int)pid);
 		(void)kill(pid, SIGKILL);
 	}
-	if (state_res_lock())
+	if (state_res_lock(ctx->locks))
 		return;
 	if (unlink(pidfile) && errno != ENOENT)
 		warn("dhcp: cannot remove %s, ignoring", pidfile);
@@ -321,5 +321,5 @@ void dhcp_stop(struct ns_ctx *ctx)
 		(void)state_rmdir(SCRIPT_DIR);
 		(void)state_rmdir("dhcp");
 	}
-	state_res_unlock();
+	state_res_unlock(ctx->locks);
 }

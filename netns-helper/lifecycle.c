@@ -42,7 +42,7 @@ static int first_record(struct ns_ctx *ctx, enum net_scope scope,
 			const char *user, uint32_t id)
 {
 	struct ns_rec *rec = ctx->rec;
-	int r = id ? 0 : serial_next(&id);
+	int r = id ? 0 : serial_next(ctx->locks, &id);
 
 	r = r ?: ns_rec_init(rec, ctx->name) ?:
 	    REC_SET(rec->network, "%s", ctx->net->name) ?:
@@ -93,17 +93,26 @@ static int build(struct ns_ctx *ctx, const struct net_kind *ops)
 	return r;
 }
 
-int ns_create(struct nl *host, const char *name, const struct network *net,
-	      enum net_scope scope, const char *user, uint32_t id, char *err,
-	      size_t errlen)
+/* The context of namespace @name's kind, for the request of @env. */
+static struct ns_ctx ctx_of(const struct ns_env *env, const char *name,
+			    struct ns_rec *rec, char *err, size_t errlen)
+{
+	return (struct ns_ctx){ .name = name, .rec = rec, .nsfd = -1,
+				.locks = env->locks, .host = env->host,
+				.nft = env->nft,
+				.dl = env->dl, .err = err, .errlen = errlen };
+}
+
+int ns_create(const struct ns_env *env, const char *name,
+	      const struct network *net, enum net_scope scope, const char *user,
+	      uint32_t id, char *err, size_t errlen)
 {
 	const struct net_kind *ops = net_kind_of(net->type);
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
-			      .nsfd = -1, .host = host, .err = err,
-			      .errlen = errlen };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, errlen);
 	int r;
 
+	ctx.net = net;
 	*err = '\0';
 	if (!ops) {
 		snprintf(err, errlen, "network '%s': type '%s' is not "
@@ -130,26 +139,26 @@ int ns_create(struct nl *host, const char *name, const struct network *net,
 	if (r) {
 		if (!*err)
 			snprintf(err, errlen, "cannot build namespace '%s': %s%s%s",
-				 name, strerror(-r), *nl_errmsg(host) ? ": " : "",
-				 nl_errmsg(host));
-		(void)ns_destroy(host, name);
+				 name, strerror(-r),
+				 *nl_errmsg(env->host) ? ": " : "",
+				 nl_errmsg(env->host));
+		(void)ns_destroy(env, name);
 	}
 	return r;
 }
 
-int ns_destroy(struct nl *host, const char *name)
+int ns_destroy(const struct ns_env *env, const char *name)
 {
 	char err[256] = "";
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .rec = &rec, .nsfd = -1,
-			      .host = host, .err = err, .errlen = sizeof(err) };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, sizeof(err));
 	const struct net_kind *ops;
 	int r = ns_rec_read(name, &rec);
 
 	if (r && r != -ENOENT)
 		return r;
 	/* No user manager may be (re)started towards a namespace going away. */
-	sdunit_remove(name);
+	sdunit_remove(env->locks, name);
 	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (ops)
 		ops->down(&ctx);
@@ -162,9 +171,9 @@ int ns_destroy(struct nl *host, const char *name)
 		warn("namespace '%s': cannot delete: %s", name, strerror(-r));
 	session_drop_netns(name);
 	(void)ns_rec_remove(name);
-	ns_template_cleanup();
+	ns_template_cleanup(env->locks);
 	if (ops && ops->uses_nat)
-		ns_nat_cleanup();
+		ns_nat_cleanup(env);
 	return r;
 }
 
@@ -186,16 +195,15 @@ static int repair(struct ns_ctx *ctx, const struct net_kind *ops)
 	return r;
 }
 
-int ns_repair(struct nl *host, const char *name, const struct network *net,
-	      char *err, size_t errlen)
+int ns_repair(const struct ns_env *env, const char *name,
+	      const struct network *net, char *err, size_t errlen)
 {
 	struct ns_rec rec;
-	struct ns_ctx ctx = { .name = name, .net = net, .rec = &rec,
-			      .nsfd = -1, .host = host, .err = err,
-			      .errlen = errlen };
+	struct ns_ctx ctx = ctx_of(env, name, &rec, err, errlen);
 	const struct net_kind *ops;
 	int r = ns_rec_read(name, &rec);
 
+	ctx.net = net;
 	*err = '\0';
 	ops = r ? NULL : net_kind_by_name(rec.type);
 	if (!ops || !ops->repair)
@@ -268,7 +276,8 @@ static int forwarding_on(struct nl *host, size_t i)
  * The old values are on disk before the first sysctl changes: a helper
  * killed in between must leave gc what it needs to restore them.
  */
-static int nat_prepare(struct nl *host, const struct network *net)
+static int nat_prepare(struct nl *host, struct nft *nft,
+		       const struct network *net)
 {
 	bool ipv6 = net->pool6.family != 0;
 	struct fwd_rec saved;
@@ -285,23 +294,23 @@ static int nat_prepare(struct nl *host, const struct network *net)
 	for (size_t i = 0; !r && i < ARRAY_SIZE(fwd_sysctl); i++)
 		if (i == 0 || ipv6)
 			r = forwarding_on(host, i);
-	return r ?: nft_network_apply(net);
+	return r ?: nft_network_apply(nft, net);
 }
 
 /* Under the resource lock: ns_nat_cleanup() may run in another helper. */
-int ns_nat_prepare(struct nl *host, const struct network *net, char *err,
-		   size_t errlen)
+int ns_nat_prepare(struct ns_ctx *ctx)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(ctx->locks);
 
 	if (!r) {
-		r = nat_prepare(host, net);
-		state_res_unlock();
+		r = nat_prepare(ctx->host, ctx->nft, ctx->net);
+		state_res_unlock(ctx->locks);
 	}
 	if (r)
-		snprintf(err, errlen, "network '%s': cannot prepare forwarding "
-			 "and nftables: %s%s%s", net->name, strerror(-r),
-			 *nft_errmsg() ? ": " : "", nft_errmsg());
+		snprintf(ctx->err, ctx->errlen, "network '%s': cannot prepare "
+			 "forwarding and nftables: %s%s%s", ctx->net->name,
+			 strerror(-r), *nft_errmsg(ctx->nft) ? ": " : "",
+			 nft_errmsg(ctx->nft));
 	return r;
 }
 
@@ -312,24 +321,24 @@ static int any_record(const char *name, void *data)
 	return 1;
 }
 
-void ns_template_cleanup(void)
+void ns_template_cleanup(struct locks *l)
 {
-	if (state_res_lock())
+	if (state_res_lock(l))
 		return;
 	if (ns_rec_names(any_record, NULL) == 0)
 		mnt_template_remove();
-	state_res_unlock();
+	state_res_unlock(l);
 }
 
 /* A namespace being built has its record already: none is missed. */
-static void nat_cleanup(void)
+static void nat_cleanup(struct nft *nft)
 {
 	struct fwd_rec saved;
 	char old[16];
 
 	if (ns_rec_each(any_nat_record, NULL) > 0)
 		return;
-	(void)nft_table_delete();
+	(void)nft_table_delete(nft);
 	if (fwd_rec_read(&saved))
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd_sysctl); i++) {
@@ -341,10 +350,10 @@ static void nat_cleanup(void)
 	(void)fwd_rec_remove();
 }
 
-void ns_nat_cleanup(void)
+void ns_nat_cleanup(const struct ns_env *env)
 {
-	if (state_res_lock())
+	if (state_res_lock(env->locks))
 		return;
-	nat_cleanup();
-	state_res_unlock();
+	nat_cleanup(env->nft);
+	state_res_unlock(env->locks);
 }

@@ -22,11 +22,6 @@
 #define LOCKS_DIR	"locks"
 #define RES_LOCK	"resources.lock"
 
-/* The resource lock of this process (locks.h: why not a request's). */
-static struct {
-	int fd, depth;
-} res = { -1, 0 };
-
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -37,7 +32,7 @@ static void on_alarm(int sig)
  * wait (no SA_RESTART); it repeats, so a signal that comes before flock
  * blocks does not leave it blocked for good.
  */
-static int lock_until_deadline(int fd, int op)
+static int lock_until_deadline(int fd, int op, const struct deadline *dl)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval it = { .it_interval = { 0, 20000 } }, off = { 0 };
@@ -48,7 +43,7 @@ static int lock_until_deadline(int fd, int op)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -errno;
-	left = deadline_left_ms();
+	left = deadline_left_ms(dl);
 	if (left == 0)
 		return -ETIMEDOUT;
 	sigemptyset(&sa.sa_mask);
@@ -63,7 +58,7 @@ static int lock_until_deadline(int fd, int op)
 			r = -errno;
 			break;
 		}
-		if (deadline_left_ms() == 0) {
+		if (deadline_left_ms(dl) == 0) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -75,15 +70,15 @@ static int lock_until_deadline(int fd, int op)
 	return r;
 }
 
-/* @path under STATE_DIR locked with @op; the fd, or -errno. */
-static int open_locked(const char *path, int op)
+/* @path under STATE_DIR locked with @op by @l->dl; the fd, or -errno. */
+static int open_locked(const struct locks *l, const char *path, int op)
 {
 	int fd = openat(state_fd(), path, O_RDWR | O_CREAT | O_NOFOLLOW |
 			O_CLOEXEC, 0600), r;
 
 	if (fd < 0)
 		return -errno;
-	r = lock_until_deadline(fd, op);
+	r = lock_until_deadline(fd, op, l->dl);
 	if (r) {
 		(void)close(fd);
 		return r;
@@ -101,7 +96,7 @@ int locks_begin(struct locks *l, bool exclusive, char *err, size_t errlen)
 	if (r)
 		return r;
 	/* Kept until locks_end() or the end of the process. */
-	fd = open_locked("lock", exclusive ? LOCK_EX : LOCK_SH);
+	fd = open_locked(l, "lock", exclusive ? LOCK_EX : LOCK_SH);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s/lock: %s", state_dir(),
 			 fd == -ETIMEDOUT ? "still held by gc at the "
@@ -137,10 +132,10 @@ static void ns_unlock(struct locks *l)
 void locks_end(struct locks *l)
 {
 	ns_unlock(l);
-	if (res.fd >= 0)
-		(void)close(res.fd);
-	res.fd = -1;
-	res.depth = 0;
+	if (l->res_fd >= 0)
+		(void)close(l->res_fd);
+	l->res_fd = -1;
+	l->res_depth = 0;
 	if (l->state_fd >= 0)
 		(void)close(l->state_fd);
 	l->state_fd = -1;
@@ -167,14 +162,14 @@ int locks_ns(struct locks *l, const char *name)
 		return -EBADF;
 	if (l->ns_fd >= 0)
 		return strcmp(l->ns, name) ? -EDEADLK : 0;
-	if (res.depth)
+	if (l->res_depth)
 		return -EDEADLK;
 	if (!*name || strchr(name, '/') || *name == '.' ||
 	    strlcpy_checked(l->ns, name, sizeof(l->ns)))
 		return -EINVAL;
 	lock_path(name, path, sizeof(path));
 	for (;;) {
-		fd = open_locked(path, LOCK_EX);
+		fd = open_locked(l, path, LOCK_EX);
 		if (fd < 0 || still_linked(fd, path))
 			break;
 		(void)close(fd);
@@ -189,31 +184,31 @@ int locks_ns(struct locks *l, const char *name)
  * Held only for instants by anyone (locks.h), so waited for without a
  * deadline: a rollback after the deadline still gets it.
  */
-int state_res_lock(void)
+int state_res_lock(struct locks *l)
 {
 	int r = 0;
 
 	if (state_fd() < 0)
 		return -EBADF;
-	if (res.depth++)
+	if (l->res_depth++)
 		return 0;
-	if (res.fd < 0)
-		res.fd = openat(state_fd(), RES_LOCK, O_RDWR | O_CREAT |
-				O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (res.fd < 0)
+	if (l->res_fd < 0)
+		l->res_fd = openat(state_fd(), RES_LOCK, O_RDWR | O_CREAT |
+				   O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (l->res_fd < 0)
 		r = -errno;
-	while (!r && flock(res.fd, LOCK_EX))
+	while (!r && flock(l->res_fd, LOCK_EX))
 		if (errno != EINTR)
 			r = -errno;
 	if (r)
-		res.depth = 0;
+		l->res_depth = 0;
 	return r;
 }
 
-void state_res_unlock(void)
+void state_res_unlock(struct locks *l)
 {
-	if (res.depth > 0 && !--res.depth)
-		(void)flock(res.fd, LOCK_UN);
+	if (l->res_depth > 0 && !--l->res_depth)
+		(void)flock(l->res_fd, LOCK_UN);
 }
 
 static int sweep_lock(const char *name, void *data)

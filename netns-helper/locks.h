@@ -35,15 +35,17 @@
  * while the namespace still pins its inode.
  *
  * Session-open and session-close wait for the state lock or a namespace
- * lock only until their deadline (deadline.h): -ETIMEDOUT then. The
- * resource lock is never held long, and a rollback needs it after the
- * deadline too: it is waited for without one.
+ * lock only until their deadline (deadline.h, the one they set in @dl of
+ * their struct locks): -ETIMEDOUT then. The resource lock is never held
+ * long, and a rollback needs it after the deadline too: it is waited for
+ * without one.
  *
- * The state and namespace locks of a request are held in a struct locks
- * its verb owns. The resource lock is taken deep inside the network
- * kinds, which have no request to hand it to: it stays the one lock kept
- * per process (a resident service serving requests at once must add a
- * mutex beside it: flock does not exclude holders of one open file).
+ * Every lock of a request is held in a struct locks its verb owns, the
+ * resource lock too: the code deep inside the network kinds that takes it
+ * gets the request's struct locks through struct ns_ctx (lifecycle.h).
+ * Each struct locks opens the lock files anew, so two requests served at
+ * once by one process exclude each other as two processes do (flock does
+ * not exclude the holders of one open file).
  */
 #ifndef PN_LOCKS_H
 #define PN_LOCKS_H
@@ -51,15 +53,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "deadline.h"
 #include "names.h"
 
 struct locks {
 	int state_fd;			/* the state lock; -1: not held */
 	int ns_fd;			/* the lock of namespace @ns */
 	char ns[NETNS_NAME_MAX + 1];
+	const struct deadline *dl;	/* of the waits; NULL: none */
+	int res_fd;			/* the resource lock's file */
+	int res_depth;			/* nested state_res_lock() calls */
 };
 
-#define LOCKS_INIT { .state_fd = -1, .ns_fd = -1 }
+#define LOCKS_INIT { .state_fd = -1, .ns_fd = -1, .res_fd = -1 }
 
 /*
  * locks_begin() - open STATE_DIR (state_open()) and take the state lock,
@@ -81,12 +87,13 @@ void locks_end(struct locks *l);
 int locks_ns(struct locks *l, const char *name);
 
 /*
- * state_res_lock() - take the resource lock (nested calls count: the
- * last state_res_unlock() releases it). Waited for without a deadline.
+ * state_res_lock() - take the resource lock for @l's request (nested
+ * calls count: the last state_res_unlock() releases it; locks_end() at
+ * the latest). Waited for without a deadline.
  * Return: 0 or -errno
  */
-int state_res_lock(void);
-void state_res_unlock(void);
+int state_res_lock(struct locks *l);
+void state_res_unlock(struct locks *l);
 
 /* locks_sweep() - remove the lock files of namespaces without a record
  * (gc, under the exclusive state lock). */

@@ -265,17 +265,17 @@ static int ensure(void)
 
 /* Made under the resource lock: ns_template_cleanup() removes it under
  * that lock when the last namespace goes. */
-int mnt_template_ensure(void)
+int mnt_template_ensure(struct locks *l)
 {
 	int r;
 
 	if (in_place())
 		return 0;
-	r = state_res_lock();
+	r = state_res_lock(l);
 	if (r)
 		return r;
 	r = ensure();
-	state_res_unlock();
+	state_res_unlock(l);
 	return r;
 }
 

@@ -13,8 +13,11 @@
 #ifndef PN_MNT_TEMPLATE_H
 #define PN_MNT_TEMPLATE_H
 
-/* mnt_template_ensure() - make MNT_TEMPLATE unless it is in place. */
-int mnt_template_ensure(void);
+struct locks;			/* locks.h */
+
+/* mnt_template_ensure() - make MNT_TEMPLATE unless it is in place, under
+ * the resource lock of @l (locks.h). */
+int mnt_template_ensure(struct locks *l);
 
 /* mnt_template_remove() - unmount and remove it (no error when absent). */
 void mnt_template_remove(void);

@@ -77,17 +77,16 @@ enum name_err name_check_ifname(const char *s)
 	return NAME_OK;
 }
 
-const char *name_err_str(enum name_err e, size_t limit)
+const char *name_err_str(enum name_err e, size_t limit,
+			 char buf[NAME_ERR_MAX])
 {
-	static __thread char buf[64];
-
 	switch (e) {
 	case NAME_OK:
 		return "is valid";
 	case NAME_EMPTY:
 		return "is empty";
 	case NAME_TOO_LONG:
-		snprintf(buf, sizeof(buf), "is longer than %zu bytes", limit);
+		snprintf(buf, NAME_ERR_MAX, "is longer than %zu bytes", limit);
 		return buf;
 	case NAME_BAD_CHAR:
 		return "contains a character other than a-z 0-9 _ -";

@@ -53,8 +53,11 @@ enum name_err name_check_netns(const char *s);
  * whitespace or control bytes, not "." or "..". */
 enum name_err name_check_ifname(const char *s);
 
-/* name_err_str() - "is empty", "is longer than N bytes", ... */
-const char *name_err_str(enum name_err e, size_t limit);
+/* name_err_str() - "is empty", "is longer than N bytes" (written to
+ * @buf), ... */
+#define NAME_ERR_MAX	64
+const char *name_err_str(enum name_err e, size_t limit,
+			 char buf[NAME_ERR_MAX]);
 
 /* name_user_part() - true when @user can stand in a namespace name as is. */
 bool name_user_part_ok(const char *user);

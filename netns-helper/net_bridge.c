@@ -103,7 +103,8 @@ static int lease(struct ns_ctx *ctx, struct cidr *addr, char *ifname,
 	char buf[CIDR_STRLEN], gwbuf[CIDR_STRLEN];
 	struct cidr gw;
 	uint32_t slot;
-	int r = pool_take(n->name, member_slots(&n->subnet), &slot);
+	int r = pool_take(ctx->locks, n->name, member_slots(&n->subnet),
+			  &slot);
 
 	if (r == -ENOSPC)
 		snprintf(ctx->err, ctx->errlen, "network '%s': subnet %s is "
@@ -124,7 +125,7 @@ static int lease(struct ns_ctx *ctx, struct cidr *addr, char *ifname,
 			    cidr_format(&gw, true, gwbuf, sizeof(gwbuf)));
 	}
 	if (r) {
-		(void)pool_free(n->name, slot);
+		(void)pool_free(ctx->locks, n->name, slot);
 		return r;
 	}
 	return ns_save(ctx);
@@ -160,7 +161,7 @@ static int inside(struct ns_ctx *ctx, const struct cidr *addr)
 static int join_bridge(struct ns_ctx *ctx, struct cidr *addr)
 {
 	char ifname[IFNAMSIZ];
-	int br = state_res_lock();
+	int br = state_res_lock(ctx->locks);
 
 	if (br)
 		return br;
@@ -168,7 +169,7 @@ static int join_bridge(struct ns_ctx *ctx, struct cidr *addr)
 	if (br > 0)
 		br = lease(ctx, addr, ifname, sizeof(ifname)) ?:
 		     port(ctx, ifname, br);
-	state_res_unlock();
+	state_res_unlock(ctx->locks);
 	return br;
 }
 
@@ -176,7 +177,7 @@ static int bridge_up(struct ns_ctx *ctx)
 {
 	struct cidr addr;
 
-	return ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen) ?:
+	return ns_nat_prepare(ctx) ?:
 	       join_bridge(ctx, &addr) ?:
 	       inside(ctx, &addr);
 }
@@ -206,10 +207,10 @@ static void bridge_down(struct ns_ctx *ctx)
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);
 	if (slot >= 0 && *network)
-		(void)pool_free(network, (uint32_t)slot);
-	if (*bridge && *network && !state_res_lock()) {
+		(void)pool_free(ctx->locks, network, (uint32_t)slot);
+	if (*bridge && *network && !state_res_lock(ctx->locks)) {
 		bridge_release(ctx, network, bridge);
-		state_res_unlock();
+		state_res_unlock(ctx->locks);
 	}
 }
 

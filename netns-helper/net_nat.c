@@ -46,7 +46,8 @@ static int lease(struct ns_ctx *ctx, struct pool_addrs *a, char *ifname,
 	uint32_t slot;
 	int r;
 
-	r = pool_alloc(ctx->host, ctx->net, &slot, ctx->err, ctx->errlen);
+	r = pool_alloc(ctx->locks, ctx->host, ctx->net, &slot, ctx->err,
+		       ctx->errlen);
 	if (r)
 		return r;
 	r = pool_addrs(ctx->net, slot, a) ?:
@@ -61,7 +62,7 @@ static int lease(struct ns_ctx *ctx, struct pool_addrs *a, char *ifname,
 			    "");
 	}
 	if (r) {
-		(void)pool_free(ctx->net->name, slot);
+		(void)pool_free(ctx->locks, ctx->net->name, slot);
 		return r;
 	}
 	return ns_save(ctx);
@@ -139,13 +140,13 @@ static int forwards_up(struct ns_ctx *ctx, const struct pool_addrs *a)
 	if (strcmp(ctx->rec->scope, "shared") || !n->n_forward)
 		return 0;
 	/* Record first: a DNAT entry must never outlive its namespace. */
-	r = forwards_record(ctx) ?: state_res_lock();
+	r = forwards_record(ctx) ?: state_res_lock(ctx->locks);
 	if (r)
 		return r;
 	for (size_t i = 0; !r && i < n->n_forward; i++)
-		r = nft_forward_add(&n->forward[i], &a->ns4,
+		r = nft_forward_add(ctx->nft, &n->forward[i], &a->ns4,
 				    a->ns6.family ? &a->ns6 : NULL);
-	state_res_unlock();
+	state_res_unlock(ctx->locks);
 	return r;
 }
 
@@ -155,7 +156,7 @@ static int nat_up(struct ns_ctx *ctx)
 	char ifname[IFNAMSIZ];
 	int r;
 
-	r = ns_nat_prepare(ctx->host, ctx->net, ctx->err, ctx->errlen);
+	r = ns_nat_prepare(ctx);
 	if (!r)
 		r = lease(ctx, &a, ifname, sizeof(ifname));
 	if (!r)
@@ -173,7 +174,7 @@ static void forwards_down(struct ns_ctx *ctx)
 	char proto[4];
 
 	snprintf(list, sizeof(list), "%s", ctx->rec->forwards);
-	if (!*list || state_res_lock())
+	if (!*list || state_res_lock(ctx->locks))
 		return;
 	for (char *t = strtok_r(list, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
@@ -181,9 +182,9 @@ static void forwards_down(struct ns_ctx *ctx)
 			continue;
 		f.proto = strcmp(proto, "tcp") ? IPPROTO_UDP : IPPROTO_TCP;
 		f.port = (uint16_t)port;
-		(void)nft_forward_del(&f);
+		(void)nft_forward_del(ctx->nft, &f);
 	}
-	state_res_unlock();
+	state_res_unlock(ctx->locks);
 }
 
 static void nat_down(struct ns_ctx *ctx)
@@ -198,7 +199,7 @@ static void nat_down(struct ns_ctx *ctx)
 	if (idx > 0 && nl_link_del(ctx->host, idx))
 		warn("link '%s': cannot delete, ignoring", ifname);
 	if (slot >= 0 && *network)
-		(void)pool_free(network, (uint32_t)slot);
+		(void)pool_free(ctx->locks, network, (uint32_t)slot);
 }
 
 /* ---- policy --------------------------------------------------------- */

@@ -181,11 +181,12 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* @len bytes from @fd, waiting until the deadline at most. */
-static int read_by_deadline(int fd, void *buf, size_t len)
+static int read_by_deadline(int fd, void *buf, size_t len,
+			    const struct deadline *dl)
 {
 	for (size_t n = 0; n < len; ) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline_left_ms();
+		long left = deadline_left_ms(dl);
 		int r = poll(&p, 1, left < 0 ? -1 : (int)left);
 		ssize_t got;
 
@@ -222,15 +223,16 @@ static void resolve_child(struct wg_conf *c, const char *path, int out)
 	_exit(0);
 }
 
-static int read_resolved(int fd, struct wg_conf *c, struct resolved *res)
+static int read_resolved(int fd, struct wg_conf *c, struct resolved *res,
+			 const struct deadline *dl)
 {
-	int r = read_by_deadline(fd, res, sizeof(*res));
+	int r = read_by_deadline(fd, res, sizeof(*res), dl);
 
 	for (size_t i = 0; !r && !res->r && i < c->n_peers; i++) {
 		struct wg_endpoint *e = &c->peers[i].endpoint;
 
-		r = read_by_deadline(fd, &e->sa, sizeof(e->sa)) ?:
-		    read_by_deadline(fd, &e->salen, sizeof(e->salen));
+		r = read_by_deadline(fd, &e->sa, sizeof(e->sa), dl) ?:
+		    read_by_deadline(fd, &e->salen, sizeof(e->salen), dl);
 	}
 	return r;
 }
@@ -240,13 +242,14 @@ static int read_resolved(int fd, struct wg_conf *c, struct resolved *res)
  * (a DNS server that does not answer, an NSS module) cannot be bounded
  * from within, so the child is killed at the deadline instead.
  */
-static int resolve(struct wg_conf *c, const char *path, char *e, size_t elen)
+static int resolve(struct wg_conf *c, const char *path,
+		   const struct deadline *dl, char *e, size_t elen)
 {
 	struct resolved res;
 	int fds[2], r, st;
 	pid_t pid;
 
-	if (deadline_left_ms() < 0 || all_numeric(c))
+	if (deadline_left_ms(dl) < 0 || all_numeric(c))
 		return wgconf_resolve(c, path, e, elen);
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
@@ -257,7 +260,7 @@ static int resolve(struct wg_conf *c, const char *path, char *e, size_t elen)
 	if (pid == 0)
 		resolve_child(c, path, fds[1]);
 	(void)close(fds[1]);
-	r = pid < 0 ? (int)pid : read_resolved(fds[0], c, &res);
+	r = pid < 0 ? (int)pid : read_resolved(fds[0], c, &res, dl);
 	(void)close(fds[0]);
 	if (pid > 0) {
 		if (r)
@@ -281,7 +284,7 @@ static int load_conf(struct ns_ctx *ctx, struct wg_conf **ret)
 	int r = wgconf_load(ctx->net->wireguard, ret, e, sizeof(e));
 
 	if (!r)
-		r = resolve(*ret, ctx->net->wireguard, e, sizeof(e));
+		r = resolve(*ret, ctx->net->wireguard, ctx->dl, e, sizeof(e));
 	if (r)
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': %s", ctx->net->name,
 			 e);
@@ -302,7 +305,7 @@ static int userspace_fail(struct ns_ctx *ctx, const char *ifname, int r,
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': %s did not open "
 			 "%s/%s.sock within %.1f s", net, WIREGUARD_GO,
 			 WG_UAPI_DIR, ifname,
-			 deadline_cap_ms(UAPI_WAIT_MS) / 1000.0);
+			 deadline_cap_ms(ctx->dl, UAPI_WAIT_MS) / 1000.0);
 	else
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': cannot start %s: %s",
 			 net, WIREGUARD_GO, strerror(-r));
@@ -334,8 +337,8 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 	if (r)
 		return r;
 	debug("vpn: started %s %s (pid %d)", WIREGUARD_GO, ifname, (int)pid);
-	r = wg_uapi_wait(ifname, pid, (int)deadline_cap_ms(UAPI_WAIT_MS),
-			 &status);
+	r = wg_uapi_wait(ifname, pid,
+			 (int)deadline_cap_ms(ctx->dl, UAPI_WAIT_MS), &status);
 	if (r)
 		return userspace_fail(ctx, ifname, r, status);
 	r = wg_uapi_set(ifname, c);
@@ -433,7 +436,7 @@ static int wait_for_link(struct nl *nl, const char *name, long ms)
 static int adopt_wire(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
-	long ms = deadline_cap_ms(n->timeout * 1000L);
+	long ms = deadline_cap_ms(ctx->dl, n->timeout * 1000L);
 	int idx = wait_for_link(ctx->host, n->interface, ms), r;
 
 	if (idx == -ETIMEDOUT && ms < n->timeout * 1000L) {

@@ -214,7 +214,10 @@ int netns_do_in(int netns_fd, int (*fn)(void *), void *arg)
  * cost O(open sessions). A private instance starts with an empty cache
  * and goes with the helper. Where fsopen() is refused, /proc/sys.
  * The fd is kept for the helper's life, its one mutable static here: a
- * new instance costs some 50 us, a few times per login.
+ * new instance costs some 50 us, a few times per login. It is a cache
+ * that holds nothing of a request (the same procfs instance serves every
+ * request of the process), so requests served at once may share it; only
+ * its first opening would then need to happen once.
  */
 static int sysctl_dir(void)
 {

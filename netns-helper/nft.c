@@ -259,7 +259,7 @@ static int rule_masq(struct nft_batch *bt, int family)
  * so nft_table_ensure() makes it anew: the networks' parts then come back
  * at their next login or `gc`.
  */
-static int table_current(void)
+static int table_current(struct nft *nft)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETCHAIN, 0);
@@ -272,9 +272,9 @@ static int table_current(void)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "sess_cap");
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
-	r = nft_request(nlh, NULL, NULL);
+	r = nft_request(nft, nlh, NULL, NULL);
 	if (r == -ENOENT)
-		return nft_table_delete();	/* 0 when there is none */
+		return nft_table_delete(nft);	/* 0 when there is none */
 	return r ? r : 1;
 }
 
@@ -320,7 +320,7 @@ static int session_links(struct nft_batch *bt)
 }
 
 /* Everything but sess_cap, in one batch. */
-static int table_batch(void)
+static int table_batch(struct nft *nft)
 {
 	static const struct {
 		const char *name, *type;
@@ -338,7 +338,7 @@ static int table_batch(void)
 	};
 	struct nftnl_table *t;
 	struct nft_batch bt;
-	int r = nft_batch_start(&bt);
+	int r = nft_batch_start(&bt, nft);
 
 	if (r)
 		return r;
@@ -369,14 +369,14 @@ static int table_batch(void)
  * the rest: the ct rules of that one load connection tracking, and with
  * it nf_conntrack_max, which TOTAL is a share of.
  */
-static int cap_batch(void)
+static int cap_batch(struct nft *nft)
 {
 	struct nftnl_rule *rl;
 	struct nft_batch bt;
 	uint32_t total;
 	int r = nft_conn_share(NFT_CONN_TOTAL_PERCENT, &total);
 
-	r = r ?: nft_batch_start(&bt);
+	r = r ?: nft_batch_start(&bt, nft);
 	if (r)
 		return r;
 	r = nft_put_chain(&bt, "sess_cap", NULL, 0, 0);
@@ -395,22 +395,22 @@ static int cap_batch(void)
 	return nft_batch_finish(&bt, r);
 }
 
-int nft_table_ensure(void)
+int nft_table_ensure(struct nft *nft)
 {
-	int r = table_current();
+	int r = table_current(nft);
 
 	if (r)
 		return r < 0 ? r : 0;
-	r = table_batch();
-	r = r ?: cap_batch();
+	r = table_batch(nft);
+	r = r ?: cap_batch(nft);
 	return r ?: 1;
 }
 
-int nft_table_delete(void)
+int nft_table_delete(struct nft *nft)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nft_batch bt;
-	int r = nft_batch_start(&bt);
+	int r = nft_batch_start(&bt, nft);
 
 	if (r) {
 		nftnl_table_free(t);
@@ -453,13 +453,13 @@ static int put_fwd(struct nft_batch *bt, uint16_t type, const char *set,
 	return nft_put_elems(bt, s, type);
 }
 
-int nft_forward_add(const struct port_forward *f, const struct cidr *to4,
-		    const struct cidr *to6)
+int nft_forward_add(struct nft *nft, const struct port_forward *f,
+		    const struct cidr *to4, const struct cidr *to6)
 {
 	uint8_t key[8], data[20];
 	uint16_t to = htons(f->to);
 	struct nft_batch bt;
-	int r = nft_batch_start(&bt);
+	int r = nft_batch_start(&bt, nft);
 
 	fwd_key(f, key);
 	if (!r && to4) {
@@ -478,7 +478,7 @@ int nft_forward_add(const struct port_forward *f, const struct cidr *to4,
 }
 
 /* Each map alone: a missing element aborts its own batch only. */
-int nft_forward_del(const struct port_forward *f)
+int nft_forward_del(struct nft *nft, const struct port_forward *f)
 {
 	uint8_t key[8];
 	int r = 0;
@@ -486,7 +486,7 @@ int nft_forward_del(const struct port_forward *f)
 	fwd_key(f, key);
 	for (int i = 0; i < 2; i++) {
 		struct nft_batch bt;
-		int e = nft_batch_start(&bt);
+		int e = nft_batch_start(&bt, nft);
 
 		if (!e)
 			e = nft_batch_finish(&bt, put_fwd(&bt,

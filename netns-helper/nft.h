@@ -87,13 +87,34 @@
 #ifndef PN_NFT_H
 #define PN_NFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cidr.h"
 #include "conf.h"
+#include "nl.h"
 
 #define NFT_TABLE "pam_netns"
+
+/*
+ * The nfnetlink socket of one request: its verb owns it (zeroed, NFT_INIT),
+ * hands it to every call below, which open it at the first use, and lets
+ * go of it with nft_release() once done, so a run has one socket at most.
+ */
+struct nft {
+	struct nl nl;
+	bool committed;		/* a batch went out: the release may wait */
+};
+
+#define NFT_INIT { 0 }
+
+/*
+ * nft_release() - close @nft's socket. After a commit the kernel's wait
+ * for it (4-15 ms, see nft_lib.c) is left to a child holding nothing
+ * else, so call it after the request's locks are released.
+ */
+void nft_release(struct nft *nft);
 
 /*
  * nft_table_ensure() - create the table, its sets, maps and chains if the
@@ -101,10 +122,10 @@
  * first). Cheap when it does: one read.
  * Return: 0 when it was there, 1 when it was made, or -errno
  */
-int nft_table_ensure(void);
+int nft_table_ensure(struct nft *nft);
 
 /* nft_table_delete() - remove the whole table; 0 when it is absent. */
-int nft_table_delete(void);
+int nft_table_delete(struct nft *nft);
 
 /*
  * Connection tracking shares: a namespace of a network without conn_limit
@@ -133,25 +154,27 @@ int nft_conn_share(unsigned percent, uint32_t *ret_n);
  * ifs, l2 and dns4/6. One read when nothing changed; otherwise one batch,
  * one transaction, so no packet ever sees a half-made filter.
  */
-int nft_network_apply(const struct network *net);
+int nft_network_apply(struct nft *nft, const struct network *net);
 
 /* nft_network_remove() - take network @netname's part out of the table
  * (0 when it has none). */
-int nft_network_remove(const char *netname);
+int nft_network_remove(struct nft *nft, const char *netname);
 
 /* nft_network_list() - call @cb with the name of every network that has a
  * part in the table; -ENOENT without the table. */
-int nft_network_list(int (*cb)(const char *netname, void *data), void *data);
+int nft_network_list(struct nft *nft,
+		     int (*cb)(const char *netname, void *data), void *data);
 
 /*
  * nft_forward_add() / nft_forward_del() - inbound DNAT: @f's host port to
  * @to4 / @to6 (either may be NULL) at port f->to.
  */
-int nft_forward_add(const struct port_forward *f, const struct cidr *to4,
-		    const struct cidr *to6);
-int nft_forward_del(const struct port_forward *f);
+int nft_forward_add(struct nft *nft, const struct port_forward *f,
+		    const struct cidr *to4, const struct cidr *to6);
+int nft_forward_del(struct nft *nft, const struct port_forward *f);
 
-/* nft_errmsg() - the kernel's extended-ack text for the last error, or "". */
-const char *nft_errmsg(void);
+/* nft_errmsg() - the kernel's extended-ack text for the last error on
+ * @nft, or "". */
+const char *nft_errmsg(const struct nft *nft);
 
 #endif

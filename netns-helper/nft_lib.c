@@ -4,10 +4,11 @@
  *
  * Rules are made of expressions, as nft(8) would compile them; the small
  * builders below (meta, payload, cmp, lookup, ...) each add one expression
- * to a rule. A batch is sent in one sendto() over the helper's nfnetlink
- * socket, a struct nl like every other, and its ACKs are read by the same
- * loop (nl_replies()); nf_tables processes it in that call, so every ACK
- * is already queued when it returns and is read without blocking.
+ * to a rule. A batch is sent in one sendto() over the caller's nfnetlink
+ * socket (struct nft, nft.h), a struct nl like every other, and its ACKs
+ * are read by the same loop (nl_replies()); nf_tables processes it in
+ * that call, so every ACK is already queued when it returns and is read
+ * without blocking.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,18 +34,9 @@
 
 #define BATCH_SIZE (256 * 1024)
 
-/*
- * The helper's one nfnetlink socket, opened at the first use and kept to
- * the exit, where it is let go of by sock_release_async(). It is the one
- * mutable state of this file: every nft.h call of a run shares it, and
- * the release at exit has to find it.
- */
-static struct nl sock;
-static bool committed;		/* a batch went out: the release may wait */
-
-const char *nft_errmsg(void)
+const char *nft_errmsg(const struct nft *nft)
 {
-	return nl_errmsg(&sock);
+	return nl_errmsg(&nft->nl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -57,20 +49,23 @@ const char *nft_errmsg(void)
  * (nf_tables_api.c nft_rcv_nl_event, "unconditionally flush pending work
  * before notifier"). The helper's exit, and so every login, would wait
  * for memory the kernel frees anyway: the rules are in force from the
- * commit on. So at exit a child holding nothing else (not the state lock,
- * not the pipe to pam_netns.so) takes the last reference: it closes only
- * once the helper has dropped its own (EOF on @p), so the wait is its.
- * When anything fails, the exit waits as before. A helper that only read
- * (the common case: the network's part is up to date) has nothing to wait
- * for that a fork would save.
+ * commit on. So when its verb is done (nft_release(), after the locks), a
+ * child holding nothing else (not the state lock, not the pipe to
+ * pam_netns.so) takes the last reference: it closes only once the helper
+ * has dropped its own (EOF on @p), so the wait is its. When anything
+ * fails, the helper waits as before. A helper that only read (the common
+ * case: the network's part is up to date) has nothing to wait for that a
+ * fork would save.
  */
-static void sock_release_async(void)
+void nft_release(struct nft *nft)
 {
 	int keep[2], p[2];
 
-	if (!sock.sk || !committed || pipe2(p, O_CLOEXEC))
+	if (!nft->nl.sk || !nft->committed || pipe2(p, O_CLOEXEC)) {
+		nl_close(&nft->nl);
 		return;
-	keep[0] = mnl_socket_get_fd(sock.sk);
+	}
+	keep[0] = mnl_socket_get_fd(nft->nl.sk);
 	keep[1] = p[0];
 	if (child_start(&(struct child_opts){ .keep = keep,
 					      .n_keep = 2 }) == 0) {
@@ -78,38 +73,35 @@ static void sock_release_async(void)
 
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		nl_close(&sock);
+		nl_close(&nft->nl);
 		_exit(0);
 	}
-	nl_close(&sock);
+	nl_close(&nft->nl);
 	(void)close(p[0]);
 	(void)close(p[1]);
 }
 
-static int sock_open(void)
+static int sock_open(struct nft *nft)
 {
-	static bool hooked;
-
-	if (sock.sk)
+	if (nft->nl.sk)
 		return 0;
-	if (!hooked)
-		hooked = !atexit(sock_release_async);
-	return nl_open_family(&sock, NETLINK_NETFILTER, -1);
+	return nl_open_family(&nft->nl, NETLINK_NETFILTER, -1);
 }
 
-int nft_batch_start(struct nft_batch *bt)
+int nft_batch_start(struct nft_batch *bt, struct nft *nft)
 {
-	int r = sock_open();
+	int r = sock_open(nft);
 
 	if (r)
 		return r;
 	bt->buf = calloc(1, BATCH_SIZE);	/* no heap bytes in the padding */
 	if (!bt->buf)
 		return -ENOMEM;
+	bt->nft = nft;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_SIZE);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), ++sock.seq);
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), ++nft->nl.seq);
 	mnl_nlmsg_batch_next(bt->b);
-	bt->first_seq = sock.seq + 1;
+	bt->first_seq = nft->nl.seq + 1;
 	bt->n_msgs = 0;
 	return 0;
 }
@@ -129,7 +121,8 @@ struct nlmsghdr *nft_batch_msg(struct nft_batch *bt, uint16_t type,
 {
 	bt->n_msgs++;
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				     NFPROTO_INET, flags | NLM_F_ACK, ++sock.seq);
+				     NFPROTO_INET, flags | NLM_F_ACK,
+				     ++bt->nft->nl.seq);
 }
 
 int nft_batch_next(struct nft_batch *bt)
@@ -140,6 +133,7 @@ int nft_batch_next(struct nft_batch *bt)
 /* Read every queued ACK; the first error of the batch is returned. */
 static int read_acks(struct nft_batch *bt)
 {
+	struct nl *sock = &bt->nft->nl;
 	struct nl_wait w = { .first_seq = bt->first_seq,
 			     .last_seq = bt->first_seq + (uint32_t)bt->n_msgs - 1,
 			     .acks = bt->n_msgs };
@@ -147,26 +141,27 @@ static int read_acks(struct nft_batch *bt)
 
 	if (!bt->n_msgs)
 		return 0;
-	r = nl_replies(&sock, &w);
+	r = nl_replies(sock, &w);
 	/* no reason text: at least say where */
-	if (r && w.err_seq && !*sock.errmsg)
-		snprintf(sock.errmsg, sizeof(sock.errmsg),
+	if (r && w.err_seq && !*sock->errmsg)
+		snprintf(sock->errmsg, sizeof(sock->errmsg),
 			 "message %u of the batch", w.err_seq - bt->first_seq + 1);
 	return r;
 }
 
 int nft_batch_send(struct nft_batch *bt)
 {
+	struct nft *nft = bt->nft;
 	int r;
 
-	sock.errmsg[0] = '\0';
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), ++sock.seq);
+	nft->nl.errmsg[0] = '\0';
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), ++nft->nl.seq);
 	if (!mnl_nlmsg_batch_next(bt->b)) {
 		nft_batch_free(bt);
 		return -ENOBUFS;
 	}
-	committed = true;
-	if (mnl_socket_sendto(sock.sk, mnl_nlmsg_batch_head(bt->b),
+	nft->committed = true;
+	if (mnl_socket_sendto(nft->nl.sk, mnl_nlmsg_batch_head(bt->b),
 			      mnl_nlmsg_batch_size(bt->b)) < 0)
 		r = -errno;
 	else
@@ -190,9 +185,10 @@ struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags)
 	return nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, 0);
 }
 
-int nft_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nft_request(struct nft *nft, struct nlmsghdr *nlh, mnl_cb_t cb,
+		void *data)
 {
-	return sock_open() ?: nl_request(&sock, nlh, cb, data);
+	return sock_open(nft) ?: nl_request(&nft->nl, nlh, cb, data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -452,7 +448,7 @@ int nft_put_set(struct nft_batch *bt, const struct nft_set_def *d)
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
-	nftnl_set_set_u32(s, NFTNL_SET_ID, sock.seq);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, bt->nft->nl.seq);
 	if (d->flags)
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, d->flags);
 	if (d->flags & NFT_SET_MAP) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nft_lib.h - the plumbing under nft.c and nft_network.c: one nfnetlink
- * socket, batches (one batch is one atomic transaction), reads, and small
- * builders that each add one expression or object, so the rule code reads
- * like the nft syntax it stands for.
+ * nft_lib.h - the plumbing under nft.c and nft_network.c: the caller's
+ * nfnetlink socket (struct nft, nft.h), batches (one batch is one atomic
+ * transaction), reads, and small builders that each add one expression or
+ * object, so the rule code reads like the nft syntax it stands for.
  */
 #ifndef PN_NFT_LIB_H
 #define PN_NFT_LIB_H
@@ -15,6 +15,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "nft.h"
 
 /* nft's data type numbers, so `nft list ruleset` shows readable sets */
 #define TYPE_IPV4	7
@@ -31,14 +33,16 @@
 /* batches and reads                                                   */
 
 struct nft_batch {
+	struct nft *nft;	/* the socket it goes out on */
 	char *buf;
 	struct mnl_nlmsg_batch *b;
 	uint32_t first_seq;
 	int n_msgs;		/* messages that want an ACK */
 };
 
-/* nft_batch_start() - open the socket if needed and begin a batch. */
-int nft_batch_start(struct nft_batch *bt);
+/* nft_batch_start() - open @nft's socket if needed and begin a batch to
+ * go out on it. */
+int nft_batch_start(struct nft_batch *bt, struct nft *nft);
 /* nft_batch_msg() - the header of the batch's next message (wants an ACK). */
 struct nlmsghdr *nft_batch_msg(struct nft_batch *bt, uint16_t type,
 			       uint16_t flags);
@@ -52,12 +56,14 @@ void nft_batch_free(struct nft_batch *bt);
 int nft_batch_finish(struct nft_batch *bt, int r);
 
 /*
- * nft_request() - send the GET request nft_request_hdr() began in @buf and
- * run @cb on each reply until the dump ends or the ACK arrives; the
- * kernel's error (-ENOENT: no such object) otherwise.
+ * nft_request() - send the GET request nft_request_hdr() began in @buf on
+ * @nft's socket (opened if needed) and run @cb on each reply until the
+ * dump ends or the ACK arrives; the kernel's error (-ENOENT: no such
+ * object) otherwise.
  */
 struct nlmsghdr *nft_request_hdr(char *buf, uint16_t type, uint16_t flags);
-int nft_request(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+int nft_request(struct nft *nft, struct nlmsghdr *nlh, mnl_cb_t cb,
+		void *data);
 
 /* ------------------------------------------------------------------ */
 /* expressions: each adds one to rule @r                               */

@@ -462,7 +462,7 @@ static int mark_cb(const struct nlmsghdr *h, void *data)
 }
 
 /* The record of network @name's part: 0, or -ENOENT when it has none. */
-static int part_read(const char *name, struct part *p)
+static int part_read(struct nft *nft, const char *name, struct part *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], chain[64];
 	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETRULE,
@@ -479,7 +479,7 @@ static int part_read(const char *name, struct part *p)
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
-	ret = nft_request(nlh, mark_cb, &m);
+	ret = nft_request(nft, nlh, mark_cb, &m);
 	if (ret)
 		return ret;
 	return m.found ? 0 : -ENOENT;
@@ -652,12 +652,12 @@ static int put_sets(struct nft_batch *bt, const struct network *net)
 
 /* One transaction: @old's stale elements out, the filter and the count
  * rewritten, the record and @want's new elements in. */
-static int write_part(const struct network *net, const struct part *want,
-		      const struct part *old)
+static int write_part(struct nft *nft, const struct network *net,
+		      const struct part *want, const struct part *old)
 {
 	char chain[64], cap[64];
 	struct nft_batch bt;
-	int r = nft_batch_start(&bt);
+	int r = nft_batch_start(&bt, nft);
 
 	if (r)
 		return r;
@@ -681,7 +681,8 @@ static int write_part(const struct network *net, const struct part *want,
 }
 
 /* Each element of @p alone: whatever of it is still there goes. */
-static void del_groups_each(const char *name, const struct part *p)
+static void del_groups_each(struct nft *nft, const char *name,
+			    const struct part *p)
 {
 	for (int g = 0; g < G_N; g++)
 		for (int e = 0; e < 2; e++) {
@@ -689,7 +690,7 @@ static void del_groups_each(const char *name, const struct part *p)
 			int r;
 
 			if (!has_group(p, (enum group)g) ||
-			    nft_batch_start(&bt))
+			    nft_batch_start(&bt, nft))
 				continue;
 			r = put_elem(&bt, name, p, (enum group)g, e,
 				     NFT_MSG_DELSETELEM);
@@ -697,30 +698,30 @@ static void del_groups_each(const char *name, const struct part *p)
 		}
 }
 
-int nft_network_apply(const struct network *net)
+int nft_network_apply(struct nft *nft, const struct network *net)
 {
 	struct part want, have;
 	int r, e;
 
 	part_of(net, &want);
-	r = part_read(net->name, &have);
+	r = part_read(nft, net->name, &have);
 	if (!r && part_same(&want, &have))
 		return 0;
 	if (r && r != -ENOENT)
 		return r;
-	e = nft_table_ensure();
+	e = nft_table_ensure(nft);
 	if (e < 0)
 		return e;
 	/* no record yet, or one of a table of an older layout, made anew */
 	if (r == -ENOENT || e > 0)
-		return write_part(net, &want, NULL);
-	r = write_part(net, &want, &have);
+		return write_part(nft, net, &want, NULL);
+	r = write_part(nft, net, &want, &have);
 	if (r != -ENOENT)
 		return r;
 	/* an element of the record is gone (removed by hand): one missing
 	 * element aborts the batch, so take the rest out one by one */
-	del_groups_each(net->name, &have);
-	return write_part(net, &want, NULL);
+	del_groups_each(nft, net->name, &have);
+	return write_part(nft, net, &want, NULL);
 }
 
 static int del_chain(struct nft_batch *bt, const char *chain)
@@ -739,11 +740,12 @@ static int del_chain(struct nft_batch *bt, const char *chain)
 
 /* The elements, then net_NAME (which goes to cap_NAME), cap_NAME (which
  * holds the ct sets) and the sets. */
-static int remove_batch(const char *name, const struct part *p)
+static int remove_batch(struct nft *nft, const char *name,
+			const struct part *p)
 {
 	char chain[64], set[64];
 	struct nft_batch bt;
-	int r = nft_batch_start(&bt);
+	int r = nft_batch_start(&bt, nft);
 
 	if (r)
 		return r;
@@ -769,17 +771,17 @@ static int remove_batch(const char *name, const struct part *p)
 	return nft_batch_finish(&bt, r);
 }
 
-int nft_network_remove(const char *netname)
+int nft_network_remove(struct nft *nft, const char *netname)
 {
 	struct part p;
-	int r = part_read(netname, &p);
+	int r = part_read(nft, netname, &p);
 
 	if (r && r != -ENOENT)
 		return r;
-	r = remove_batch(netname, r ? NULL : &p);
-	if (r == -ENOENT && !part_read(netname, &p)) {
-		del_groups_each(netname, &p);
-		r = remove_batch(netname, NULL);
+	r = remove_batch(nft, netname, r ? NULL : &p);
+	if (r == -ENOENT && !part_read(nft, netname, &p)) {
+		del_groups_each(nft, netname, &p);
+		r = remove_batch(nft, netname, NULL);
 	}
 	return r == -ENOENT ? 0 : r;
 }
@@ -818,7 +820,8 @@ static int chain_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
-int nft_network_list(int (*cb)(const char *netname, void *data), void *data)
+int nft_network_list(struct nft *nft,
+		     int (*cb)(const char *netname, void *data), void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nft_request_hdr(buf, NFT_MSG_GETCHAIN,
@@ -832,7 +835,7 @@ int nft_network_list(int (*cb)(const char *netname, void *data), void *data)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
-	r = nft_request(nlh, chain_cb, &cl);
+	r = nft_request(nft, nlh, chain_cb, &cl);
 	for (size_t i = 0; !r && i < cl.n; i++)
 		r = cb(cl.names[i], data);
 	free(cl.names);

@@ -3,8 +3,8 @@
  * pool.c - address leases for nat networks (see pool.h).
  *
  * The bitmap is read and written whole under the resource lock
- * (locks.h), which each of pool_alloc(), pool_take(), pool_free() and
- * pool_set() holds for its change alone. With the
+ * (locks.h, the caller's struct locks), which each of pool_alloc(),
+ * pool_take(), pool_free() and pool_set() holds for its change alone. With the
  * largest pool (a /8 of IPv4 is capped at POOL_MAX_SLOTS) it is 128 KiB;
  * a /16 is 4 KiB. Allocation scans words from a next-fit hint kept in the
  * file's first word, so the common case touches one word.
@@ -262,47 +262,49 @@ static int set(const char *network, const uint32_t *slots, size_t n)
 				sizeof(b->hint) + (max / WORD_BITS + 1) * 8);
 }
 
-int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
-	       char *err, size_t errlen)
+int pool_alloc(struct locks *l, struct nl *nl, const struct network *net,
+	       uint32_t *ret_slot, char *err, size_t errlen)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (!r) {
 		r = alloc(nl, net, ret_slot, err, errlen);
-		state_res_unlock();
+		state_res_unlock(l);
 	}
 	return r;
 }
 
-int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot)
+int pool_take(struct locks *l, const char *network, uint32_t slots,
+	      uint32_t *ret_slot)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (!r) {
 		r = take(network, slots, ret_slot);
-		state_res_unlock();
+		state_res_unlock(l);
 	}
 	return r;
 }
 
-int pool_free(const char *network, uint32_t slot)
+int pool_free(struct locks *l, const char *network, uint32_t slot)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (!r) {
 		r = release(network, slot);
-		state_res_unlock();
+		state_res_unlock(l);
 	}
 	return r;
 }
 
-int pool_set(const char *network, const uint32_t *slots, size_t n)
+int pool_set(struct locks *l, const char *network, const uint32_t *slots,
+	     size_t n)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (!r) {
 		r = set(network, slots, n);
-		state_res_unlock();
+		state_res_unlock(l);
 	}
 	return r;
 }

@@ -14,6 +14,8 @@
 #include "conf.h"
 #include "nl.h"
 
+struct locks;			/* locks.h */
+
 #define POOL_MAX_SLOTS (1u << 20)	/* bitmap of 128 KiB at most */
 
 struct pool_addrs {
@@ -56,13 +58,15 @@ int pool_check_routes(struct nl *nl, const struct network *net, char *err,
 		      size_t errlen);
 
 /*
+ * The changes below take the resource lock of @l, the caller's (locks.h).
+ *
  * pool_alloc() - lease a free slot. When the network holds no lease yet,
  * its pools are first checked against the host's routes: a pool that
  * overlaps a route would capture real traffic.
  * @err:	"address pool 10.213.0.0/29 exhausted (4 sessions)" etc.
  */
-int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
-	       char *err, size_t errlen);
+int pool_alloc(struct locks *l, struct nl *nl, const struct network *net,
+	       uint32_t *ret_slot, char *err, size_t errlen);
 
 /*
  * pool_take() - lease a free slot among the first @slots of @network's
@@ -70,13 +74,15 @@ int pool_alloc(struct nl *nl, const struct network *net, uint32_t *ret_slot,
  * subnet). No route check: the caller does it.
  * Return: 0, -ENOSPC when every slot is taken, or -errno
  */
-int pool_take(const char *network, uint32_t slots, uint32_t *ret_slot);
+int pool_take(struct locks *l, const char *network, uint32_t slots,
+	      uint32_t *ret_slot);
 
 /* pool_free() - release @slot of @network; freeing a free slot is a no-op. */
-int pool_free(const char *network, uint32_t slot);
+int pool_free(struct locks *l, const char *network, uint32_t slot);
 
 /* pool_set() - replace the leases of @network by @slots (gc rebuilds the
  * bitmap from the namespace records this way). */
-int pool_set(const char *network, const uint32_t *slots, size_t n);
+int pool_set(struct locks *l, const char *network, const uint32_t *slots,
+	     size_t n);
 
 #endif

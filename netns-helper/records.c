@@ -543,12 +543,12 @@ int member_dirs(int (*cb)(const char *netns, void *data), void *data)
 
 /* ---- the serial and the forwarding sysctls -------------------------- */
 
-int serial_next(uint32_t *ret)
+int serial_next(struct locks *l, uint32_t *ret)
 {
 	struct record r;
 	char buf[16];
 	long long last;
-	int e = state_res_lock();
+	int e = state_res_lock(l);
 
 	if (e)
 		return e;
@@ -561,7 +561,7 @@ int serial_next(uint32_t *ret)
 		r.n = 0;
 		e = kv_set(&r, "last", buf) ?: kv_write(".", "seq", &r);
 	}
-	state_res_unlock();
+	state_res_unlock(l);
 	return e;
 }
 

@@ -43,6 +43,8 @@
 #include "names.h"
 #include "state.h"
 
+struct locks;			/* locks.h */
+
 #define REC_STR_MAX	256	/* a value, with its NUL */
 
 struct ns_rec {
@@ -168,8 +170,9 @@ int member_dir_remove(const char *netns);
 /* member_dirs() - @cb for each NETNS that has a members/NETNS. */
 int member_dirs(int (*cb)(const char *netns, void *data), void *data);
 
-/* serial_next() - a new serial (>= 1), never 0 (resource lock taken). */
-int serial_next(uint32_t *ret);
+/* serial_next() - a new serial (>= 1), never 0 (the resource lock of @l
+ * taken, locks.h). */
+int serial_next(struct locks *l, uint32_t *ret);
 
 /* fwd_rec_*() - the saved forwarding sysctls (resource lock held). */
 int fwd_rec_read(struct fwd_rec *r);

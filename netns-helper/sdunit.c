@@ -172,14 +172,15 @@ static int write_dropin(uid_t uid, const char *netns, char *err,
 
 /* One writer at a time: logins of one user in two namespaces would share
  * the temporary file. */
-int sdunit_write(uid_t uid, const char *netns, char *err, size_t errlen)
+int sdunit_write(struct locks *l, uid_t uid, const char *netns, char *err,
+		 size_t errlen)
 {
-	int r = state_res_lock();
+	int r = state_res_lock(l);
 
 	if (r)
 		return r;
 	r = write_dropin(uid, netns, err, errlen);
-	state_res_unlock();
+	state_res_unlock(l);
 	return r;
 }
 
@@ -266,12 +267,12 @@ static bool same_name(const char *name, const void *data)
 	return !strcmp(name, data);
 }
 
-void sdunit_remove(const char *netns)
+void sdunit_remove(struct locks *l, const char *netns)
 {
-	if (state_res_lock())
+	if (state_res_lock(l))
 		return;
 	(void)remove_if(same_name, netns);
-	state_res_unlock();
+	state_res_unlock(l);
 }
 
 static bool no_record(const char *name, const void *data)

@@ -20,6 +20,8 @@
 
 #include <sys/types.h>
 
+struct locks;			/* locks.h */
+
 #ifndef SYSTEMD_RUNTIME_DIR
 #define SYSTEMD_RUNTIME_DIR "/run/systemd/system"
 #endif
@@ -29,18 +31,20 @@
  * written to a temporary name and renamed into place (root-owned, 0644),
  * through directory fds opened with O_NOFOLLOW, in directories that must be
  * root-owned and not group/world writable. An identical file is left as is.
+ * Under the resource lock of @l (locks.h), as sdunit_remove().
  * @err:	the reason on failure
  *
  * Return: 0 (also when systemd is not running), or -errno
  */
-int sdunit_write(uid_t uid, const char *netns, char *err, size_t errlen);
+int sdunit_write(struct locks *l, uid_t uid, const char *netns, char *err,
+		 size_t errlen);
 
 /*
  * sdunit_remove() - remove every drop-in of this project that names
  * @netns, and its user@UID.service.d directory when that is then empty.
  * Best effort: what cannot be removed is logged.
  */
-void sdunit_remove(const char *netns);
+void sdunit_remove(struct locks *l, const char *netns);
 
 /*
  * sdunit_sweep() - gc: remove the drop-ins of this project whose namespace

@@ -54,7 +54,7 @@ int session_add(const char *netns, const struct session_info *si,
 }
 
 /* Destroy @netns when nothing holds it and its scope lets it go. */
-static int release(struct nl *host, const char *netns)
+static int release(const struct ns_env *env, const char *netns)
 {
 	struct ns_rec ns;
 
@@ -63,7 +63,7 @@ static int release(struct nl *host, const char *netns)
 	if (ns_rec_shared(&ns))
 		return 0;	/* shared namespaces stay until `down` */
 	debug("namespace '%s': last session gone, tearing down", netns);
-	return ns_destroy(host, netns);
+	return ns_destroy(env, netns);
 }
 
 int session_netns(const char *token, char *buf, size_t len)
@@ -74,7 +74,7 @@ int session_netns(const char *token, char *buf, size_t len)
 	return r ?: strlcpy_checked(buf, rec.netns, len);
 }
 
-int session_end(struct nl *host, const char *token)
+int session_end(const struct ns_env *env, const char *token)
 {
 	char netns[NETNS_NAME_MAX + 1];
 	int r = session_netns(token, netns, sizeof(netns));
@@ -85,11 +85,11 @@ int session_end(struct nl *host, const char *token)
 		return sess_rec_remove(token);
 	(void)member_remove(netns, token);
 	r = sess_rec_remove(token);
-	return r || !host ? r : release(host, netns);
+	return r || !env ? r : release(env, netns);
 }
 
 struct reap {
-	struct nl *host;
+	const struct ns_env *env;
 	int n;
 };
 
@@ -102,7 +102,7 @@ static int reap_one(const char *token, void *data)
 		return 0;
 	debug("session %s: owner pid %d is gone, closing it", token,
 	      (int)rec.pid);
-	if (!session_end(rp->host, token))
+	if (!session_end(rp->env, token))
 		rp->n++;
 	return 0;
 }
@@ -113,9 +113,9 @@ static int reap_member(const char *netns, const char *token, void *data)
 	return reap_one(token, data);
 }
 
-int session_reap(struct nl *host, const char *netns)
+int session_reap(const struct ns_env *env, const char *netns)
 {
-	struct reap rp = { .host = host };
+	struct reap rp = { .env = env };
 
 	if (netns)
 		(void)member_each(netns, reap_member, &rp);

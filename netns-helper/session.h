@@ -13,6 +13,8 @@
 
 #include "nl.h"
 
+struct ns_env;			/* lifecycle.h */
+
 struct session_info {
 	const char *user;
 	const char *service;
@@ -29,14 +31,14 @@ int session_add(const char *netns, const struct session_info *si,
  * session_end() - drop session @token; when it was the last reference on a
  * user- or session-scope namespace, destroy that namespace.
  * Return: 0, -ENOENT for an unknown token, or -errno
- * With @host NULL only the records go (a caller inside a confined
+ * With @env NULL only the records go (a caller inside a confined
  * session cannot reach the host side); gc releases the namespace then.
  */
-int session_end(struct nl *host, const char *token);
+int session_end(const struct ns_env *env, const char *token);
 
 /* session_reap() - end the sessions of @netns (every session when NULL)
  * whose owner died; returns how many. */
-int session_reap(struct nl *host, const char *netns);
+int session_reap(const struct ns_env *env, const char *netns);
 
 /* session_netns() - the namespace of session @token into @buf ("" for a
  * record without one). Return: 0, -ENOENT when it is not open, -errno */

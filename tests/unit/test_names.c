@@ -27,7 +27,7 @@ static void network_names(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char shown[64];
+		char shown[64], nb[NAME_ERR_MAX];
 
 		/* keep control bytes out of the TAP line */
 		snprintf(shown, sizeof(shown), "%s", cases[i].s);
@@ -35,13 +35,13 @@ static void network_names(void)
 			*p = (*p < ' ') ? '?' : *p;
 		ok(name_check_network(cases[i].s) == cases[i].e,
 		   "network name '%s' -> %s", shown,
-		   name_err_str(cases[i].e, NET_NAME_MAX));
+		   name_err_str(cases[i].e, NET_NAME_MAX, nb));
 	}
 }
 
 static void netns_and_ifnames(void)
 {
-	char big[300];
+	char big[300], nb[NAME_ERR_MAX];
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -58,7 +58,7 @@ static void netns_and_ifnames(void)
 	ok(name_check_ifname("..") == NAME_RESERVED, "ifname .. refused");
 	ok(name_check_ifname("abcdefghijklmnop") == NAME_TOO_LONG,
 	   "ifname of 16 bytes refused");
-	is(name_err_str(NAME_TOO_LONG, 15), "is longer than 15 bytes",
+	is(name_err_str(NAME_TOO_LONG, 15, nb), "is longer than 15 bytes",
 	   "too-long message names the limit");
 }
 

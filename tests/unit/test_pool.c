@@ -100,7 +100,8 @@ static void concurrent(void)
 		if (locks_begin(&locks, false, err, sizeof(err)))
 			_exit(1);
 		for (int i = 0; i < 16; i++) {
-			bad |= pool_alloc(NULL, &n, &slot, err, sizeof(err));
+			bad |= pool_alloc(&locks, NULL, &n, &slot, err,
+					  sizeof(err));
 			bad |= write(fds[1], &slot, sizeof(slot)) !=
 			       sizeof(slot);
 		}
@@ -119,7 +120,7 @@ static void concurrent(void)
 		   "leasing process %d", c + 1);
 	ok(got == 128 && !dup, "128 leases taken at once by 8 processes are "
 	   "128 slots (%d, %d twice)", got, dup);
-	(void)pool_set("lab", NULL, 0);
+	(void)pool_set(&locks, "lab", NULL, 0);
 }
 
 static void leases(void)
@@ -144,28 +145,29 @@ static void leases(void)
 		s[i] = 99;
 	r = 0;
 	for (int i = 0; i < 4; i++)
-		r |= pool_alloc(NULL, &n, &s[i], err, sizeof(err));
+		r |= pool_alloc(&locks, NULL, &n, &s[i], err, sizeof(err));
 	ok(!r, "4 leases from a /29");
 	ok(s[0] != s[1] && s[0] != s[2] && s[0] != s[3] && s[1] != s[2] &&
 	   s[1] != s[3] && s[2] != s[3] && s[0] < 4 && s[1] < 4 && s[2] < 4 &&
 	   s[3] < 4, "the 4 leases are distinct slots");
-	r = pool_alloc(NULL, &n, &s[4], err, sizeof(err));
+	r = pool_alloc(&locks, NULL, &n, &s[4], err, sizeof(err));
 	ok(r == -ENOSPC, "a 5th lease fails with ENOSPC");
 	is(err, "address pool 10.213.0.0/29 exhausted (4 sessions)",
 	   "exhaustion message");
-	ok(!pool_free("lab", s[2]), "a lease is freed");
-	ok(!pool_alloc(NULL, &n, &s[4], err, sizeof(err)) && s[4] == s[2],
+	ok(!pool_free(&locks, "lab", s[2]), "a lease is freed");
+	ok(!pool_alloc(&locks, NULL, &n, &s[4], err, sizeof(err)) &&
+	   s[4] == s[2],
 	   "the freed slot is leased again");
 	for (int i = 0; i < 4; i++)
-		(void)pool_free("lab", i == 2 ? s[4] : s[i]);
+		(void)pool_free(&locks, "lab", i == 2 ? s[4] : s[i]);
 	ok(state_read_blob("leases/lab", s, 1) == -ENOENT,
 	   "no lease file when the pool is empty");
 	{
 		uint32_t v[] = { 1, 3 };
-		ok(!pool_set("lab", v, 2) &&
-		   !pool_alloc(NULL, &n, &s[0], err, sizeof(err)) &&
+		ok(!pool_set(&locks, "lab", v, 2) &&
+		   !pool_alloc(&locks, NULL, &n, &s[0], err, sizeof(err)) &&
 		   (s[0] == 0 || s[0] == 2), "pool_set rebuilds the bitmap");
-		(void)pool_set("lab", NULL, 0);
+		(void)pool_set(&locks, "lab", NULL, 0);
 	}
 	concurrent();
 	locks_end(&locks);
