@@ -90,8 +90,11 @@ static int sock_open(struct nft *nft)
 
 int nft_batch_start(struct nft_batch *bt, struct nft *nft)
 {
-	int r = sock_open(nft);
+	int r;
 
+	/* empty first: nft_batch_finish() frees a batch that failed to start */
+	*bt = (struct nft_batch){ 0 };
+	r = sock_open(nft);
 	if (r)
 		return r;
 	bt->buf = calloc(1, BATCH_SIZE);	/* no heap bytes in the padding */
