@@ -336,6 +336,24 @@ static void check_unreached(const struct conf *c)
 	}
 }
 
+/* Spares serve session-scope logins only (prebuilt.h). */
+static void check_prebuilt(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_nets; i++) {
+		const struct network *n = &c->nets[i];
+		bool used = false;
+
+		for (size_t k = 0; !used && k < c->n_rules; k++)
+			used = c->rules[k].net == n &&
+			       c->rules[k].scope == SCOPE_SESSION;
+		if (n->prebuilt && !used)
+			warn("%s:%d: network '%s': prebuilt namespaces serve "
+			     "session-scope logins only, and no rule gives "
+			     "this network that scope: they would never be "
+			     "used", n->file, n->line, n->name);
+	}
+}
+
 int check_host(const struct conf *c)
 {
 	int bad = check_kinds(c);
@@ -345,5 +363,6 @@ int check_host(const struct conf *c)
 	check_metadata(c);
 	check_mixed(c);
 	check_unreached(c);
+	check_prebuilt(c);
 	return bad;
 }

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "netns_file.h"
 #include "nft.h"
+#include "prebuilt.h"
 #include "lifecycle.h"
 #include "pool.h"
 #include "sdunit.h"
@@ -57,6 +58,7 @@ struct before {
 
 struct gc {
 	const struct ns_env *env;	/* host: netlink; nft: nfnetlink */
+	struct ctx *ctx;		/* the policy, for the spares */
 	/* what the surviving records claim */
 	char (*ifnames)[IFNAMSIZ];
 	size_t n_ifnames;
@@ -70,10 +72,21 @@ struct gc {
 	size_t n_leases;
 };
 
-static bool ns_stale(const struct ns_rec *rec)
+/* A spare stays while its network asks for spares, or while the policy
+ * cannot be read to say it does not (prebuilt.h). */
+static bool spare_kept(struct gc *gc, const struct ns_rec *rec)
+{
+	const struct conf *c = ctx_conf(gc->ctx);
+
+	return !c || prebuilt_wanted(c, rec);
+}
+
+static bool ns_stale(struct gc *gc, const struct ns_rec *rec)
 {
 	if (!rec->ready || !netns_exists(rec->name))
 		return true;
+	if (rec->spare)
+		return !spare_kept(gc, rec);
 	return !ns_rec_shared(rec) && member_count(rec->name) == 0;
 }
 
@@ -81,7 +94,7 @@ static int sweep_ns(const struct ns_rec *rec, void *data)
 {
 	struct gc *gc = data;
 
-	if (ns_stale(rec)) {
+	if (ns_stale(gc, rec)) {
 		debug("gc: namespace '%s' is stale, tearing down", rec->name);
 		(void)ns_destroy(gc->env, rec->name);
 	}
@@ -348,7 +361,7 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	struct nl host = { 0 };
 	struct nft nft = NFT_INIT;
 	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
-	struct gc gc = { .env = &env };
+	struct gc gc = { .env = &env, .ctx = ctx };
 	char e[256];
 	int r;
 

@@ -29,6 +29,7 @@
 #include "netns_file.h"
 #include "lifecycle.h"
 #include "policy.h"
+#include "prebuilt.h"
 #include "sdunit.h"
 #include "locks.h"
 #include "records.h"
@@ -309,6 +310,27 @@ static int open_nested(struct locks *l, const struct open_args *a,
 	return EXIT_OK;
 }
 
+/*
+ * The namespace of a login, its lock held: a spare of a session-scope
+ * network claimed (prebuilt.h; *@ret_claimed), or the name it is found or
+ * made under.
+ */
+static int pick_namespace(const struct ns_env *env, const struct decision *d,
+			  const char *user, char *name, size_t len,
+			  uint32_t *ret_id, bool *ret_claimed, char *e,
+			  size_t elen)
+{
+	int r = d->scope == SCOPE_SESSION ?
+		prebuilt_claim(env, d->net, user, name, len) : 0;
+
+	*ret_id = 0;
+	*ret_claimed = r == 1;
+	if (r)
+		return r < 0 ? r : 0;
+	return target_name(env->locks, d, name, len, ret_id) ?:
+	       lock_ns(env->locks, name, e, elen);
+}
+
 static int open_session(struct locks *l, struct nft *nft,
 			const struct open_args *a, const struct decision *d)
 {
@@ -318,7 +340,7 @@ static int open_session(struct locks *l, struct nft *nft,
 	struct nl host = { 0 };
 	struct ns_env env = { .locks = l, .host = &host, .nft = nft,
 			      .dl = &a->dl };
-	bool created = false;
+	bool created = false, claimed = false;
 	uint32_t id;
 	int r;
 
@@ -328,8 +350,9 @@ static int open_session(struct locks *l, struct nft *nft,
 	if (!r)
 		return open_nested(l, a, d);
 	*e = '\0';
-	r = nl_open(&host) ?: target_name(l, d, name, sizeof(name), &id) ?:
-	    lock_ns(l, name, e, sizeof(e));
+	r = nl_open(&host) ?:
+	    pick_namespace(&env, d, a->login.user, name, sizeof(name), &id,
+			   &claimed, e, sizeof(e));
 	/*
 	 * A failed ns_create() has rolled back what it made already, and
 	 * on -EEXIST the name is someone else's namespace: only a namespace
@@ -338,6 +361,7 @@ static int open_session(struct locks *l, struct nft *nft,
 	if (!r)
 		r = get_namespace(&env, name, id, d, a->login.user, &created,
 				  e, sizeof(e));
+	created = created || claimed;
 	if (!r) {
 		r = session_add(name, &si, token, sizeof(token));
 		if (r && created)

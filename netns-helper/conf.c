@@ -265,6 +265,14 @@ int conf_opt_allow(struct parser *p, const config_setting_t *net,
 	return s ? each_string(p, s, CONF_MAX_LIST, add_addr, &l) : 0;
 }
 
+int conf_opt_prebuilt(struct parser *p, const config_setting_t *net,
+		      struct network *n)
+{
+	const config_setting_t *s = member(net, "prebuilt");
+
+	return s ? conf_get_int(p, s, 0, CONF_MAX_PREBUILT, &n->prebuilt) : 0;
+}
+
 int conf_opt_conn_limit(struct parser *p, const config_setting_t *net,
 			struct network *n)
 {

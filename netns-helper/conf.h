@@ -38,6 +38,7 @@
 #define CONF_STR_MAX	256		/* user, group, service, rhost strings */
 #define CONF_ERR_MAX	512		/* size of an error buffer */
 #define CONF_MAX_DROPINS 256		/* files in the drop-in directory */
+#define CONF_MAX_PREBUILT 16		/* "prebuilt": namespaces kept ahead */
 
 enum net_type {
 	NET_ISOLATED,
@@ -92,6 +93,9 @@ struct network {
 	/* nat, bridge: conntrack entries of one namespace, per address
 	 * family; 0 = the default (nft.h) */
 	int conn_limit;
+	/* isolated, nat: session-scope namespaces kept built ahead by the
+	 * resident service (prebuilt.h); 0 = none */
+	int prebuilt;
 
 	/* vpn: exactly one of wireguard / interface */
 	char wireguard[PATH_MAX];	/* wg-quick config path */

@@ -105,6 +105,9 @@ int conf_opt_addrs(struct parser *p, const config_setting_t *net,
  * keys that several kinds share. */
 int conf_opt_allow(struct parser *p, const config_setting_t *net,
 		   struct network *n);
+/* "prebuilt", 0 to CONF_MAX_PREBUILT (isolated, nat). */
+int conf_opt_prebuilt(struct parser *p, const config_setting_t *net,
+		      struct network *n);
 int conf_opt_conn_limit(struct parser *p, const config_setting_t *net,
 			struct network *n);
 int conf_opt_gateway(struct parser *p, const config_setting_t *net,

@@ -115,7 +115,7 @@ static void lock_path(const char *name, char *buf, size_t len)
 
 /* Under the lock: whoever waits for it sees the file gone and makes
  * another one. */
-static void ns_unlock(struct locks *l)
+void locks_ns_release(struct locks *l)
 {
 	char path[sizeof(l->ns) + 8];
 
@@ -131,7 +131,7 @@ static void ns_unlock(struct locks *l)
 
 void locks_end(struct locks *l)
 {
-	ns_unlock(l);
+	locks_ns_release(l);
 	if (l->res_fd >= 0)
 		(void)close(l->res_fd);
 	l->res_fd = -1;

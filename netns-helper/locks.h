@@ -86,6 +86,11 @@ void locks_end(struct locks *l);
  */
 int locks_ns(struct locks *l, const char *name);
 
+/* locks_ns_release() - give the namespace lock back before locks_end(),
+ * so that another may be taken (a login trying pre-built namespaces one
+ * after another, prebuilt.h). */
+void locks_ns_release(struct locks *l);
+
 /*
  * state_res_lock() - take the resource lock for @l's request (nested
  * calls count: the last state_res_unlock() releases it; locks_end() at

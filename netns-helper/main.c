@@ -58,6 +58,7 @@ static const struct verb verbs[] = {
 	{ PN_VERB_CLOSE, cmd_session_close, ROOT, USAGE_SESSION_CLOSE },
 	{ "list", cmd_list, ROOT, "list [--json]" },
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
+	{ "prebuild", cmd_prebuild, ROOT, "prebuild" },
 	{ "gc", cmd_gc, ROOT, "gc" },
 };
 

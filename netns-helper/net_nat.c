@@ -332,12 +332,13 @@ static int parse_nat(struct parser *p, const config_setting_t *s,
 	       conf_opt_allow(p, s, n) ?:
 	       conf_opt_addrs(p, s, "deny", ADDR_NET, &n->deny) ?:
 	       opt_forwards(p, s, n) ?:
-	       conf_opt_conn_limit(p, s, n);
+	       conf_opt_conn_limit(p, s, n) ?:
+	       conf_opt_prebuilt(p, s, n);
 }
 
 static const char *const nat_keys[] = {
 	"type", "uplink", "pool", "pool6", "dns", "allow", "deny", "forward",
-	"conn_limit", NULL
+	"conn_limit", "prebuilt", NULL
 };
 
 static const struct net_range nat_ranges[] = {
@@ -360,6 +361,8 @@ static void nat_print(const struct network *n)
 		printf(" uplink %s", n->uplink);
 	net_kind_print_list("allow", &n->allow);
 	net_kind_print_list("deny", &n->deny);
+	if (n->prebuilt)
+		printf(" prebuilt %d", n->prebuilt);
 	if (n->n_forward)
 		printf(" forwards %zu", n->n_forward);
 }

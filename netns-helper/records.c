@@ -31,7 +31,7 @@ struct record {
 	} kv[REC_MAX_KV];
 };
 
-enum ftype { F_STR, F_LL, F_ULL, F_INT, F_U32, F_READY };
+enum ftype { F_STR, F_LL, F_ULL, F_INT, F_U32, F_READY, F_BOOL };
 
 struct field {
 	const char *key;
@@ -49,7 +49,8 @@ static const struct field ns_fields[] = {
 	NS_STR("network", network), NS_STR("type", type),
 	NS_STR("scope", scope), NS_STR("user", user),
 	NS_NUM("id", id, F_U32), NS_NUM("created", created, F_LL),
-	NS_NUM("state", ready, F_READY), NS_NUM("ino", ino, F_ULL),
+	NS_NUM("state", ready, F_READY), NS_NUM("spare", spare, F_BOOL),
+	NS_NUM("ino", ino, F_ULL),
 	FLD(ns_rec, "slot", slot, F_LL, -1), NS_STR("ifname", ifname),
 	NS_STR("addr4", addr4), NS_STR("addr6", addr6),
 	NS_STR("attach", attach), NS_STR("forwards", forwards),
@@ -229,6 +230,7 @@ static int field_parse(const struct field *f, void *base, const char *v)
 	case F_INT:	*(int *)p = (int)n; break;
 	case F_U32:	*(uint32_t *)p = (uint32_t)n; break;
 	case F_READY:	*(bool *)p = !strcmp(v, "ready"); break;
+	case F_BOOL:	*(bool *)p = n == 1; break;
 	}
 	return 0;
 }
@@ -252,6 +254,7 @@ static bool field_format(const struct field *f, const void *base,
 			 *(const bool *)p ? "ready" : "creating");
 		return true;
 	case F_LL:	n = *(const long long *)p; break;
+	case F_BOOL:	n = *(const bool *)p; break;
 	case F_INT:	n = *(const int *)p; break;
 	case F_U32:	n = *(const uint32_t *)p; break;
 	}

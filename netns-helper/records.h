@@ -56,6 +56,8 @@ struct ns_rec {
 	uint32_t id;			/* serial: names the host links */
 	long long created;		/* time(NULL) */
 	bool ready;			/* complete (else being built) */
+	bool spare;			/* built ahead, no login has claimed it
+					 * yet (prebuilt.h) */
 	unsigned long long ino;		/* netns inode; 0 before it exists */
 	/* links and leases: nat, bridge, vpn */
 	long long slot;			/* lease of the pool; -1: none */
