@@ -37,5 +37,6 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv);
 int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_status(struct ctx *ctx, int argc, char **argv);
 int cmd_gc(struct ctx *ctx, int argc, char **argv);
+int cmd_serve(struct ctx *ctx, int argc, char **argv);	/* serve.c */
 
 #endif

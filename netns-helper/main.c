@@ -38,6 +38,11 @@ enum verb_privs {
 	 * of no use to an editor, and cutting the rest would break editors,
 	 * not confine them (uid 0 owns the system's files either way). */
 	ROOT_EDITOR,
+	/* Real uid 0, all of root kept in the service's loop: entering a
+	 * peer's network namespace is a ptrace-mode access to it, which a
+	 * process with fewer capabilities than its target is refused. Each
+	 * worker drops to ROOT's two before it runs a verb (serve_worker.c). */
+	ROOT_SERVICE,
 };
 
 struct verb {
@@ -59,6 +64,7 @@ static const struct verb verbs[] = {
 	{ "list", cmd_list, ROOT, "list [--json]" },
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
 	{ "gc", cmd_gc, ROOT, "gc" },
+	{ "serve", cmd_serve, ROOT_SERVICE, "serve" },
 };
 
 static void usage(FILE *f)
