@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "cmds.h"
@@ -173,7 +174,8 @@ static int fd_limit(char *e, size_t elen)
  */
 int main(int argc, char **argv, char **envp)
 {
-	struct ctx ctx = { .conf_path = CONF_PATH, .env = envp };
+	struct ctx ctx = { .conf_path = CONF_PATH, .env = envp,
+			   .listen_fd = serve_listen_fd() };
 	const struct verb *v;
 	char e[256];
 	int i, r;
@@ -182,7 +184,7 @@ int main(int argc, char **argv, char **envp)
 	r = fd_limit(e, sizeof(e));
 	if (r)
 		die(EXIT_FAIL, "%s", *e ? e : strerror(-r));
-	if (caps_sanitize(e, sizeof(e)))
+	if (caps_sanitize(ctx.listen_fd, e, sizeof(e)))
 		die(EXIT_FAIL, "%s", e);
 	i = parse_global(argc, argv, &ctx);
 	if (i >= argc) {
@@ -196,6 +198,8 @@ int main(int argc, char **argv, char **envp)
 		die(EXIT_FAIL, "%s: %s", v->name, e);
 	if (v->privs == ROOT && caps_drop(e, sizeof(e)))
 		die(EXIT_FAIL, "%s", e);
+	if (ctx.listen_fd >= 0 && v->fn != cmd_serve)
+		(void)close(ctx.listen_fd);
 	optind = 0;	/* verbs run getopt over their own argv: reinitialize */
 	r = v->fn(&ctx, argc - i, argv + i);
 	conf_free(ctx.conf);

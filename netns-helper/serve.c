@@ -54,27 +54,20 @@ int serve_ep_add(struct serve *s, int fd, unsigned events, struct src *src)
 /*
  * systemd's socket activation (sd_listen_fds(3)): LISTEN_PID is ours and
  * LISTEN_FDS is 1; the variables are unset so no child takes them.
- * Return: the fd (3), -ENOENT when not socket-activated, or -EINVAL.
  */
-static int activated_fd(void)
+int serve_listen_fd(void)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	int mine;
+	bool mine = pid && fds && atol(pid) == (long)getpid();
+	bool one = mine && !strcmp(fds, "1");
 
-	if (!pid || !fds)
-		return -ENOENT;
-	mine = atol(pid) == (long)getpid();
+	if (mine && !one)
+		err("serve: socket activation hands %s sockets, expected 1",
+		    fds);
 	(void)unsetenv("LISTEN_PID");
 	(void)unsetenv("LISTEN_FDS");
 	(void)unsetenv("LISTEN_FDNAMES");
-	if (!mine)
-		return -ENOENT;
-	if (strcmp(fds, "1")) {
-		err("serve: socket activation hands %s sockets, expected 1",
-		    fds);
-		return -EINVAL;
-	}
-	return SD_LISTEN_FDS_START;
+	return one ? SD_LISTEN_FDS_START : -1;
 }
 
 /* PN_SOCKET_DIR: root's, 0700, a real directory; made when missing. */
@@ -128,9 +121,10 @@ static int own_socket(void)
 
 static int listen_socket(struct serve *s)
 {
-	int fd = activated_fd();
+	int fd = s->ctx->listen_fd;
 
-	if (fd == -ENOENT) {
+	s->ctx->listen_fd = -1;
+	if (fd < 0) {
 		fd = own_socket();
 		s->own_socket = fd >= 0;
 		if (fd < 0)
