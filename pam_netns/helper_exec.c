@@ -2,11 +2,11 @@
 /*
  * helper_exec.c - ask netns-helper: through its resident service when one
  * listens (service.c), else (no socket, nobody on it) by running it the
- * way pam_mkhomedir runs its helper:
- * an absolute path checked to be root's, an empty environment, fds 0-2
- * set up by us and every other fd closed, default signal handling and
- * sane resource limits, so nothing of the caller's state (a user who runs
- * su with LD_PRELOAD, a low `ulimit -n`, SIGCHLD ignored) reaches it.
+ * way pam_mkhomedir runs its helper: an absolute path checked to be
+ * root's, an empty environment, fds 0-2 set up by us and every other fd
+ * closed, default signal handling and sane resource limits, so nothing of
+ * the caller's state (a user who runs su with LD_PRELOAD, a low `ulimit
+ * -n`, SIGCHLD ignored) reaches it.
  *
  * The helper's stdout and stderr share one pipe: key=value lines are its
  * answer (protocol.h, read by pn_answer_parse()), anything else is a
