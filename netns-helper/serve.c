@@ -52,6 +52,22 @@ int serve_ep_add(struct serve *s, int fd, unsigned events, struct src *src)
 }
 
 /*
+ * serve_ep_close() - take @fd out of the epoll set, then close it. A
+ * close alone would not do: epoll drops an fd only when the last
+ * reference to its file goes, and a worker forked a moment earlier holds
+ * one until it closes its inherited fds; the loop would then be woken
+ * for an object already freed.
+ */
+void serve_ep_close(struct serve *s, int *fd)
+{
+	if (*fd < 0)
+		return;
+	(void)epoll_ctl(s->ep, EPOLL_CTL_DEL, *fd, NULL);
+	(void)close(*fd);
+	*fd = -1;
+}
+
+/*
  * systemd's socket activation (sd_listen_fds(3)): LISTEN_PID is ours and
  * LISTEN_FDS is 1; the variables are unset so no child takes them.
  */
@@ -179,8 +195,7 @@ static void stop(struct serve *s)
 		return;
 	info("serve: stopping after %d running requests", s->workers);
 	s->stopping = true;
-	(void)close(s->listen_fd);
-	s->listen_fd = -1;
+	serve_ep_close(s, &s->listen_fd);
 	if (s->own_socket)
 		(void)unlink(PN_SOCKET_PATH);
 	for (j = s->jobs; j; j = next) {

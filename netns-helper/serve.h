@@ -85,6 +85,7 @@ struct serve {
 /* serve.c */
 long serve_now_ms(void);
 int serve_ep_add(struct serve *s, int fd, unsigned events, struct src *src);
+void serve_ep_close(struct serve *s, int *fd);
 
 /* serve_conn.c */
 void conn_accept(struct serve *s);

@@ -174,15 +174,10 @@ void conn_readable(struct serve *s, struct job *j)
 /* Deliver the answer the worker wrote (checked by the caller). */
 void conn_answer(struct serve *s, struct job *j)
 {
-	ssize_t n;
-
 	(void)s;
-	if (j->gone)
+	if (!j->gone && send(j->fd, j->ans, j->ans_len,
+			     MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)j->ans_len)
 		return;
-	n = send(j->fd, j->ans, j->ans_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n != (ssize_t)j->ans_len) {
-		info("serve: peer %d is gone, its answer undelivered",
-		     (int)j->peer);
-		j->gone = true;
-	}
+	info("serve: peer %d is gone, its answer undelivered", (int)j->peer);
+	j->gone = true;
 }

@@ -83,7 +83,7 @@ static void watch_free(struct serve *s, struct watch *w)
 		p = &(*p)->next;
 	if (*p)
 		*p = w->next;
-	(void)close(w->pidfd);
+	serve_ep_close(s, &w->pidfd);
 	free(w);
 }
 

@@ -60,9 +60,9 @@ void job_free(struct serve *s, struct job *j)
 		p = &(*p)->next;
 	if (*p)
 		*p = j->next;
-	closep(&j->fd);
+	serve_ep_close(s, &j->fd);
 	closep(&j->pidfd);
-	closep(&j->out);
+	serve_ep_close(s, &j->out);
 	free(j);
 }
 

@@ -43,12 +43,18 @@ in_sandbox() {
 }
 
 # serve_start: `netns-helper serve` in the foreground mode, in the
-# background, its pid in $PN_SANDBOX_DIR/serve.pid (sandbox.sh stops it,
-# as serve_stop does), once its socket is there.
+# background (its messages in $PN_SANDBOX_DIR/serve.log, its pid in
+# $PN_SANDBOX_DIR/serve.pid: sandbox.sh stops it, as serve_stop does),
+# once it listens.
 serve_start() {
-	"$HELPER" serve 2>>"$PN_SANDBOX_DIR/serve.log" &
-	echo $! > "$PN_SANDBOX_DIR/serve.pid"
-	wait_until 'test -S /run/pam_netns/service/socket ||
+	local n
+	n=$(grep -c 'serve: listening' "$PN_SANDBOX_DIR/serve.log" 2>/dev/null)
+	# from a subshell: not a child of the test's, whose bare `wait`
+	# would wait for it
+	( "$HELPER" serve </dev/null >/dev/null 2>>"$PN_SANDBOX_DIR/serve.log" &
+	  echo $! > "$PN_SANDBOX_DIR/serve.pid" )
+	# its own line, not the socket: a killed one's may still be there
+	wait_until '[ "$(grep -c "serve: listening" "$PN_SANDBOX_DIR/serve.log")" -gt "${n:-0}" ] ||
 		! kill -0 $(cat "$PN_SANDBOX_DIR/serve.pid") 2>/dev/null'
 }
 
