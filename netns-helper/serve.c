@@ -17,7 +17,9 @@
  * SIGTERM or SIGINT: stop accepting, let the requests taken finish, exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -135,25 +137,41 @@ static int own_socket(void)
 	return steal_fd(&fd);
 }
 
+/* The socket systemd hands over must be what the module connects to. */
+static int activated_socket(int fd)
+{
+	int type = 0, fl = fcntl(fd, F_GETFL);
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    type != SOCK_SEQPACKET) {
+		err("serve: the socket of socket activation is not a "
+		    "SOCK_SEQPACKET one (ListenSequentialPacket=)");
+		return -EINVAL;
+	}
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC))
+		return -errno;
+	return 0;
+}
+
+/* Return: 0, or -errno (logged). */
 static int listen_socket(struct serve *s)
 {
-	int fd = s->ctx->listen_fd;
+	int fd = s->ctx->listen_fd, r;
 
 	s->ctx->listen_fd = -1;
-	if (fd < 0) {
-		fd = own_socket();
+	if (fd >= 0) {
+		s->listen_fd = fd;
+		r = activated_socket(fd);
+	} else {
+		r = fd = own_socket();
 		s->own_socket = fd >= 0;
-		if (fd < 0)
-			err("serve: %s: %s", PN_SOCKET_PATH, strerror(-fd));
-	} else if (fd >= 0) {
-		int fl = fcntl(fd, F_GETFL);
-
-		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-		if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
-			return -errno;
+		s->listen_fd = fd;
 	}
-	s->listen_fd = fd;
-	return fd < 0 ? fd : 0;
+	if (r < 0 && r != -EPERM && r != -EINVAL)
+		err("serve: %s: %s", PN_SOCKET_PATH, strerror(-r));
+	return r < 0 ? r : 0;
 }
 
 /* SIGCHLD (workers), SIGTERM and SIGINT (stop) through a signalfd; the
@@ -169,7 +187,7 @@ static int event_fds(struct serve *s)
 	sigaddset(&set, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
-	/* a worker that writes to a peer gone is told by EPIPE */
+	/* a peer gone is an error of send(), never a signal */
 	(void)signal(SIGPIPE, SIG_IGN);
 	s->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC,
@@ -325,10 +343,10 @@ int cmd_serve(struct ctx *ctx, int argc, char **argv)
 		err("usage: serve");
 		return EXIT_USAGE;
 	}
-	r = listen_socket(&s) ?: event_fds(&s);
+	r = listen_socket(&s);
+	if (!r && (r = event_fds(&s)))
+		err("serve: %s", strerror(-r));
 	if (r) {
-		if (r != -EPERM && r != -EINVAL)
-			err("serve: %s", strerror(-r));
 		serve_free(&s);
 		return EXIT_FAIL;
 	}
