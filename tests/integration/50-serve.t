@@ -11,6 +11,7 @@
 # and never falls back to exec; socket activation hands the service its
 # socket. Every wait is on an event (a record, a log line, an exit).
 . "$(dirname "$0")/../lib.sh"
+PN_VIA=exec	# this test starts and stops the service itself
 in_sandbox "$@"
 . "$TESTS_DIR/e2e/e2e.sh"
 e2e_users
