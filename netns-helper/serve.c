@@ -204,11 +204,13 @@ static int event_fds(struct serve *s)
 	       serve_ep_add(s, s->listen_fd, EPOLLIN, &s->listen_src);
 }
 
-/* Stop taking requests; those taken run to their end. */
+/*
+ * Stop taking connections; those taken (their request read or on its
+ * way) run to their end. Under socket activation, connections not yet
+ * accepted wait in systemd's socket for the next instance.
+ */
 static void stop(struct serve *s)
 {
-	struct job *j, *next;
-
 	if (s->stopping)
 		return;
 	info("serve: stopping after %d running requests", s->workers);
@@ -216,11 +218,6 @@ static void stop(struct serve *s)
 	serve_ep_close(s, &s->listen_fd);
 	if (s->own_socket)
 		(void)unlink(PN_SOCKET_PATH);
-	for (j = s->jobs; j; j = next) {
-		next = j->next;
-		if (j->state == JOB_READ)
-			job_free(s, j);
-	}
 }
 
 static void signalled(struct serve *s)

@@ -111,10 +111,10 @@ ok "and leaves no session" wait_until '[ "$(sessions)/$(namespaces)" = 0/0 ]'
 
 # --- socket activation
 serve_stop
+mkdir -m 0700 "$(dirname $SOCK)"
 systemd-socket-activate --seqpacket -l $SOCK "$HELPER" serve 2>>"$d/serve.log" &
 act=$!
 track $act
-mkdir -p -m 0700 "$(dirname $SOCK)"
 wait_until "test -S $SOCK"
 out=$("$CLIENT" verb=session-close session=t00000000000000000000000000000000)
 is "$out" "exit=0" "socket activation: the service answers on the socket it is handed"
