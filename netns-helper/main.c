@@ -39,10 +39,9 @@ enum verb_privs {
 	 * of no use to an editor, and cutting the rest would break editors,
 	 * not confine them (uid 0 owns the system's files either way). */
 	ROOT_EDITOR,
-	/* Real uid 0, all of root kept in the service's loop: entering a
-	 * peer's network namespace is a ptrace-mode access to it, which a
-	 * process with fewer capabilities than its target is refused. Each
-	 * worker drops to ROOT's two before it runs a verb (serve_worker.c). */
+	/* Real uid 0; serve keeps a few more capabilities than ROOT's two
+	 * (serve.c, loop_caps()), and each worker drops to ROOT's before
+	 * it runs a verb (serve_worker.c). */
 	ROOT_SERVICE,
 };
 

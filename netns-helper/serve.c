@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "log.h"
 #include "serve.h"
 #include "state.h"
@@ -329,6 +330,26 @@ static void serve_free(struct serve *s)
 	closep(&s->timer_fd);
 }
 
+/*
+ * The loop keeps what its workers drop to (caps_drop(): CAP_NET_ADMIN,
+ * CAP_SYS_ADMIN, and the DHCP client's two, permitted) and what they
+ * need before they drop: CAP_SYS_PTRACE, for entering a peer's network
+ * namespace is a ptrace-mode access to it, refused to a process with
+ * fewer capabilities than its target; CAP_SETPCAP, to cut the bounding
+ * set as the exec'd helper does. Nothing else of root's.
+ */
+static int loop_caps(void)
+{
+	static const cap_value_t caps[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN,
+		CAP_NET_RAW, CAP_NET_BIND_SERVICE, CAP_SYS_PTRACE, CAP_SETPCAP };
+
+	if (caps_only(caps, (int)ARRAY_SIZE(caps))) {
+		err("serve: cannot drop capabilities: %m");
+		return -EPERM;
+	}
+	return 0;
+}
+
 int cmd_serve(struct ctx *ctx, int argc, char **argv)
 {
 	struct serve s = { .ctx = ctx, .ep = -1, .listen_fd = -1,
@@ -340,7 +361,7 @@ int cmd_serve(struct ctx *ctx, int argc, char **argv)
 		err("usage: serve");
 		return EXIT_USAGE;
 	}
-	r = listen_socket(&s);
+	r = loop_caps() ?: listen_socket(&s);
 	if (!r && (r = event_fds(&s)))
 		err("serve: %s", strerror(-r));
 	if (r) {

@@ -44,6 +44,9 @@ rm -f "$d/exec-ran"
 serve_start
 is "$(stat -c %a/%U "$(dirname $SOCK)")/$(stat -c %a/%U $SOCK)" 700/root/600/root \
 	"the service's socket: root's 0600 in a root 0700 directory"
+# CAP_SETPCAP, NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_PTRACE, SYS_ADMIN
+is "$(awk '/^CapEff:/ { print $2 }' /proc/"$(cat "$d/serve.pid")"/status)" 0000000000283500 \
+	"the service keeps six capabilities of root's"
 out=$(driver -s pn-test pnuser sh -c 'echo "ino=$(stat -L -c %i /proc/self/ns/net)"')
 is "$(kv open "$out")/$(kv close "$out")" 0/0 "with the service: the login opens and closes"
 like "$(kv env_netns "$out")" '^lab\.pnuser\.[0-9]+$' "in its session namespace"
