@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -350,6 +351,18 @@ static int loop_caps(void)
 	return 0;
 }
 
+/* A pidfd per open session: the soft fd limit goes up to the hard one
+ * (workers go back to SERVE_WORKER_FDS, serve_worker.c). */
+static void fd_room(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int cmd_serve(struct ctx *ctx, int argc, char **argv)
 {
 	struct serve s = { .ctx = ctx, .ep = -1, .listen_fd = -1,
@@ -361,6 +374,7 @@ int cmd_serve(struct ctx *ctx, int argc, char **argv)
 		err("usage: serve");
 		return EXIT_USAGE;
 	}
+	fd_room();
 	r = loop_caps() ?: listen_socket(&s);
 	if (!r && (r = event_fds(&s)))
 		err("serve: %s", strerror(-r));

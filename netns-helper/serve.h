@@ -31,6 +31,8 @@
 #define SERVE_WORKERS_MAX	64
 #define SERVE_READ_MS		5000	/* a peer has to send its request */
 #define SERVE_SCAN_S		60	/* sessions nobody watches: taken over */
+#define SERVE_WORKER_FDS	1024	/* a worker's soft fd limit, as
+					 * pam_netns.so gives an exec'd helper */
 
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_TIMER, SRC_CONN, SRC_OUT,
 		SRC_OWNER };

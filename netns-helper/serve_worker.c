@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,11 +166,16 @@ static int worker_run(struct ctx *ctx, const struct job *j)
 static __attribute__((noreturn)) void worker_main(struct ctx *ctx,
 						  const struct job *j, int out)
 {
+	struct rlimit rl;
 	int r = EXIT_FAIL;
 
 	/* a service gone makes the answer fail (EPIPE), and the verb roll
 	 * back what it made, instead of a signal killing it half-way */
 	(void)signal(SIGPIPE, SIG_IGN);
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur > SERVE_WORKER_FDS) {
+		rl.rlim_cur = SERVE_WORKER_FDS;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (dup2(out, STDOUT_FILENO) == STDOUT_FILENO)
 		r = worker_run(ctx, j);
 	(void)close(out);
