@@ -70,6 +70,14 @@ out=$("$CLIENT" verb=session-open user=root service=x config=relative.conf)
 is "$out" "exit=2" "a relative config=: exit=2"
 is "$(sessions)/$(namespaces)" 0/0 "and nothing was made"
 
+# --- more requests at once than workers: the rest wait their turn
+for i in $(seq 100); do
+	"$CLIENT" verb=session-close session=t$(printf '%032x' "$i") > "$d/many.$i" &
+done
+wait
+is "$(cat "$d"/many.* | grep -c -x exit=0)" 100 "100 requests at once (64 workers): every one answered"
+rm -f "$d"/many.*
+
 # --- the owner dies: the session goes, no gc
 "$CLIENT" -H $(open_req) > "$d/own.out" &
 owner=$!
