@@ -136,10 +136,16 @@ tests: all $(UNIT_BINS) $(TOOL_BINS)
 deps:
 	$(Q)sh tests/deps.sh
 
-# `make check` installs what the tests need, then runs them all with prove.
+# `make check` installs what the tests need, then runs them all with prove;
+# the module's end-to-end tests a second time with the resident service
+# running in their sandbox (PN_VIA=socket, tests/lib.sh), so that both
+# ways to the helper pass the same cases.
+VIA_SOCKET_TESTS := $(wildcard tests/e2e/30-*.t tests/e2e/31-*.t tests/e2e/32-*.t \
+	tests/e2e/33-*.t tests/e2e/34-*.t tests/e2e/36-*.t)
 check: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)B=$(abspath $(B)) prove $(PROVE_FLAGS) $(UNIT_BINS) $(sort $(wildcard tests/integration/*.t tests/e2e/*.t)) tests/misc/*.t
+	$(Q)B=$(abspath $(B)) PN_VIA=socket prove $(PROVE_FLAGS) $(sort $(VIA_SOCKET_TESTS))
 
 # The unit tests alone: no root, no namespaces (dh_auto_test runs these).
 check-unit: $(UNIT_BINS)

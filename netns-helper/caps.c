@@ -42,17 +42,22 @@ static const cap_value_t keep[] = { CAP_NET_ADMIN, CAP_SYS_ADMIN };
 static const cap_value_t for_client[] = { CAP_NET_RAW,
 					  CAP_NET_BIND_SERVICE };
 
-static void close_stray_fds(void)
+/* Every fd above 2 but @keep_fd (-1: none) goes. */
+static void close_stray_fds(int keep_fd)
 {
 #ifdef SYS_close_range
-	if (!syscall(SYS_close_range, 3U, ~0U, 0U))
+	if ((keep_fd <= 3 ||
+	     !syscall(SYS_close_range, 3U, keep_fd - 1U, 0U)) &&
+	    !syscall(SYS_close_range, keep_fd < 3 ? 3U : keep_fd + 1U, ~0U,
+		     0U))
 		return;
 #endif
 	for (int fd = 3; fd < 1024; fd++)
-		(void)close(fd);
+		if (fd != keep_fd)
+			(void)close(fd);
 }
 
-int caps_sanitize(char *err, size_t errlen)
+int caps_sanitize(int keep_fd, char *err, size_t errlen)
 {
 	sigset_t none;
 
@@ -67,7 +72,7 @@ int caps_sanitize(char *err, size_t errlen)
 	}
 	/* Programs the helper starts later get a fixed, root-owned PATH. */
 	(void)setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	close_stray_fds();
+	close_stray_fds(keep_fd);
 	sig_default_all();
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);

@@ -14,10 +14,11 @@
 /*
  * caps_sanitize() - called first thing in main(): refuse AT_SECURE
  * (setuid, setgid, file capabilities), clear the environment, close every
- * fd above 2, reset signal dispositions, set umask 022.
+ * fd above 2 but @keep_fd (-1: none; the socket systemd hands `serve`),
+ * reset signal dispositions, set umask 022.
  * Return: 0, or -EPERM with @err set
  */
-int caps_sanitize(char *err, size_t errlen);
+int caps_sanitize(int keep_fd, char *err, size_t errlen);
 
 /* caps_require_root() - -EPERM unless the real and effective uid are 0. */
 int caps_require_root(char *err, size_t errlen);

@@ -22,7 +22,13 @@ struct ctx {
 	struct conf *conf;	/* loaded on demand by ctx_conf() */
 	char **env;		/* the environment the helper was started
 				 * with, for the editor of edit only */
+	int listen_fd;		/* serve's socket from systemd, or -1 */
 };
+
+/* serve_listen_fd() - the socket systemd's socket activation hands the
+ * helper (sd_listen_fds(3): fd 3 when LISTEN_PID is ours), or -1; read
+ * before main() clears the environment and closes inherited fds. */
+int serve_listen_fd(void);
 
 /* ctx_conf() - load the policy once; logs the error and returns NULL. */
 struct conf *ctx_conf(struct ctx *ctx);
@@ -38,5 +44,6 @@ int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_status(struct ctx *ctx, int argc, char **argv);
 int cmd_gc(struct ctx *ctx, int argc, char **argv);
 int cmd_prebuild(struct ctx *ctx, int argc, char **argv);
+int cmd_serve(struct ctx *ctx, int argc, char **argv);	/* serve.c */
 
 #endif

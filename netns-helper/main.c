@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "cmds.h"
@@ -38,6 +39,10 @@ enum verb_privs {
 	 * of no use to an editor, and cutting the rest would break editors,
 	 * not confine them (uid 0 owns the system's files either way). */
 	ROOT_EDITOR,
+	/* Real uid 0; serve keeps a few more capabilities than ROOT's two
+	 * (serve.c, loop_caps()), and each worker drops to ROOT's before
+	 * it runs a verb (serve_worker.c). */
+	ROOT_SERVICE,
 };
 
 struct verb {
@@ -60,6 +65,7 @@ static const struct verb verbs[] = {
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
 	{ "prebuild", cmd_prebuild, ROOT, "prebuild" },
 	{ "gc", cmd_gc, ROOT, "gc" },
+	{ "serve", cmd_serve, ROOT_SERVICE, "serve" },
 };
 
 static void usage(FILE *f)
@@ -168,7 +174,8 @@ static int fd_limit(char *e, size_t elen)
  */
 int main(int argc, char **argv, char **envp)
 {
-	struct ctx ctx = { .conf_path = CONF_PATH, .env = envp };
+	struct ctx ctx = { .conf_path = CONF_PATH, .env = envp,
+			   .listen_fd = serve_listen_fd() };
 	const struct verb *v;
 	char e[256];
 	int i, r;
@@ -177,7 +184,7 @@ int main(int argc, char **argv, char **envp)
 	r = fd_limit(e, sizeof(e));
 	if (r)
 		die(EXIT_FAIL, "%s", *e ? e : strerror(-r));
-	if (caps_sanitize(e, sizeof(e)))
+	if (caps_sanitize(ctx.listen_fd, e, sizeof(e)))
 		die(EXIT_FAIL, "%s", e);
 	i = parse_global(argc, argv, &ctx);
 	if (i >= argc) {
@@ -191,6 +198,8 @@ int main(int argc, char **argv, char **envp)
 		die(EXIT_FAIL, "%s: %s", v->name, e);
 	if (v->privs == ROOT && caps_drop(e, sizeof(e)))
 		die(EXIT_FAIL, "%s", e);
+	if (ctx.listen_fd >= 0 && v->fn != cmd_serve)
+		(void)close(ctx.listen_fd);
 	optind = 0;	/* verbs run getopt over their own argv: reinitialize */
 	r = v->fn(&ctx, argc - i, argv + i);
 	conf_free(ctx.conf);

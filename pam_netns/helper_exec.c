@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * helper_exec.c - run netns-helper the way pam_mkhomedir runs its helper:
- * an absolute path checked to be root's, an empty environment, fds 0-2
- * set up by us and every other fd closed, default signal handling and
- * sane resource limits, so nothing of the caller's state (a user who runs
- * su with LD_PRELOAD, a low `ulimit -n`, SIGCHLD ignored) reaches it.
+ * helper_exec.c - ask netns-helper: through its resident service when one
+ * listens (service.c), else (no socket, nobody on it) by running it the
+ * way pam_mkhomedir runs its helper: an absolute path checked to be
+ * root's, an empty environment, fds 0-2 set up by us and every other fd
+ * closed, default signal handling and sane resource limits, so nothing of
+ * the caller's state (a user who runs su with LD_PRELOAD, a low `ulimit
+ * -n`, SIGCHLD ignored) reaches it.
  *
  * The helper's stdout and stderr share one pipe: key=value lines are its
  * answer (protocol.h, read by pn_answer_parse()), anything else is a
- * message, logged through pam_syslog.
+ * message, logged through pam_syslog. The service's answer is the same
+ * lines and the exit code; both are read by the same code below
+ * (verb_result(), pn_helper_open()), so a login gets the same logs and
+ * the same PAM result either way.
  *
  * The child is made with vfork(): it borrows the caller's memory until it
  * execs, instead of copying page tables that grow with the caller (sshd,
@@ -356,6 +361,22 @@ static void add_opt(char **argv, int *n, const char *opt, const char *value)
 }
 
 /*
+ * What the helper answered, by exec or through the service, with its exit
+ * code @code: log its messages and a failure. Both paths end here, so a
+ * login gets the same logs and results either way.
+ * Return: @code
+ */
+static int verb_result(pam_handle_t *pamh, const struct pn_args *args,
+		       const char *verb, int code, const char *out)
+{
+	log_messages(pamh, out, code == EXIT_OK ? LOG_NOTICE : LOG_ERR);
+	if (code > 0 && code != EXIT_DENIED)
+		pam_syslog(pamh, LOG_ERR, "%s %s exited with %d",
+			   args->helper, verb, code);
+	return code;
+}
+
+/*
  * Run the helper's @verb (argv[] built above), its answer into @out, and
  * log its messages. Return: its exit code, or -1 (logged).
  */
@@ -366,15 +387,53 @@ static int run_verb(pam_handle_t *pamh, const struct pn_args *args,
 	int code = exit_code(pamh, args->helper,
 			     run(pamh, argv, args->timeout, ns, out, outlen));
 
-	log_messages(pamh, out, code == EXIT_OK ? LOG_NOTICE : LOG_ERR);
-	if (code > 0 && code != EXIT_DENIED)
-		pam_syslog(pamh, LOG_ERR, "%s %s exited with %d",
-			   args->helper, verb, code);
-	return code;
+	return verb_result(pamh, args, verb, code, out);
+}
+
+/*
+ * Ask the service for @verb with options @opts (key, value pairs, NULL
+ * ended), its answer into @out.
+ * Return: the exit code (its messages logged), -2 when there is no
+ * service (exec the helper), or -1 (logged): fail closed.
+ */
+static int ask_service(pam_handle_t *pamh, const struct pn_args *args,
+		       const char *verb, const char *const *opts, char *out,
+		       size_t outlen)
+{
+	char req[PN_REQUEST_MAX + 1] = "";
+	int code, r;
+
+	if (pn_service_request(pamh, args, verb, opts, req, sizeof(req)))
+		return -1;
+	r = pn_service_call(pamh, args, req, out, outlen, &code);
+	if (r)
+		return r > 0 ? -2 : -1;
+	return verb_result(pamh, args, verb, code, out);
+}
+
+/* session-open by exec; @o: the options of the request, in its order. */
+static int exec_open(pam_handle_t *pamh, const struct pn_args *args,
+		     const char *const *o, char *out, size_t outlen)
+{
+	char pid[24], deadline[16];
+	char *argv[20];
+	int n;
+
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	n = helper_argv(args, PN_VERB_OPEN, argv);
+	add_opt(argv, &n, "--" PN_OPT_USER, o[1]);
+	add_opt(argv, &n, "--" PN_OPT_SERVICE, o[3]);
+	add_opt(argv, &n, "--" PN_OPT_RHOST, o[5]);
+	add_opt(argv, &n, "--" PN_OPT_TTY, o[7]);
+	add_opt(argv, &n, "--" PN_OPT_PID, pid);
+	add_deadline(args, argv, &n, deadline);
+	argv[n] = NULL;
+	return run_verb(pamh, args, PN_VERB_OPEN, argv, NULL, out, outlen);
 }
 
 /**
- * pn_helper_open() - run `session-open` for this login.
+ * pn_helper_open() - session-open for this login: through the service,
+ * or by exec'ing the helper when there is none.
  * Return: 0 with @ret filled (join / none / deny), or -1 on any failure
  * (logged): the caller fails closed.
  */
@@ -382,22 +441,16 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 		   const char *user, const char *service, const char *rhost,
 		   const char *tty, struct pn_answer *ret)
 {
-	char pid[24], deadline[16], out[OUT_MAX];
-	char *argv[20];
-	int n, code;
+	const char *const opts[] = { PN_OPT_USER, user, PN_OPT_SERVICE,
+				     service, PN_OPT_RHOST, rhost, PN_OPT_TTY,
+				     tty, NULL };
+	char out[OUT_MAX];
+	int code;
 
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	n = helper_argv(args, PN_VERB_OPEN, argv);
-	add_opt(argv, &n, "--" PN_OPT_USER, user);
-	add_opt(argv, &n, "--" PN_OPT_SERVICE, service);
-	add_opt(argv, &n, "--" PN_OPT_RHOST, rhost);
-	add_opt(argv, &n, "--" PN_OPT_TTY, tty);
-	add_opt(argv, &n, "--" PN_OPT_PID, pid);
-	add_deadline(args, argv, &n, deadline);
-	argv[n] = NULL;
-
-	code = run_verb(pamh, args, PN_VERB_OPEN, argv, NULL, out,
-			sizeof(out));
+	*out = '\0';
+	code = ask_service(pamh, args, PN_VERB_OPEN, opts, out, sizeof(out));
+	if (code == -2)
+		code = exec_open(pamh, args, opts, out, sizeof(out));
 	if (code != EXIT_OK && code != EXIT_DENIED)
 		return -1;
 	if (pn_answer_parse(out, ret) ||
@@ -410,19 +463,25 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 }
 
 /**
- * pn_helper_close() - run `session-close --session TOKEN` from the
- * namespaces given by @host_net_fd and @host_mnt_fd (those the login
- * started in), so the helper works on the host side.
+ * pn_helper_close() - session-close --session TOKEN: through the
+ * service, or else by exec'ing the helper from the namespaces given by
+ * @host_net_fd and @host_mnt_fd (those the login started in), so the
+ * helper works on the host side.
  * Return: 0, or -1 (logged).
  */
 int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 		    const char *token, int host_net_fd, int host_mnt_fd)
 {
+	const char *const opts[] = { PN_OPT_SESSION, token, NULL };
 	struct exec_ns ns = { host_net_fd, host_mnt_fd };
 	char deadline[16], out[OUT_MAX];
 	char *argv[12];
-	int n;
+	int n, code;
 
+	*out = '\0';
+	code = ask_service(pamh, args, PN_VERB_CLOSE, opts, out, sizeof(out));
+	if (code != -2)
+		return code ? -1 : 0;
 	n = helper_argv(args, PN_VERB_CLOSE, argv);
 	add_opt(argv, &n, "--" PN_OPT_SESSION, token);
 	add_deadline(args, argv, &n, deadline);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * module.h - the parts of pam_netns.so: options (args.c), running the
- * helper (helper_exec.c), entering a namespace (nsenter.c); what it asks
- * the helper and what it gets back is the protocol's (protocol.h). The
+ * helper (helper_exec.c) or asking its resident service (service.c),
+ * entering a namespace (nsenter.c); what it asks the helper and what it
+ * gets back is the protocol's (protocol.h). The
  * module links libpam only; it logs through pam_syslog and never to
  * stderr.
  */
@@ -39,6 +40,13 @@ int pn_helper_open(pam_handle_t *pamh, const struct pn_args *args,
 		   const char *tty, struct pn_answer *ret);
 int pn_helper_close(pam_handle_t *pamh, const struct pn_args *args,
 		    const char *token, int host_net_fd, int host_mnt_fd);
+
+/* service.c */
+int pn_service_request(pam_handle_t *pamh, const struct pn_args *args,
+		       const char *verb, const char *const *opts, char *req,
+		       size_t len);
+int pn_service_call(pam_handle_t *pamh, const struct pn_args *args,
+		    const char *req, char *out, size_t outlen, int *ret_code);
 
 /* nsenter.c */
 int pn_single_threaded(void);

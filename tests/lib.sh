@@ -4,7 +4,9 @@
 #
 #   . "$(dirname "$0")/../lib.sh"
 #   needs_root            skip (or, under CI=true, fail) when not root
-#   in_sandbox "$@"       re-run this script inside tests/sandbox.sh
+#   in_sandbox "$@"       re-run this script inside tests/sandbox.sh; with
+#                         PN_VIA=socket, with `netns-helper serve` running
+#                         there (pam_netns.so asks it instead of exec'ing)
 #   ok COND-CMD... -- NAME     is GOT WANT NAME     like RE TEXT NAME
 #   sandbox_clean         a test that the sandbox holds nothing of ours
 #   track PID             kill PID when the sandbox ends
@@ -35,6 +37,46 @@ in_sandbox() {
 	if [ "${PN_SANDBOX:-}" != 1 ]; then
 		exec "$TESTS_DIR/sandbox.sh" "$0" "$@"
 	fi
+	if [ "${PN_VIA:-exec}" = socket ]; then
+		serve_start
+	fi
+}
+
+# serve_start: `netns-helper serve` in the foreground mode, in the
+# background (its messages in $PN_SANDBOX_DIR/serve.log, its pid in
+# $PN_SANDBOX_DIR/serve.pid: sandbox.sh stops it, as serve_stop does),
+# once it listens.
+serve_start() {
+	local n
+	n=$(grep -c 'serve: listening' "$PN_SANDBOX_DIR/serve.log" 2>/dev/null)
+	# from a subshell: not a child of the test's, whose bare `wait`
+	# would wait for it
+	( "$HELPER" serve </dev/null >/dev/null 2>>"$PN_SANDBOX_DIR/serve.log" &
+	  echo $! > "$PN_SANDBOX_DIR/serve.pid" )
+	# its own line, not the socket: a killed one's may still be there
+	wait_until '[ "$(grep -c "serve: listening" "$PN_SANDBOX_DIR/serve.log")" -gt "${n:-0}" ] ||
+		! kill -0 $(cat "$PN_SANDBOX_DIR/serve.pid") 2>/dev/null'
+}
+
+# exec_only / exec_done: around the cases that test the exec path itself
+# (a helper= of the test's, what the exec'd child gets, the helper's
+# messages in the module's log): under PN_VIA=socket the service stops
+# before them and starts again after.
+exec_only() {
+	[ "${PN_VIA:-exec}" != socket ] || serve_stop
+}
+exec_done() {
+	[ "${PN_VIA:-exec}" != socket ] || serve_start
+}
+
+# serve_stop [SIGNAL]: stop the service (SIGTERM: it finishes what it
+# runs, removes its socket) and wait until it is gone.
+serve_stop() {
+	local pid
+	pid=$(cat "$PN_SANDBOX_DIR/serve.pid" 2>/dev/null) || return 0
+	kill -"${1:-TERM}" "$pid" 2>/dev/null || true
+	wait_until '! kill -0 '"$pid"' 2>/dev/null'
+	rm -f "$PN_SANDBOX_DIR/serve.pid"
 }
 
 _result() {	# _result RC NAME
@@ -99,7 +141,9 @@ track() {
 }
 
 # leftovers: print every namespace, link, nft table, record, lease or
-# /etc/netns entry of pam_netns that exists (nothing at the baseline).
+# /etc/netns entry of pam_netns that exists (nothing at the baseline; the
+# socket of a service running is not a leftover: sandbox.sh checks it is
+# gone once the service stopped).
 leftovers() {
 	local l
 	l=$(ls -A /run/netns | grep -vx wan || true)
@@ -110,7 +154,8 @@ leftovers() {
 		/run/pam_netns/members /run/pam_netns/ino /run/pam_netns/locks \
 		-mindepth 1 2>/dev/null || true)
 	l+=$(ls -A /run/pam_netns 2>/dev/null | grep -vx -e lock -e seq -e ns -e sessions \
-		-e members -e leases -e ino -e hostns -e locks -e resources.lock || true)
+		-e members -e leases -e ino -e hostns -e locks -e resources.lock \
+		-e service || true)
 	l+=$(ls -A /etc/netns)
 	printf '%s' "$l"
 }

@@ -129,11 +129,27 @@ kill_tracked() {
 	done < "$PN_SANDBOX_DIR/pids"
 }
 
+# The service a test started (lib.sh serve_start): SIGTERM, so that it
+# removes its socket, and wait until it is gone (it ends once the
+# requests it runs are done).
+stop_service() {
+	local pid i
+	pid=$(cat "$PN_SANDBOX_DIR/serve.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+	for i in $(seq 2400); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "sandbox.sh: the service did not stop" >&2
+	kill -9 "$pid" 2>/dev/null || true
+}
+
 inner() {
 	local rc=0 l
 	setup
 	export PN_SANDBOX=1
 	"$@" || rc=$?
+	stop_service
 	kill_tracked
 	l=$(leaks)
 	if [ -n "$l" ]; then

@@ -90,6 +90,7 @@ kill $slave; wait $slave 2>/dev/null
 mount --make-private /run
 fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/login
 
+exec_only
 # a template that cannot be made is logged, and the login copies the host's
 touch /run/pam_netns/mntns
 out=$(driver pnuser sh -c 'echo "nsmounts=$(grep -c " /run/netns/" /proc/self/mountinfo)"; echo "nsdir=$(ls -A /run/netns | wc -l)"')
@@ -99,6 +100,7 @@ is "$(kv nsmounts "$out")" 0 "the copy of the host's has no namespace mounts eit
 is "$(kv nsdir "$out")" 0 "and an empty /run/netns"
 ok "nothing of it is left mounted" test -f /run/pam_netns/mntns -a "$(grep -c ' /run/pam_netns/mntns ' /proc/self/mountinfo)" = 0
 rm /run/pam_netns/mntns
+exec_done
 
 # --- the host's resolver sockets are masked inside (THREATS.md 7)
 # (made in the sandbox's private /run, as systemd-resolved and nscd have them)
@@ -131,6 +133,7 @@ is "$(kv env_netns "$out")" "offline.pnshare" "user scope: NETWORK.USER"
 is "$(kv netns "$out")" "$(kv netns "$(cat "$PN_SANDBOX_DIR/a.out")")" "two logins of one user share the namespace"
 ok "gone after the last logout" test ! -e /run/netns/offline.pnshare
 
+exec_only
 # --- fail closed
 out=$(driver -s pn-nohelper pnuser)
 is "$(kv open "$out")" 4 "helper missing: PAM_SYSTEM_ERR"
@@ -158,7 +161,9 @@ cp "$HELPER" "$PN_SANDBOX_DIR/helper-gw"; chmod 0777 "$PN_SANDBOX_DIR/helper-gw"
 pam_service pn-unsafe helper="$PN_SANDBOX_DIR/helper-gw" conf="$POLICY"
 out=$(driver -s pn-unsafe pnuser)
 is "$(kv open "$out")" 4 "a world-writable helper is not run"
+exec_done
 
+exec_only
 # --- the caller's state does not reach the helper
 # spy (perl: sh unblocks every signal when it starts) -> spy.sh -> helper
 cat > "$PN_SANDBOX_DIR/spy" <<EOT
@@ -194,6 +199,7 @@ is "$(make -s -f "$PN_SANDBOX_DIR/sig.mk" sig)" "SigIgn:	0000000180000000" "(mak
 make -s -f "$PN_SANDBOX_DIR/sig.mk" drive DRIVER="$B/tests/tools/pam-driver"
 is "$(cat "$PN_SANDBOX_DIR/spy.sig")" "SigBlk:	0000000000000000
 SigIgn:	0000000000000000" "a caller with 32 and 33 ignored: the helper has them at their defaults"
+exec_done
 
 # --- a module after pam_netns refuses: nothing of the refused login stays
 cat > /etc/pam.d/pn-later <<EOT
@@ -219,6 +225,7 @@ is "$(kv open "$out")" 0 "twice in one handle: the login opens"
 like "$(kv env_netns "$out")" '^lab\.pnuser\.[0-9]+$' "into one session namespace"
 is "$(kv close "$out")" 0 "and closes"
 ok "nothing left" test -z "$(ls /run/netns | grep -v -x wan)"
+exec_only
 mk2 pn-test optional "helper=/nonexistent/netns-helper conf=$POLICY" "$MOD_ARGS"
 out=$(driver -s pn-test pnuser)
 is "$(kv open "$out")" 4 "an optional first run that failed: the required second returns the same error (PAM_SYSTEM_ERR)"
@@ -226,6 +233,7 @@ is "$(kv netns "$out")" "$host" "and the login is not moved"
 mk2 pn-test required "$MOD_ARGS" "helper=/nonexistent/netns-helper conf=$POLICY"
 out=$(driver -s pn-test pnfree)
 is "$(kv open "$out")" 0 "the first line's arguments win (the second's helper is never run)"
+exec_done
 
 # --- pamtester, the stock client
 pam_service pn-test $MOD_ARGS
@@ -239,6 +247,7 @@ out=$(driver -s pn-short pnuser)
 is "$(kv open "$out")" 3 "timeout=4, below the least: PAM_SERVICE_ERR"
 like "$out" "log=.*option timeout='4': not a number of seconds from 5 to 300" \
 	"with the reason logged"
+exec_only
 printf '#!/bin/sh\necho "$*" >> %s/args\nexec %s "$@"\n' "$PN_SANDBOX_DIR" "$HELPER" \
 	> "$PN_SANDBOX_DIR/args.sh"
 chmod 0755 "$PN_SANDBOX_DIR/args.sh"
@@ -254,6 +263,7 @@ pam_service pn-hang helper="$PN_SANDBOX_DIR/hang.sh" conf="$POLICY" timeout=5
 out=$(driver -s pn-hang pnuser)
 is "$(kv open "$out")" 4 "a helper that does not answer: PAM_SYSTEM_ERR"
 like "$out" "log=.*hang.sh did not answer in 5 s, killed" "at the limit timeout=5 sets"
+exec_done
 
 sandbox_clean
 done_testing

@@ -7,7 +7,8 @@
  * take what they should and refuse the rest, each with its message; and
  * the protocol (common/protocol.c, in libhelper.a) reads back what it
  * writes, refuses what the module must not act on, and has one token
- * format for both sides.
+ * format for both sides; the module's request to the service
+ * (service.c, compiled in) is one the service reads back.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "tap.h"
 #include "../../pam_netns/args.c"
+#include "../../pam_netns/service.c"
 
 /* pam_syslog() ends here: the last message, for the tests below. */
 static char logged[512];
@@ -224,6 +226,35 @@ static void requests(void)
 	   "the service's exit line");
 }
 
+/* pn_service_request(): what the module sends the service. */
+static void service_requests(void)
+{
+	const char *const opts[] = { PN_OPT_USER, "alice", PN_OPT_SERVICE,
+				     "sshd", PN_OPT_RHOST, "", PN_OPT_TTY,
+				     NULL, NULL };
+	const char *const nl[] = { PN_OPT_SESSION, "t\nverb=x", NULL };
+	const char *argv[] = { "conf=/etc/pn.conf", "timeout=12" };
+	char req[PN_REQUEST_MAX + 1] = "";
+	struct pn_request r;
+	struct pn_args a;
+
+	ok(!pn_parse_args(NULL, 2, argv, &a) &&
+	   !pn_service_request(NULL, &a, PN_VERB_OPEN, opts, req,
+			       sizeof(req)), "the module writes an open request");
+	is(req, "verb=session-open\nconfig=/etc/pn.conf\ndeadline-ms=12000\n"
+	   "user=alice\nservice=sshd\n",
+	   "  the policy and the time limit as on the exec path, no empty "
+	   "or unset option");
+	ok(!pn_request_parse(req, strlen(req), &r) && !strcmp(r.user, "alice")
+	   && !r.rhost && !r.tty, "  and the service reads it back");
+	*req = '\0';
+	*logged = '\0';
+	ok(pn_service_request(NULL, &a, PN_VERB_CLOSE, nl, req,
+			      sizeof(req)) == -1, "a value with a newline: "
+	   "no request");
+	ok(strstr(logged, "the request does not fit") != NULL, "  and logged");
+}
+
 int main(void)
 {
 	const char *b = getenv("B");
@@ -258,5 +289,6 @@ int main(void)
 	answer_writer();
 	answer_parser();
 	requests();
+	service_requests();
 	return done_testing();
 }
