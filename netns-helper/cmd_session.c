@@ -472,6 +472,14 @@ static int lock_session(struct locks *l, const char *token)
 	return r;
 }
 
+/* The session is closed once its record is gone (ns_env.ended). */
+static void session_ended(void *arg)
+{
+	struct ctx *ctx = arg;
+
+	ctx->closed(ctx);
+}
+
 int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -486,9 +494,11 @@ int cmd_session_close(struct ctx *ctx, int argc, char **argv)
 	struct nft nft = NFT_INIT;
 	struct deadline dl;
 	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft,
-			      .dl = &dl };
+			      .dl = &dl, .ended_arg = ctx };
 	int o, r;
 
+	if (ctx->closed)
+		env.ended = session_ended;
 	deadline_set(&dl, PN_TIMEOUT_DEFAULT * 1000L);
 	while ((o = getopt_long(argc, argv, "s:d:", opts, NULL)) != -1) {
 		if (o == 's')

@@ -23,6 +23,12 @@ struct ctx {
 	char **env;		/* the environment the helper was started
 				 * with, for the editor of edit only */
 	int listen_fd;		/* serve's socket from systemd, or -1 */
+	/* session-close in a worker of the service: called once the
+	 * session's record is gone and before its namespace's teardown, so
+	 * that the service answers first (serve_worker.c); NULL on the exec
+	 * path, whose caller waits for the whole close */
+	void (*closed)(struct ctx *ctx);
+	bool answered;		/* closed() has answered */
 };
 
 /* serve_listen_fd() - the socket systemd's socket activation hands the

@@ -32,6 +32,10 @@ struct ns_env {
 	struct nl *host;		/* netlink in the host namespace */
 	struct nft *nft;		/* nfnetlink (nft.h), opened at use */
 	const struct deadline *dl;	/* NULL: no deadline */
+	/* session_end(): called after the session's record went, before
+	 * its namespace is released; may be NULL */
+	void (*ended)(void *arg);
+	void *ended_arg;
 };
 
 /* What a network kind's up/down/repair (net_kind.h) work with. */

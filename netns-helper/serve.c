@@ -280,8 +280,10 @@ static void dispatch(struct serve *s, struct src *src, unsigned events)
 		break;
 	case SRC_TIMER:
 		if (read(s->timer_fd, &ticks, sizeof(ticks)) > 0 &&
-		    !s->stopping)
+		    !s->stopping) {
 			owners_take_over(s);
+			job_prebuild(s);
+		}
 		break;
 	case SRC_CONN:
 		conn_event(s, src->obj, events);
@@ -385,6 +387,7 @@ int cmd_serve(struct ctx *ctx, int argc, char **argv)
 	info("serve: listening on %s%s", PN_SOCKET_PATH,
 	     s.own_socket ? "" : " (socket activation)");
 	owners_take_over(&s);
+	job_prebuild(&s);
 	r = loop(&s);
 	serve_free(&s);
 	return r;

@@ -31,6 +31,9 @@
 #define SERVE_WORKERS_MAX	64
 #define SERVE_READ_MS		5000	/* a peer has to send its request */
 #define SERVE_SCAN_S		60	/* sessions nobody watches: taken over */
+/* the one verb of the service's own that no peer can ask for
+ * (pn_request_parse() knows only the session verbs) */
+#define SERVE_VERB_PREBUILD	"prebuild"
 #define SERVE_WORKER_FDS	1024	/* a worker's soft fd limit, as
 					 * pam_netns.so gives an exec'd helper */
 
@@ -57,6 +60,7 @@ struct job {
 	char msg[PN_REQUEST_MAX + 1];
 	struct pn_request req;
 	char token[PN_TOKEN_LEN + 1];	/* the session of our own close */
+	char conf[PN_REQUEST_MAX + 1];	/* the policy of our own prebuild */
 	int out;		/* the worker's stdout, -1 */
 	char ans[PN_MESSAGE_MAX + 1];
 	size_t ans_len;
@@ -78,6 +82,10 @@ struct serve {
 	bool own_socket;	/* made here (not socket activation): removed
 				 * at exit */
 	bool stopping;
+	bool prebuild_again;	/* a prebuild is asked for while one runs */
+	/* the policy of the latest session-scope login ("" the default):
+	 * the one whose spares prebuild keeps (the module's conf=) */
+	char pool_conf[PN_REQUEST_MAX + 1];
 	int workers;		/* running */
 	struct job *jobs;
 	struct watch *watches;
@@ -98,6 +106,7 @@ void conn_answer(struct serve *s, struct job *j);
 struct job *job_new(struct serve *s);
 void job_free(struct serve *s, struct job *j);
 void job_close(struct serve *s, const char *token);
+void job_prebuild(struct serve *s);
 void jobs_pump(struct serve *s);
 void worker_readable(struct serve *s, struct job *j);
 void workers_reap(struct serve *s);

@@ -95,6 +95,56 @@ void job_close(struct serve *s, const char *token)
 	j->state = JOB_QUEUED;
 }
 
+/*
+ * job_prebuild() - queue a prebuild of ours (prebuilt.h), one at a time:
+ * asked for while one runs, another follows it (a login may have claimed
+ * a spare after it counted).
+ */
+void job_prebuild(struct serve *s)
+{
+	struct job *j;
+
+	for (j = s->jobs; j; j = j->next)
+		if (j->state != JOB_READ &&
+		    !strcmp(j->req.verb, SERVE_VERB_PREBUILD)) {
+			s->prebuild_again |= j->state == JOB_RUNNING;
+			return;
+		}
+	j = job_new(s);
+	if (!j) {
+		err("serve: prebuild: %m");
+		return;
+	}
+	j->req.verb = SERVE_VERB_PREBUILD;
+	if (*s->pool_conf) {
+		snprintf(j->conf, sizeof(j->conf), "%s", s->pool_conf);
+		j->req.config = j->conf;
+	}
+	j->state = JOB_QUEUED;
+}
+
+/* A prebuild of ours ended. */
+static void prebuild_done(struct serve *s, struct job *j, int code)
+{
+	if (code)
+		err("serve: prebuild failed (exit %d)", code);
+	job_free(s, j);
+	if (s->prebuild_again && !s->stopping) {
+		s->prebuild_again = false;
+		job_prebuild(s);
+	}
+}
+
+/* An answer of a session-scope login: it may have claimed a spare. */
+static bool session_scope(const char *ans)
+{
+	static const char line[] = PN_KEY_SCOPE "=session\n";
+	size_t n = strlen(line);
+
+	return !strncmp(ans, line, n) || strstr(ans, "\n" PN_KEY_SCOPE
+						"=session\n");
+}
+
 static void add_opt(char **argv, int *n, const char *opt, const char *v)
 {
 	if (v) {
@@ -145,6 +195,26 @@ static int worker_privs(const struct job *j)
 	return 0;
 }
 
+/*
+ * A session-close answers as soon as the session's record is gone
+ * (ctx.closed, cmd_session.c): the namespace's teardown, tens of ms of
+ * the kernel's for a veth pair, goes on after the peer has its answer.
+ * stdout becomes /dev/null, so the pipe's only writer is gone (EOF for
+ * the service) and nothing later can write into it.
+ */
+static void answer_closed(struct ctx *ctx)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	printf(PN_KEY_EXIT "=%d\n", EXIT_OK);
+	(void)fflush(stdout);
+	if (null >= 0) {
+		(void)dup2(null, STDOUT_FILENO);
+		(void)close(null);
+	}
+	ctx->answered = true;
+}
+
 static int worker_run(struct ctx *ctx, const struct job *j)
 {
 	char pid[24], *argv[16];
@@ -155,10 +225,14 @@ static int worker_run(struct ctx *ctx, const struct job *j)
 	snprintf(pid, sizeof(pid), "%d", (int)j->peer);
 	argc = worker_argv(j, pid, argv);
 	optind = 0;
-	if (strcmp(j->req.verb, PN_VERB_OPEN))
-		return cmd_session_close(ctx, argc, argv);
 	if (j->req.config)
 		ctx->conf_path = j->req.config;
+	if (!strcmp(j->req.verb, SERVE_VERB_PREBUILD))
+		return cmd_prebuild(ctx, 1, argv);
+	if (strcmp(j->req.verb, PN_VERB_OPEN)) {
+		ctx->closed = answer_closed;
+		return cmd_session_close(ctx, argc, argv);
+	}
 	return cmd_session_open(ctx, argc, argv);
 }
 
@@ -179,7 +253,8 @@ static __attribute__((noreturn)) void worker_main(struct ctx *ctx,
 	if (dup2(out, STDOUT_FILENO) == STDOUT_FILENO)
 		r = worker_run(ctx, j);
 	(void)close(out);
-	printf(PN_KEY_EXIT "=%d\n", r);
+	if (!ctx->answered)
+		printf(PN_KEY_EXIT "=%d\n", r);
 	(void)fflush(stdout);
 	(void)close(STDOUT_FILENO);
 	_exit(r);
@@ -256,6 +331,10 @@ static void job_done(struct serve *s, struct job *j)
 
 	j->ans[j->ans_len] = '\0';
 	code = j->too_long ? -EBADMSG : pn_answer_exit(j->ans);
+	if (!strcmp(j->req.verb, SERVE_VERB_PREBUILD)) {
+		prebuild_done(s, j, code);
+		return;
+	}
 	opened(j, token);
 	if (code < 0) {
 		err("serve: a worker for peer %d gave no valid answer",
@@ -268,6 +347,11 @@ static void job_done(struct serve *s, struct job *j)
 	else if (code)
 		err("serve: closing session %s failed (exit %d); gc closes "
 		    "it later", j->token, code);
+	if (*token && !code && session_scope(j->ans) && !s->stopping) {
+		snprintf(s->pool_conf, sizeof(s->pool_conf), "%s",
+			 j->req.config ? j->req.config : "");
+		job_prebuild(s);
+	}
 	if (*token && !code && !j->gone) {
 		owner_watch(s, token, steal_fd(&j->pidfd));
 	} else if (*token) {

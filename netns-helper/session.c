@@ -85,7 +85,11 @@ int session_end(const struct ns_env *env, const char *token)
 		return sess_rec_remove(token);
 	(void)member_remove(netns, token);
 	r = sess_rec_remove(token);
-	return r || !env ? r : release(env, netns);
+	if (r || !env)
+		return r;
+	if (env->ended)
+		env->ended(env->ended_arg);
+	return release(env, netns);
 }
 
 struct reap {

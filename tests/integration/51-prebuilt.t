@@ -55,8 +55,20 @@ like "$(kv netns "$out")" '^lab\.root\.[0-9]+$' "no spare: a namespace made for 
 helper session-close --session "$(kv session "$out")"
 
 like "$(helper gc)" "^gc: 0 sessions closed, 0 namespaces removed" "gc keeps the spares the policy asks for"
+
+# --- the resident service keeps the pool: after a session-scope login
+# (of the login's policy) and every minute
+serve_start
+out=$("$B/tests/tools/svc-client" verb=session-open user=root service=sshd config="$POLICY")
+like "$(kv netns "$out")" '^iso\.-[0-9]+$' "by the service: a login claims a spare"
+is "$(kv exit "$out")" 0 "and is answered"
+ok "the service builds the claimed one again" wait_until '[ "$(spares iso)" = 2 ]'
+ok "the login's session ended with its client (the owner)" \
+	wait_until '[ ! -e "/run/netns/$(kv netns "$out")" ]'
+is "$(spares lab)" 1 "the nat network got its spare back too"
+serve_stop
 pol 0
-like "$(helper gc)" "^gc: 0 sessions closed, 2 namespaces removed" "and removes them once it asks for none"
+like "$(helper gc)" "^gc: 0 sessions closed, 3 namespaces removed" "and removes them once it asks for none"
 is "$(ls /run/netns | grep -c -e '^iso' -e '^lab')" 0 "nothing is left"
 
 # the key: where it may stand, its range, check's warning
