@@ -131,6 +131,12 @@ $(B)/bench/%: bench/%.c bench/clock.h
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(HELPER_CFLAGS) \
 		$(LDFLAGS) -o $@ $< $(HELPER_LIBS) $(PAM_LIBS)
 
+# speaks the service's protocol: common/protocol.c from the helper's archive
+$(B)/bench/svc-bench: bench/svc-bench.c bench/clock.h $(B)/libhelper.a
+	@mkdir -p $(@D)
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) $(CPPFLAGS) $(DEFS) $(INCLUDES) \
+		$(LDFLAGS) -o $@ $< $(B)/libhelper.a
+
 tests: all $(UNIT_BINS) $(TOOL_BINS)
 
 deps:

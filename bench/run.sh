@@ -6,7 +6,8 @@
 # Re-runs itself inside tests/sandbox.sh, like the tests; as root.
 #
 #   B=BUILD_DIR [BENCH_N=50] [BENCH_SCALE=1000] [BENCH_ARRIVALS=100]
-#     [BENCH_STUCK=5] [BENCH_STUCK_ROUNDS=5] [BENCH_RESULTS=FILE] run.sh
+#     [BENCH_STUCK=5] [BENCH_STUCK_ROUNDS=5] [BENCH_KILLS=100]
+#     [BENCH_CYCLES=10000] [BENCH_RESULTS=FILE] run.sh
 #
 #   1. limit   bench/limit.c: netns + veth + addresses + routes over libmnl
 #   2. script  bench/script.sh: the same plus a masquerade rule, ip and nft
@@ -20,6 +21,12 @@
 #   6. stuck   BENCH_ARRIVALS nat logins arriving 50 ms apart, alone and
 #              with BENCH_STUCK vpn logins among them that wait for an
 #              interface that never appears: p50 and p99 compared
+#   7. service the same logins by the resident service's socket (pool of
+#              pre-built namespaces off and on), beside libpam-net's
+#              pam_newnet; 200 nat logins arriving 20 per second by
+#              socket; BENCH_KILLS owners killed with SIGKILL (time until
+#              their session and namespace are gone); the service's RSS
+#              after 100 and after BENCH_CYCLES open/close cycles
 #
 # Prints one table with PASS/MISS per target and writes it, with the
 # machine and the date, to bench/RESULTS.md (or BENCH_RESULTS), followed by
@@ -37,6 +44,8 @@ ARRIVALS=${BENCH_ARRIVALS:-100}
 STUCK=${BENCH_STUCK:-5}
 STUCK_ROUNDS=${BENCH_STUCK_ROUNDS:-5}
 STUCK_TIMEOUT=12	# s: the stuck vpn network's timeout, longer than a run
+KILLS=${BENCH_KILLS:-100}
+CYCLES=${BENCH_CYCLES:-10000}
 RESULTS=${BENCH_RESULTS:-$here/RESULTS.md}
 IPERF_T=${BENCH_IPERF_T:-3}
 
@@ -74,23 +83,32 @@ setup() {
   bnat = { type = "nat"; pool = "10.210.0.0/16"; pool6 = "fd6e:7600::/48";
            dns = [ "192.0.2.53" ]; };
   biso = { type = "isolated"; };
+  bisop = { type = "isolated"; prebuilt = 2; };
+  bnatp = { type = "nat"; pool = "10.212.0.0/16"; pool6 = "fd6e:7602::/48";
+            dns = [ "192.0.2.53" ]; prebuilt = 2; };
   bshared = { type = "nat"; pool = "10.211.0.0/16"; pool6 = "fd6e:7601::/48"; };
   bstuck = { type = "vpn"; interface = "pnb-never"; timeout = '"$STUCK_TIMEOUT"'; };
 };
 rules = (
   { user = "pnuser"; service = "bench-nat"; network = "bnat"; scope = "session"; },
   { user = "pnuser"; service = "bench-iso"; network = "biso"; scope = "session"; },
+  { user = "pnuser"; service = "bench-isop"; network = "bisop"; scope = "session"; },
+  { user = "pnuser"; service = "bench-natp"; network = "bnatp"; scope = "session"; },
   { user = "pnuser"; service = "bench-join"; network = "bshared"; scope = "shared"; },
   { user = "pnuser"; service = "bench-stuck"; network = "bstuck"; scope = "session"; },
 );
 default = "host";'
 	PAMDIR=$PN_SANDBOX_DIR/pam.d
 	mkdir -p "$PAMDIR"
-	for s in bench-nat bench-iso bench-join; do
+	for s in bench-nat bench-iso bench-join bench-isop bench-natp; do
 		printf '%s\n' "auth required pam_permit.so" \
 			"account required pam_permit.so" \
 			"session required $MODULE $MOD_ARGS" > "$PAMDIR/$s"
 	done
+	# libpam-net's module: a new namespace with lo for the group pnlab
+	printf '%s\n' "auth required pam_permit.so" \
+		"account required pam_permit.so" \
+		"session required pam_newnet.so group=pnlab" > "$PAMDIR/bench-newnet"
 	# libpam reads "other" of the same dir for what a stack leaves out
 	printf '%s required pam_deny.so\n' auth account password session \
 		> "$PAMDIR/other"
@@ -201,6 +219,53 @@ settle() {
 	return 0	# a busy machine: measure anyway (set -e)
 }
 
+# svc_start / svc_stop: the resident service in the foreground, as on a
+# host without systemd; while it runs the module reaches it by socket,
+# and without it the module execs the helper.
+svc_start() {
+	"$B/netns-helper" serve 2>>"$PN_SANDBOX_DIR/serve.log" &
+	SVC_PID=$!
+	track "$SVC_PID"
+	wait_until '[ -S /run/pam_netns/service/socket ]'
+}
+
+svc_stop() {
+	kill "$SVC_PID"
+	wait "$SVC_PID" || true
+}
+
+# The service's rounds: the same logins by socket, the pool's, and
+# pam_newnet, alternating like measure()'s.
+measure_service() {
+	local per=$1
+	svc_start
+	settle; pam bench-iso siso "$per"
+	settle; pam bench-nat snat "$per"
+	settle; pam bench-nat snatp "$per" 50
+	helper up bshared >/dev/null
+	settle; pam bench-join sjoin "$per"
+	helper down bshared >/dev/null
+	# the pool refills after each claim: logins 50 ms apart find one
+	settle; pam bench-isop piso "$per" 50
+	settle; pam bench-natp pnat "$per" 50
+	svc_stop
+	settle; pam bench-newnet newnet "$per"
+	settle; pam bench-newnet newnetp "$per" 50
+	settle; pam bench-iso isop "$per" 50
+}
+
+# The service over time: arrivals by socket, owners killed, memory.
+measure_service_load() {
+	local out
+	svc_start
+	out=$(helper session-open --user pnuser --service bench-nat --pid $$)
+	settle; pam bench-nat sarr 200 50
+	helper session-close --session "$(kv session "$out")" >/dev/null
+	settle; "$B/bench/svc-bench" kill "$KILLS" bench-iso pnuser
+	settle; "$B/bench/svc-bench" cycles "$CYCLES" bench-iso pnuser "$SVC_PID"
+	svc_stop
+}
+
 # Rounds alternate the kinds, so a change of load on a shared machine
 # falls on all of them alike, and each kind starts on idle CPUs: the
 # kernel tears down the namespaces of the kind before for a second or
@@ -217,7 +282,9 @@ measure() {
 		helper up bshared >/dev/null
 		settle; pam bench-join join "$per"
 		helper down bshared >/dev/null
+		measure_service "$per"
 	done
+	measure_service_load
 	# logins arriving 20/s, alone and with stuck vpn logins among them,
 	# in turns, on a host where a nat session is open (so that no run
 	# starts with the nftables table to make)
@@ -312,6 +379,16 @@ label() {	# label KEY: the name of a row
 	scale)	what="pam_netns nat, $SCALE open together" ;;
 	arr)	what="pam_netns nat, $ARRIVALS arriving 50 ms apart" ;;
 	arrs)	what="same, $STUCK stuck vpn logins among them" ;;
+	siso)	what="by socket: isolated, session scope" ;;
+	snat)	what="by socket: nat, session scope" ;;
+	snatp)	what="by socket: nat, one login alone (50 ms apart)" ;;
+	sjoin)	what="by socket: join a shared namespace" ;;
+	piso)	what="by socket, pool on: isolated (50 ms apart)" ;;
+	pnat)	what="by socket, pool on: nat (50 ms apart)" ;;
+	isop)	what="by exec: isolated (50 ms apart)" ;;
+	newnet)	what="libpam-net pam_newnet" ;;
+	newnetp) what="libpam-net pam_newnet (50 ms apart)" ;;
+	sarr)	what="by socket: nat, 200 arriving 50 ms apart" ;;
 	esac
 	echo "$what: $how"
 }
@@ -322,7 +399,11 @@ table() {
 	echo "|---|---:|---:|"
 	for op in limit_open script_open nat_open natp_open iso_open join_open \
 		  limit_close script_close nat_close natp_close iso_close \
-		  join_close scale_open scale_close arr_open arrs_open; do
+		  join_close scale_open scale_close arr_open arrs_open \
+		  newnet_open newnetp_open isop_open siso_open snat_open \
+		  snatp_open sjoin_open piso_open pnat_open sarr_open \
+		  newnet_close siso_close snat_close sjoin_close piso_close \
+		  pnat_close; do
 		read -r m p < <(stat "$op")
 		echo "| $(label "$op") | $m | $p |"
 	done
@@ -352,6 +433,7 @@ targets() {
 	echo "| same with $SCALE sessions present (plain veth measured with them too) | $(bps_ratio "$bs" "$splain") | $(verdict "$bs >= 0.9 * $splain") |"
 	echo "| (NAT with $SCALE sessions against plain veth alone) | $(bps_ratio "$bs" "$plain") | - |"
 	stuck_target
+	service_targets
 	echo
 	echo "Helper max RSS: $(val nat_rss) KiB (nat), $(val scale_rss) KiB (scale run)."
 }
@@ -366,11 +448,30 @@ stuck_target() {
 	echo "| $ARRIVALS logins arriving with $STUCK stuck vpn logins among them: p50 and p99 within 1.2× of the same without | p50 $a50 → $s50 ms ($(ratio "$s50" "$a50")×), p99 $a99 → $s99 ms ($(ratio "$s99" "$a99")×); the stuck logins each waited their ${STUCK_TIMEOUT} s: $waited of $((STUCK_ROUNDS * STUCK)) | $(verdict "$s50 <= 1.2 * $a50 && $s99 <= 1.2 * $a99 && $waited == $((STUCK_ROUNDS * STUCK))") |"
 }
 
+# DESIGN §2 and issue 18's goals for the resident service
+service_targets() {
+	local nn nnp piso siso snat lim snatp p99 kmax k50 r100 rN nclose sclose
+	nn=$(stat newnet_open | cut -d' ' -f1); nnp=$(stat newnetp_open | cut -d' ' -f1)
+	piso=$(stat piso_open | cut -d' ' -f1); siso=$(stat siso_open | cut -d' ' -f1)
+	snat=$(stat snat_open | cut -d' ' -f1); lim=$(stat limit_open | cut -d' ' -f1)
+	snatp=$(stat snatp_open | cut -d' ' -f1); p99=$(pct sarr_open 99)
+	k50=$(pct kill_gone 50); kmax=$(pct kill_gone 100)
+	r100=$(val svc_rss_100); rN=$(val "svc_rss_$CYCLES")
+	nclose=$(stat nat_close | cut -d' ' -f1); sclose=$(stat snat_close | cut -d' ' -f1)
+	echo "| by socket, pool on: isolated open ≤ 1.2× pam_newnet (both 50 ms apart) | $piso / $nnp ms = $(ratio "$piso" "$nnp") | $(verdict "$piso <= 1.2 * $nnp") |"
+	echo "| by socket, pool off: isolated open ≤ 2× pam_newnet (back to back) | $siso / $nn ms = $(ratio "$siso" "$nn") | $(verdict "$siso <= 2 * $nn") |"
+	echo "| by socket: nat open ≤ 2× the limit program | $snat / $lim ms = $(ratio "$snat" "$lim") | $(verdict "$snat <= 2 * $lim") |"
+	echo "| by socket: a close returns before the namespace's teardown (nat close ≤ 1/5 of the exec path's) | $sclose / $nclose ms | $(verdict "$sclose * 5 <= $nclose") |"
+	echo "| by socket: 200 logins at 20/s, p99 open ≤ 2× the median of a login alone | p99 $p99 ms, alone $snatp ms ($(ratio "$p99" "$snatp")×) | $(verdict "$p99 <= 2 * $snatp") |"
+	echo "| owner killed (SIGKILL), $KILLS times: session and namespace gone within 1 s, no gc | median $k50 ms, max $kmax ms | $(verdict "$kmax < 1000 && $(awk '$1 == "kill_gone"' "$RAW" | wc -l) == $KILLS") |"
+	echo "| the service's RSS after $CYCLES open/close cycles within 10 % of after 100 | $r100 → $rN KiB | $(verdict "$rN <= 1.1 * $r100") |"
+}
+
 machine() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r)"
 	echo "- load average before / after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns), BENCH_ARRIVALS=$ARRIVALS with and without BENCH_STUCK=$STUCK (BENCH_STUCK_ROUNDS=$STUCK_ROUNDS rounds each, in turns, one nat session open throughout)"
+	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns), BENCH_ARRIVALS=$ARRIVALS with and without BENCH_STUCK=$STUCK (BENCH_STUCK_ROUNDS=$STUCK_ROUNDS rounds each, in turns, one nat session open throughout), BENCH_KILLS=$KILLS, BENCH_CYCLES=$CYCLES"
 }
 
 report() {
@@ -384,8 +485,11 @@ report() {
 		targets
 		echo
 		echo "Opens are timed around pam_open_session (the full stack: module, helper"
-		echo "exec, namespace, links, nftables, DNS, mounts); the script with"
-		echo "bash's \$EPOCHREALTIME, the C programs with CLOCK_MONOTONIC."
+		echo "exec or the service's socket, namespace, links, nftables, DNS, mounts);"
+		echo "the script with bash's \$EPOCHREALTIME, the C programs with"
+		echo "CLOCK_MONOTONIC. Rows without \"by socket\" are the exec path (no service"
+		echo "running). pam_newnet only unshares a namespace with lo: no mount"
+		echo "namespace, no /sys, no resolv.conf, no record of the session."
 		if [ -f "$here/NOTES.md" ]; then
 			echo
 			cat "$here/NOTES.md"

@@ -43,6 +43,7 @@ cmd:iperf3            iperf3
 cmd:strace            strace
 cmd:busybox           busybox
 cmd:dnsmasq           dnsmasq-base
+file:/lib/x86_64-linux-gnu/security/pam_newnet.so libpam-net
 '
 
 missing=
