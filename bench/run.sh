@@ -220,18 +220,15 @@ settle() {
 }
 
 # svc_start / svc_stop: the resident service in the foreground, as on a
-# host without systemd; while it runs the module reaches it by socket,
-# and without it the module execs the helper.
+# host without systemd (tests/lib.sh); while it runs the module reaches it
+# by socket, and without it the module execs the helper.
 svc_start() {
-	"$B/netns-helper" serve 2>>"$PN_SANDBOX_DIR/serve.log" &
-	SVC_PID=$!
-	track "$SVC_PID"
-	wait_until '[ -S /run/pam_netns/service/socket ]'
+	serve_start
+	SVC_PID=$(cat "$PN_SANDBOX_DIR/serve.pid")
 }
 
 svc_stop() {
-	kill "$SVC_PID"
-	wait "$SVC_PID" || true
+	serve_stop
 }
 
 # The service's rounds: the same logins by socket, the pool's, and
@@ -246,6 +243,9 @@ measure_service() {
 	settle; pam bench-join sjoin "$per"
 	helper down bshared >/dev/null
 	# the pool refills after each claim: logins 50 ms apart find one
+	# (warm it first: the service keeps the pool of the policy of the
+	# latest session-scope login, the bench's only once one came)
+	helper prebuild >/dev/null
 	settle; pam bench-isop piso "$per" 50
 	settle; pam bench-natp pnat "$per" 50
 	svc_stop
