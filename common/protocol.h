@@ -20,6 +20,8 @@
  *   action=join|none|deny
  *   netns=NAME  netns_ino=INODE  session=TOKEN  network=N  scope=S
  *   resolv=PATH                     (join)
+ *   prebuilt=1                      (join: a session-scope login of a
+ *                                   network with "prebuilt", prebuilt.h)
  *   reason=TEXT                     (deny)
  *
  * A key is [a-z_]+: any line that does not start like that is a message
@@ -68,6 +70,8 @@
 #define PN_KEY_SCOPE		"scope"
 #define PN_KEY_RESOLV		"resolv"	/* bound over /etc/resolv.conf */
 #define PN_KEY_REASON		"reason"	/* why the login is refused */
+#define PN_KEY_PREBUILT		"prebuilt"	/* 1: the network keeps spares
+						 * (for the service's pool) */
 
 /* The values of action=. */
 #define PN_ACTION_JOIN		"join"

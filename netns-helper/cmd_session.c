@@ -201,6 +201,8 @@ static int print_answer(int fd, const char *name, const struct decision *d,
 	       pn_answer_add(ans, len, PN_KEY_SCOPE, net_scope_str(d->scope)) ?:
 	       pn_answer_add(ans, len, PN_KEY_RESOLV,
 			     dns_path(name, path, sizeof(path))) ?:
+	       (d->scope == SCOPE_SESSION && d->net->prebuilt ?
+		pn_answer_add(ans, len, PN_KEY_PREBUILT, "1") : 0) ?:
 	       send_answer(ans);
 }
 

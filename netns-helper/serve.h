@@ -83,8 +83,9 @@ struct serve {
 				 * at exit */
 	bool stopping;
 	bool prebuild_again;	/* a prebuild is asked for while one runs */
-	/* the policy of the latest session-scope login ("" the default):
-	 * the one whose spares prebuild keeps (the module's conf=) */
+	/* the policy of the latest login of a network with spares ("" the
+	 * default): the one whose spares prebuild keeps (the module's
+	 * conf=) */
 	char pool_conf[PN_REQUEST_MAX + 1];
 	int workers;		/* running */
 	struct job *jobs;

@@ -135,14 +135,13 @@ static void prebuild_done(struct serve *s, struct job *j, int code)
 	}
 }
 
-/* An answer of a session-scope login: it may have claimed a spare. */
-static bool session_scope(const char *ans)
+/* A login of a network that keeps spares: it may have claimed one. */
+static bool pool_login(const char *ans)
 {
-	static const char line[] = PN_KEY_SCOPE "=session\n";
-	size_t n = strlen(line);
+	static const char line[] = PN_KEY_PREBUILT "=1\n";
 
-	return !strncmp(ans, line, n) || strstr(ans, "\n" PN_KEY_SCOPE
-						"=session\n");
+	return !strncmp(ans, line, strlen(line)) ||
+	       strstr(ans, "\n" PN_KEY_PREBUILT "=1\n");
 }
 
 static void add_opt(char **argv, int *n, const char *opt, const char *v)
@@ -250,9 +249,12 @@ static __attribute__((noreturn)) void worker_main(struct ctx *ctx,
 		rl.rlim_cur = SERVE_WORKER_FDS;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if (dup2(out, STDOUT_FILENO) == STDOUT_FILENO)
+	/* stdout the pipe's only writer: an early answer (answer_closed())
+	 * ends it for the service */
+	if (dup2(out, STDOUT_FILENO) == STDOUT_FILENO) {
+		(void)close(out);
 		r = worker_run(ctx, j);
-	(void)close(out);
+	}
 	if (!ctx->answered)
 		printf(PN_KEY_EXIT "=%d\n", r);
 	(void)fflush(stdout);
@@ -347,7 +349,7 @@ static void job_done(struct serve *s, struct job *j)
 	else if (code)
 		err("serve: closing session %s failed (exit %d); gc closes "
 		    "it later", j->token, code);
-	if (*token && !code && session_scope(j->ans) && !s->stopping) {
+	if (*token && !code && pool_login(j->ans) && !s->stopping) {
 		snprintf(s->pool_conf, sizeof(s->pool_conf), "%s",
 			 j->req.config ? j->req.config : "");
 		job_prebuild(s);

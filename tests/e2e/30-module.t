@@ -60,7 +60,7 @@ is "$(kv nsdir "$out")" 0 "and /run/netns is empty there"
 is "$(kv wan "$out")" "peer=198.51.100.2" "the wan answers, masqueraded to the uplink address"
 like "$(kv hostaddr "$out")" "^error" "the host's own address does not"
 is "$(kv close "$out")" 0 "close_session: PAM_SUCCESS"
-ok "the session namespace is gone after close" test -z "$(ls /run/netns | grep -v wan)"
+ok "the session namespace is gone after close" wait_until '[ -z "$(ls /run/netns | grep -v wan)" ]'
 
 # --- a login's mount namespace is a copy of the helper's template, which
 # follows the host's mounts (a shared mount here, as a host's are)
@@ -88,7 +88,8 @@ wait $bg
 umount "$sh_dir/late" "$sh_dir"
 kill $slave; wait $slave 2>/dev/null
 mount --make-private /run
-fails "the template goes with the last namespace" test -e /run/pam_netns/mntns/login
+# (the service's close answers before the teardown: waited for)
+ok "the template goes with the last namespace" wait_until '[ ! -e /run/pam_netns/mntns/login ]'
 
 exec_only
 # a template that cannot be made is logged, and the login copies the host's
@@ -131,7 +132,7 @@ out=$(driver -s pn-test pnshare)
 wait $a
 is "$(kv env_netns "$out")" "offline.pnshare" "user scope: NETWORK.USER"
 is "$(kv netns "$out")" "$(kv netns "$(cat "$PN_SANDBOX_DIR/a.out")")" "two logins of one user share the namespace"
-ok "gone after the last logout" test ! -e /run/netns/offline.pnshare
+ok "gone after the last logout" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 
 exec_only
 # --- fail closed
@@ -210,7 +211,7 @@ session  required   pam_deny.so
 EOT
 out=$(driver -s pn-later pnshare)
 ok "a later module refuses the session" test "$(kv open "$out")" != 0
-ok "pam_end with the error closes pam_netns' session: no namespace" test ! -e /run/netns/offline.pnshare
+ok "pam_end with the error closes pam_netns' session: no namespace" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 is "$(find /run/pam_netns/sessions -mindepth 1 | wc -l)" 0 "and no session record"
 
 # --- the module twice in one handle (a stack included twice), in the
@@ -224,7 +225,7 @@ out=$(driver -s pn-test pnuser sh -c 'echo "ino=$(stat -L -c %i /proc/self/ns/ne
 is "$(kv open "$out")" 0 "twice in one handle: the login opens"
 like "$(kv env_netns "$out")" '^lab\.pnuser\.[0-9]+$' "into one session namespace"
 is "$(kv close "$out")" 0 "and closes"
-ok "nothing left" test -z "$(ls /run/netns | grep -v -x wan)"
+ok "nothing left" wait_until '[ -z "$(ls /run/netns | grep -v -x wan)" ]'
 exec_only
 mk2 pn-test optional "helper=/nonexistent/netns-helper conf=$POLICY" "$MOD_ARGS"
 out=$(driver -s pn-test pnuser)

@@ -118,7 +118,7 @@ if [ "${PN_VIA:-exec}" = socket ]; then
 else
 	ok "its namespace outlives the killed sshd" test -e /run/netns/offline.pnshare
 	like "$(helper gc)" "^gc: 1 sessions closed," "gc closes the dead sshd's session"
-	ok "and the namespace is gone" test ! -e /run/netns/offline.pnshare
+	ok "and the namespace is gone" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 fi
 
 kill "$(cat "$S/sshd.pid")"

@@ -24,12 +24,12 @@ out=$(su - pnshare -c 'echo "ns=$NETNS"; echo "ino=$(stat -L -c %i /proc/self/ns
 is "$(kv ns "$out")" "offline.pnshare" "su - pnshare: NETNS is the user's namespace"
 ok "su - pnshare: not in the host namespace" test "$(kv ino "$out")" != "$host"
 is "$(kv ifs "$out")" "lo " "su - pnshare: isolated, only lo"
-ok "the user namespace is gone after su exits" test ! -e /run/netns/offline.pnshare
+ok "the user namespace is gone after su exits" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 
 out=$(su pnuser -c 'echo "ns=$NETNS"; echo "dns=$(grep nameserver /etc/resolv.conf)"' 2>&1)
 like "$(kv ns "$out")" '^lab\.pnuser\.[0-9]+$' "su pnuser (service su): a session namespace"
 is "$(kv dns "$out")" "nameserver 192.0.2.53" "with the namespace's resolv.conf"
-ok "gone after su exits" test -z "$(ls /run/netns | grep -v wan)"
+ok "gone after su exits" wait_until '[ -z "$(ls /run/netns | grep -v wan)" ]'
 
 # su run by root with a hostile environment and limits: still confined
 out=$(ulimit -Sn 12; LD_PRELOAD=/nonexistent.so PATH=/nonexistent:/usr/bin:/bin IFS=/ \
@@ -51,7 +51,7 @@ if [ "${PN_VIA:-exec}" = socket ]; then
 else
 	ok "the namespace outlives its killed owner" test -e /run/netns/offline.pnshare
 	like "$(helper gc)" "^gc: 1 sessions closed," "gc closes the dead owner's session"
-	ok "and the namespace is gone" test ! -e /run/netns/offline.pnshare
+	ok "and the namespace is gone" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 fi
 like "$(helper gc)" "^gc: 0 sessions closed, 0 namespaces removed" "a second gc releases nothing twice"
 

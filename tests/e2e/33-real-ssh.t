@@ -76,7 +76,7 @@ wait "$LOGIN_PID"; rc=$?
 is "$rc" 0 "and logs out cleanly"
 wait_until '[ "$(records)" = 0 ]'
 is "$(records)" 0 "its one record is gone at logout"
-ok "and its namespace" test ! -e /run/netns/offline.pnconf
+ok "and its namespace" wait_until '[ ! -e /run/netns/offline.pnconf ]'
 
 # an optional first line that fails stays a failure for a required second
 sed -i 's/^\(session.*\)pam_netns.so recovery_user=root$/\1pam_netns.so recovery_user=root conf=\/nonexistent.conf/' \
@@ -91,7 +91,7 @@ sed -i '/^session required pam_netns.so$/d' /etc/pam.d/sshd
 # --- pamtester with the stock sshd stack
 out=$(pamtester -v sshd pnconf open_session close_session 2>&1); rc=$?
 is "$rc" 0 "pamtester sshd pnconf open_session close_session"
-ok "the user namespace is gone after close" test ! -e /run/netns/offline.pnconf
+ok "the user namespace is gone after close" wait_until '[ ! -e /run/netns/offline.pnconf ]'
 fails "pamtester sshd pndeny open_session is refused" pamtester sshd pndeny open_session
 is "$(records)" 0 "no record left by pamtester"
 

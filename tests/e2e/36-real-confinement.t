@@ -54,7 +54,7 @@ wait "$TEAM_PID"
 # --- a process left behind in a torn-down namespace builds nothing
 orphan=$(su - pnconf -c 'setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $!')
 track "$orphan"
-ok "pnconf's namespace went with its last logout" test ! -e /run/netns/offline.pnconf
+ok "pnconf's namespace went with its last logout" wait_until '[ ! -e /run/netns/offline.pnconf ]'
 ok "a process of pnconf outlives it" test -d "/proc/$orphan"
 ok "in a network namespace that is not the host's" \
 	test "$(stat -L -c %i "/proc/$orphan/ns/net")" != "$HOST_INO"
