@@ -105,10 +105,12 @@ default = "host";'
 			"account required pam_permit.so" \
 			"session required $MODULE $MOD_ARGS" > "$PAMDIR/$s"
 	done
-	# libpam-net's module: a new namespace with lo for the group pnlab
+	# libpam-net's module: a new namespace with lo for the group pnlab;
+	# its close_session answers PAM_PERM_DENIED (it has nothing to undo)
 	printf '%s\n' "auth required pam_permit.so" \
 		"account required pam_permit.so" \
-		"session required pam_newnet.so group=pnlab" > "$PAMDIR/bench-newnet"
+		"session [success=ok perm_denied=ignore default=bad] pam_newnet.so group=pnlab" \
+		"session required pam_permit.so" > "$PAMDIR/bench-newnet"
 	# libpam reads "other" of the same dir for what a stack leaves out
 	printf '%s required pam_deny.so\n' auth account password session \
 		> "$PAMDIR/other"
@@ -261,9 +263,13 @@ measure_service_load() {
 	out=$(helper session-open --user pnuser --service bench-nat --pid $$)
 	settle; pam bench-nat sarr 200 50
 	helper session-close --session "$(kv session "$out")" >/dev/null
-	settle; "$B/bench/svc-bench" kill "$KILLS" bench-iso pnuser
-	settle; "$B/bench/svc-bench" cycles "$CYCLES" bench-iso pnuser "$SVC_PID"
+	settle; "$B/bench/svc-bench" kill "$KILLS" bench-iso pnuser "$POLICY"
+	settle; "$B/bench/svc-bench" cycles "$CYCLES" bench-iso pnuser "$SVC_PID" "$POLICY"
 	svc_stop
+	# the pool's spares go with the bench
+	for ns in $(ls /run/netns | grep -e '^bisop\.-' -e '^bnatp\.-'); do
+		helper down "$ns" >/dev/null
+	done
 }
 
 # Rounds alternate the kinds, so a change of load on a shared machine

@@ -3,17 +3,18 @@
  * svc-bench.c - what the resident service (netns-helper serve) costs over
  * time, spoken to in its own protocol (common/protocol.h), without PAM:
  *
- *   svc-bench cycles N SERVICE USER PID
+ *   svc-bench cycles N SERVICE USER PID CONFIG
  *	N session-open + session-close in a row; prints "svc_rss_100 KB"
  *	and "svc_rss_N KB", the resident size of the service (process PID)
  *	after 100 and after N cycles.
- *   svc-bench kill N SERVICE USER
+ *   svc-bench kill N SERVICE USER CONFIG
  *	N times: a child opens a session (it is the owner: the peer of the
  *	connection) and is killed with SIGKILL; prints "kill_gone USEC",
  *	the time from the kill until the session's record and its
  *	namespace are gone, checked every 0.2 ms (no close is ever sent:
  *	the service must notice the owner's death itself).
  *
+ * CONFIG is the policy the requests name (the module's conf=).
  * Exits 1 when a request fails or a session is still there after 10 s.
  */
 #include <errno.h>
@@ -32,6 +33,11 @@
 #include "protocol.h"
 
 #define GONE_LIMIT_US	10e6	/* a session still there after 10 s */
+
+/* What every request of a run names. */
+struct run {
+	const char *service, *user, *config;
+};
 
 /* Send @req, read the answer into @ans; 0 when it ends "exit=0". */
 static int ask(const char *req, char *ans, size_t len)
@@ -52,14 +58,14 @@ static int ask(const char *req, char *ans, size_t len)
 	return pn_answer_exit(ans) == 0 ? 0 : -1;
 }
 
-static int open_session(const char *service, const char *user,
-			struct pn_answer *a)
+static int open_session(const struct run *run, struct pn_answer *a)
 {
 	char req[PN_REQUEST_MAX + 1] = "", ans[PN_MESSAGE_MAX + 1];
 
 	if (pn_request_add(req, sizeof(req), PN_KEY_VERB, PN_VERB_OPEN) ||
-	    pn_request_add(req, sizeof(req), PN_OPT_USER, user) ||
-	    pn_request_add(req, sizeof(req), PN_OPT_SERVICE, service) ||
+	    pn_request_add(req, sizeof(req), PN_OPT_CONFIG, run->config) ||
+	    pn_request_add(req, sizeof(req), PN_OPT_USER, run->user) ||
+	    pn_request_add(req, sizeof(req), PN_OPT_SERVICE, run->service) ||
 	    ask(req, ans, sizeof(ans)) || pn_answer_parse(ans, a) ||
 	    a->action != PN_JOIN)
 		return -1;
@@ -92,13 +98,12 @@ static long rss_kb(const char *pid)
 	return kb;
 }
 
-static int cycles(unsigned n, const char *service, const char *user,
-		  const char *pid)
+static int cycles(unsigned n, const struct run *run, const char *pid)
 {
 	struct pn_answer a;
 
 	for (unsigned i = 1; i <= n; i++) {
-		if (open_session(service, user, &a) ||
+		if (open_session(run, &a) ||
 		    close_session(a.session)) {
 			fprintf(stderr, "svc-bench: cycle %u failed\n", i);
 			return 1;
@@ -122,11 +127,11 @@ static int gone(const char *token, const char *netns)
 }
 
 /* One owner: opens, tells the parent what it got, waits to be killed. */
-static _Noreturn void owner(int fd, const char *service, const char *user)
+static _Noreturn void owner(int fd, const struct run *run)
 {
 	struct pn_answer a;
 
-	if (open_session(service, user, &a))
+	if (open_session(run, &a))
 		_exit(1);
 	if (write(fd, &a, sizeof(a)) != sizeof(a))
 		_exit(1);
@@ -134,7 +139,7 @@ static _Noreturn void owner(int fd, const char *service, const char *user)
 		pause();
 }
 
-static int kill_one(const char *service, const char *user)
+static int kill_one(const struct run *run)
 {
 	struct timespec tick = { 0, 200000 };
 	struct pn_answer a;
@@ -147,7 +152,7 @@ static int kill_one(const char *service, const char *user)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		owner(p[1], service, user);
+		owner(p[1], run);
 	}
 	close(p[1]);
 	if (pid < 0 || read(p[0], &a, sizeof(a)) != sizeof(a)) {
@@ -171,19 +176,21 @@ static int kill_one(const char *service, const char *user)
 int main(int argc, char **argv)
 {
 	unsigned n = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 0;
+	struct run run = { argc > 3 ? argv[3] : "", argc > 4 ? argv[4] : "",
+			   argv[argc - 1] };
 
-	if (argc == 6 && !strcmp(argv[1], "cycles"))
-		return cycles(n, argv[3], argv[4], argv[5]);
-	if (argc == 5 && !strcmp(argv[1], "kill")) {
+	if (argc == 7 && !strcmp(argv[1], "cycles"))
+		return cycles(n, &run, argv[5]);
+	if (argc == 6 && !strcmp(argv[1], "kill")) {
 		for (unsigned i = 0; i < n; i++)
-			if (kill_one(argv[3], argv[4])) {
+			if (kill_one(&run)) {
 				fprintf(stderr, "svc-bench: kill %u: the "
 					"session stayed\n", i);
 				return 1;
 			}
 		return 0;
 	}
-	fprintf(stderr, "usage: svc-bench cycles N SERVICE USER PID | "
-		"kill N SERVICE USER\n");
+	fprintf(stderr, "usage: svc-bench cycles N SERVICE USER PID CONFIG | "
+		"kill N SERVICE USER CONFIG\n");
 	return 2;
 }

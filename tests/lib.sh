@@ -48,7 +48,7 @@ in_sandbox() {
 # once it listens.
 serve_start() {
 	local n
-	n=$(grep -c 'serve: listening' "$PN_SANDBOX_DIR/serve.log" 2>/dev/null)
+	n=$(grep -c 'serve: listening' "$PN_SANDBOX_DIR/serve.log" 2>/dev/null || :)
 	# from a subshell: not a child of the test's, whose bare `wait`
 	# would wait for it
 	( "$HELPER" serve </dev/null >/dev/null 2>>"$PN_SANDBOX_DIR/serve.log" &
