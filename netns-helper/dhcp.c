@@ -42,6 +42,7 @@
 #include "locks.h"
 #include "log.h"
 #include "netns_file.h"
+#include "sdscope.h"
 #include "util.h"
 
 #define SCRIPT_DIR	"dhcp/script"	/* under STATE_DIR */
@@ -208,7 +209,10 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 	}
 	ctx->rec->dhcp_pid = pid;
 	ctx->rec->dhcp_start = start;
-	return ns_save(ctx);
+	r = ns_save(ctx);
+	if (!r)
+		sdscope_move("dhcp", ctx->name, pid, ctx->dl);
+	return r;
 }
 
 /*
