@@ -21,6 +21,10 @@
  * The helper holds CAP_NET_RAW and CAP_NET_BIND_SERVICE in its permitted
  * set for this program alone (see caps.c); the child drops CAP_SYS_ADMIN
  * before the exec, so the client runs with the network capabilities only.
+ *
+ * Under systemd the client, once recorded, is moved into a scope of its
+ * own (sdscope.h), so that the end of the session that started it does
+ * not end it for the other sessions of its namespace.
  */
 #include <errno.h>
 #include <fcntl.h>

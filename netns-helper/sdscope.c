@@ -45,7 +45,7 @@ int sdscope_name(const char *kind, const char *netns,
 				    kind);
 
 	for (const char *p = netns; *p && n < SDSCOPE_MAX; p++) {
-		bool plain = unit_char(*p) && (p != netns || *p != '.');
+		bool plain = unit_char(*p);
 
 		n += (size_t)snprintf(buf + n, SDSCOPE_MAX - n, plain ? "%c" :
 				      "\\x%02x", plain ? *p :
