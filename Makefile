@@ -86,7 +86,10 @@ $(B)/systemd/%.timer: etc/systemd/%.timer
 # Man pages and units name the paths this build uses, as iproute2's do.
 $(B)/systemd/%: etc/systemd/%.in Makefile
 	@mkdir -p $(@D)
-	$(call quiet,SED,$@)sed -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' $< > $@
+	$(call quiet,SED,$@)sed -e 's|@HELPER_PATH@|$(HELPER_PATH)|g' -e 's|@STATE_DIR@|$(STATE_DIR)|g' \
+		-e 's|@PN_SOCKET_PATH@|$(STATE_DIR)/service/socket|g' \
+		-e 's|@NETNS_RUN_DIR@|$(NETNS_RUN_DIR)|g' \
+		-e 's|@SYSTEMD_RUNTIME_DIR@|$(SYSTEMD_RUNTIME_DIR)|g' $< > $@
 
 $(B)/man/%: man/%.in Makefile
 	@mkdir -p $(@D)

@@ -21,6 +21,10 @@
  * The helper holds CAP_NET_RAW and CAP_NET_BIND_SERVICE in its permitted
  * set for this program alone (see caps.c); the child drops CAP_SYS_ADMIN
  * before the exec, so the client runs with the network capabilities only.
+ *
+ * Under systemd the client, once recorded, is moved into a scope of its
+ * own (sdscope.h), so that the end of the session that started it does
+ * not end it for the other sessions of its namespace.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +46,7 @@
 #include "locks.h"
 #include "log.h"
 #include "netns_file.h"
+#include "sdscope.h"
 #include "util.h"
 
 #define SCRIPT_DIR	"dhcp/script"	/* under STATE_DIR */
@@ -208,7 +213,10 @@ static int record_client(struct ns_ctx *ctx, const char *pidfile, pid_t fg)
 	}
 	ctx->rec->dhcp_pid = pid;
 	ctx->rec->dhcp_start = start;
-	return ns_save(ctx);
+	r = ns_save(ctx);
+	if (!r)
+		sdscope_move("dhcp", ctx->name, pid, ctx->dl);
+	return r;
 }
 
 /*

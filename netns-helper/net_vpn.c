@@ -59,6 +59,7 @@
 #include "log.h"
 #include "netns_file.h"
 #include "lifecycle.h"
+#include "sdscope.h"
 #include "util.h"
 #include "wg.h"
 
@@ -333,6 +334,8 @@ static int userspace_up(struct ns_ctx *ctx, const char *ifname,
 		(void)wg_uapi_start(gate, false);
 		return r;
 	}
+	/* its scope before it runs: no session's end takes it along */
+	sdscope_move("wg", ctx->name, pid, ctx->dl);
 	r = wg_uapi_start(gate, true);
 	if (r)
 		return r;

@@ -10,7 +10,9 @@
  * to record: the record, not the daemon, decides its life. It gets its
  * own session, /dev/null for stdio (a caller reading the helper's output
  * must see EOF when the helper exits) and no other fd, so it never holds
- * a lock of the helper's. Its tun device goes away with it.
+ * a lock of the helper's. Its tun device goes away with it. Under
+ * systemd, net_vpn.c moves it into a scope of its own before it runs
+ * (sdscope.h), out of the cgroup of whoever started the helper.
  */
 #include <errno.h>
 #include <fcntl.h>

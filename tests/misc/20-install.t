@@ -16,6 +16,8 @@ want='etc/security/pam_netns.conf
 lib/security/pam_netns.so
 lib/systemd/system/netns-helper-gc.service
 lib/systemd/system/netns-helper-gc.timer
+lib/systemd/system/netns-helper.service
+lib/systemd/system/netns-helper.socket
 lib/systemd/system/netns-helper@.service
 lib/systemd/system/user@.service.d/pam_netns.conf
 usr/sbin/netns-helper
@@ -34,6 +36,7 @@ is "$(stat -c '%a %F' "$d/etc/security/pam_netns.d" 2>&1)" "755 directory" "and 
 is "$(ls -A "$d/etc/security/pam_netns.d")" "" "  empty"
 is "$(stat -c %a "$d/usr/sbin/netns-helper")" 755 "the helper is 0755, not setuid"
 like "$(grep ExecStart "$d/lib/systemd/system/netns-helper@.service")" "^ExecStart=/usr/sbin/netns-helper up %i$" "the unit names the installed helper"
+like "$(grep ListenSequentialPacket "$d/lib/systemd/system/netns-helper.socket")" "=/run/pam_netns/service/socket$" "the socket unit names the service's socket"
 like "$(cat "$d/usr/share/pam-configs/netns")" "Default: no" "the pam-auth-update profile is off by default"
 echo "# mine" > "$d/etc/security/pam_netns.conf"
 ok "install again" mk install
