@@ -362,28 +362,16 @@ int cmd_gc(struct ctx *ctx, int argc, char **argv)
 	struct nft nft = NFT_INIT;
 	struct ns_env env = { .locks = &l, .host = &host, .nft = &nft };
 	struct gc gc = { .env = &env, .ctx = ctx };
-	char e[256];
 	int r;
 
 	if (argc > 1) {
 		err("usage: gc");
 		return EXIT_USAGE;
 	}
-	r = locks_begin(&l, true, e, sizeof(e));
-	if (r) {
-		err("%s", e);
+	if (hostns_begin(&l, true, &host, "gc: not in the host's network "
+			 "namespace: gc runs from the host only"))
 		return EXIT_FAIL;
-	}
-	r = hostns_is_host();
-	if (r <= 0) {
-		if (!r)
-			err("gc: not in the host's network namespace: gc runs "
-			    "from the host only");
-		return EXIT_FAIL;
-	}
-	r = nl_open(&host);
-	if (!r)
-		r = snap_all(&env, &b);
+	r = snap_all(&env, &b);
 	if (!r) {
 		(void)state_sweep_tmp();
 		(void)session_reap(&env, NULL);

@@ -19,27 +19,19 @@
 /* The state, the lock of namespace @name, and netlink on the host. */
 static int with_state(struct locks *l, struct nl *host, const char *name)
 {
-	char e[256];
-	int r = locks_begin(l, false, e, sizeof(e));
+	int r = hostns_begin(l, false, host, "not in the host's network "
+			     "namespace: networks are built from the host "
+			     "only");
 
-	if (r) {
-		err("%s", e);
+	if (r)
 		return r;
-	}
-	r = hostns_is_host();
-	if (r <= 0) {
-		if (!r)
-			err("not in the host's network namespace: networks are "
-			    "built from the host only");
-		r = r ? r : -EPERM;
-	} else if ((r = locks_ns(l, name))) {
+	r = locks_ns(l, name);
+	if (r) {
 		err("namespace '%s': cannot take its lock: %s", name,
 		    strerror(-r));
-	} else if ((r = nl_open(host))) {
-		err("netlink: %s", strerror(-r));
-	}
-	if (r)
+		nl_close(host);
 		locks_end(l);
+	}
 	return r;
 }
 

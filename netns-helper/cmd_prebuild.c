@@ -33,20 +33,12 @@ int cmd_prebuild(struct ctx *ctx, int argc, char **argv)
 	c = ctx_conf(ctx);
 	if (!c)
 		return EXIT_CONFIG;
-	r = locks_begin(&l, false, e, sizeof(e));
-	if (r) {
-		err("%s", e);
+	if (hostns_begin(&l, false, &host, "prebuild: not in the host's "
+			 "network namespace"))
 		return EXIT_FAIL;
-	}
-	r = hostns_is_host();
-	if (r <= 0) {
-		err("prebuild: not in the host's network namespace");
-		r = -1;
-	} else if ((r = nl_open(&host))) {
-		err("netlink: %s", strerror(-r));
-	} else if ((r = prebuilt_fill(&env, c, &made, e, sizeof(e)))) {
+	r = prebuilt_fill(&env, c, &made, e, sizeof(e));
+	if (r)
 		err("prebuild: %s", *e ? e : strerror(-r));
-	}
 	nl_close(&host);
 	locks_end(&l);
 	nft_release(&nft);

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 
 #include "hostns.h"
+#include "locks.h"
 #include "log.h"
+#include "nl.h"
 #include "records.h"
 #include "state.h"
 
@@ -67,4 +69,26 @@ int hostns_is_host(void)
 	}
 	r = state_write_blob(HOSTNS_FILE, mine, strlen(mine));
 	return r ? r : 1;
+}
+
+int hostns_begin(struct locks *l, bool exclusive, struct nl *host,
+		 const char *refusal)
+{
+	char e[256];
+	int r = locks_begin(l, exclusive, e, sizeof(e));
+
+	if (r) {
+		err("%s", e);
+		return r;
+	}
+	r = hostns_is_host();
+	if (!r)
+		err("%s", refusal);
+	if (r <= 0)
+		r = r ? r : -EPERM;
+	else if ((r = nl_open(host)))
+		err("netlink: %s", strerror(-r));
+	if (r)
+		locks_end(l);
+	return r;
 }
