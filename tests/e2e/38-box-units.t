@@ -35,51 +35,9 @@ is "$(inbox systemd-analyze verify $units 2>&1)" "" \
 	"systemd-analyze verify: nothing to say about the units (and the user@ drop-in)"
 
 # ---- the world outside ----------------------------------------------------
+ok "the LAN, its DHCP server and the WireGuard peer (box-lan.sh)" \
+	inbox sh "$ROOT/tests/e2e/box-lan.sh" 2 dns
 out=$(inbox sh -ec '
-ip netns add lan
-ip -n lan link set lo up
-ip -n lan link add lanbr type bridge
-for i in 0 1; do
-	ip link add lan$i type veth peer name lan${i}p netns lan
-	ip -n lan link set lan${i}p master lanbr up
-done
-ip -n lan addr add 203.0.113.129/25 dev lanbr
-ip -n lan link set lanbr up
-ip link set lan0 up
-ip link add uplink0 type veth peer name wan0 netns lan
-ip -n lan addr add 198.51.100.1/24 dev wan0
-ip -n lan link set wan0 up
-ip addr add 198.51.100.2/24 dev uplink0
-ip link set uplink0 up
-ip route add default via 198.51.100.1
-systemd-run -q --unit=lan-dhcp ip netns exec lan dnsmasq --keep-in-foreground \
-	--conf-file=/dev/null --port=0 --interface=lanbr --bind-interfaces \
-	--dhcp-authoritative --dhcp-range=203.0.113.200,203.0.113.210,255.255.255.128,1h \
-	--dhcp-option=3,203.0.113.129 --dhcp-leasefile=/run/lan-dhcp.leases \
-	--user=root --group=root
-mkdir -p -m 700 /root/wg /etc/wireguard
-cd /root/wg
-(umask 077; wg genkey > peer.key; wg genkey > cli.key)
-wg pubkey < peer.key > peer.pub
-wg pubkey < cli.key > cli.pub
-systemd-run -q --unit=lan-wg ip netns exec lan wireguard-go -f wgpeer
-timeout 30 sh -c "until [ -S /run/wireguard/wgpeer.sock ]; do sleep 0.05; done"
-ip netns exec lan wg set wgpeer private-key peer.key listen-port 51820 \
-	peer "$(cat cli.pub)" allowed-ips 10.99.0.0/24
-ip -n lan addr add 10.99.0.1/24 dev wgpeer
-ip -n lan link set wgpeer up
-(umask 077; cat > /etc/wireguard/corp.conf) <<EOF
-[Interface]
-PrivateKey = $(cat cli.key)
-Address = 10.99.0.2/32
-DNS = 10.99.0.53
-
-[Peer]
-PublicKey = $(cat peer.pub)
-Endpoint = 198.51.100.1:51820
-AllowedIPs = 10.99.0.0/24
-PersistentKeepalive = 25
-EOF
 cat > /etc/security/pam_netns.conf <<EOF
 networks = {
   iso   = { type = "isolated"; };
