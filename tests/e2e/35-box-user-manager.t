@@ -14,12 +14,8 @@
 needs_root
 . "$TESTS_DIR/e2e/box.sh"
 
-binds=(--bind-ro "$ROOT")
-case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-box_start pnt "${binds[@]}"
-
-ok "make install in the box (the build is up to date: the tree is read-only there)" inbox make -s -C "$ROOT" B="$B" install
-inbox systemctl daemon-reload	# user@.service.d/pam_netns.conf
+box_start_tree pnt
+box_install	# and user@.service.d/pam_netns.conf loaded
 inbox sh -c 'useradd -m -s /bin/bash alice && useradd -m -s /bin/bash bob &&
 	cat > /etc/security/pam_netns.conf' <<'EOT'
 networks = { corp = { type = "isolated"; }; };

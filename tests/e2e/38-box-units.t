@@ -21,15 +21,9 @@
 needs_root
 . "$TESTS_DIR/e2e/box.sh"
 
-for t in wireguard-go wg busybox dnsmasq; do
-	command -v $t >/dev/null || { echo "not ok 1 - $t is missing (make deps)"; echo 1..1; exit 1; }
-done
-
-binds=(--bind-ro "$ROOT")
-case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-box_start pnu "${binds[@]}"
-
-ok "make install in the box (the build is up to date: the tree is read-only there)" inbox make -s -C "$ROOT" B="$B" install
+box_needs wireguard-go wg busybox dnsmasq
+box_start_tree pnu
+box_install
 units="netns-helper@lab.service netns-helper-gc.service netns-helper-gc.timer user@0.service"
 is "$(inbox systemd-analyze verify $units 2>&1)" "" \
 	"systemd-analyze verify: nothing to say about the units (and the user@ drop-in)"

@@ -22,9 +22,7 @@ ls "$debs"/systemd-resolved_*.deb >/dev/null 2>&1 || get ||
 	{ apt-get update -qq >/dev/null 2>&1; get; }
 ok "systemd-resolved and libnss-resolve are downloaded" ls "$debs"/systemd-resolved_*.deb "$debs"/libnss-resolve_*.deb
 
-binds=(--bind-ro "$ROOT" --bind-ro "$debs")
-case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-box_start pnr "${binds[@]}"
+box_start_tree pnr --bind-ro "$debs"
 
 # The box's network: an uplink to "wan", which runs two DNS servers on
 # documentation addresses: the lab network's (198.51.100.1) answers

@@ -30,16 +30,9 @@
 needs_root
 . "$TESTS_DIR/e2e/box.sh"
 
-for t in wireguard-go wg busybox dnsmasq; do
-	command -v $t >/dev/null || { echo "not ok 1 - $t is missing (make deps)"; echo 1..1; exit 1; }
-done
-
-binds=(--bind-ro "$ROOT")
-case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
-box_start pns "${binds[@]}"
-
-ok "make install in the box (the build is up to date: the tree is read-only there)" inbox make -s -C "$ROOT" B="$B" install
-inbox systemctl daemon-reload
+box_needs wireguard-go wg busybox dnsmasq
+box_start_tree pns
+box_install
 is "$(inbox systemd-analyze verify netns-helper.socket netns-helper.service 2>&1)" "" \
 	"systemd-analyze verify: nothing to say about netns-helper.socket and .service"
 sec=$(inbox systemd-analyze security --no-pager netns-helper.service 2>&1)

@@ -9,6 +9,12 @@
 #   box_start PREFIX [BOX-START-OPTIONS...]   start the box "PREFIX<pid>",
 #                         or skip the rest of the test where no box can
 #                         start (under CI=true that is a failure)
+#   box_start_tree PREFIX [OPTIONS...]   box_start with the tree (and the
+#                         build, where it lies elsewhere) bound read-only
+#   box_install           `make install` of the build in the box (a test),
+#                         and the units it brings loaded
+#   box_needs CMD...      fail at once when a command the test runs is
+#                         missing (make deps installs them)
 #   inbox CMD...          run CMD as root inside the box
 
 BOX=$ROOT/../shared/tools/systemd-box
@@ -42,6 +48,28 @@ box_start() {
 	fi
 	rm -f "$err"
 	trap '"$BOX" stop "$box" >/dev/null 2>&1' EXIT
+}
+
+box_start_tree() {
+	local prefix=$1 binds=(--bind-ro "$ROOT")
+
+	shift
+	case "$B/" in "$ROOT"/*) ;; *) binds+=(--bind-ro "$B") ;; esac
+	box_start "$prefix" "${binds[@]}" "$@"
+}
+
+box_install() {
+	ok "make install in the box (the build is up to date: the tree is read-only there)" \
+		inbox make -s -C "$ROOT" B="$B" install
+	inbox systemctl daemon-reload
+}
+
+box_needs() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null ||
+			{ echo "not ok 1 - $t is missing (make deps)"; echo 1..1; exit 1; }
+	done
 }
 
 inbox() {
