@@ -129,12 +129,19 @@ static int claim(const struct ns_rec *rec, void *data)
 	return 0;
 }
 
-static bool claimed(const struct gc *gc, const char *ifname)
+/* @name is one of the @n strings of @size bytes each at @names. */
+static bool name_in(const void *names, size_t n, size_t size,
+		    const char *name)
 {
-	for (size_t i = 0; i < gc->n_ifnames; i++)
-		if (!strcmp(gc->ifnames[i], ifname))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp((const char *)names + i * size, name))
 			return true;
 	return false;
+}
+
+static bool claimed(const struct gc *gc, const char *ifname)
+{
+	return name_in(gc->ifnames, gc->n_ifnames, IFNAMSIZ, ifname);
 }
 
 /* Collects the leaked links: the dump must end before @gc->env->host is used
@@ -276,10 +283,7 @@ static int snap_one(const char *name, void *data)
 
 static bool in_snapshot(const struct snapshot *sn, const char *name)
 {
-	for (size_t i = 0; i < sn->n; i++)
-		if (!strcmp(sn->v[i], name))
-			return true;
-	return false;
+	return name_in(sn->v, sn->n, sizeof(sn->v[0]), name);
 }
 
 static int snap_link(const struct nl_link *l, void *data)
