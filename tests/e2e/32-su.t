@@ -63,6 +63,8 @@ out=$(driver -s su pnshare sh -c 'echo "in=$(stat -L -c %i /proc/self/ns/net)";
 is "$(kv root "$out")" "$(kv in "$out")" "su to an uncovered user inside a confined session stays in it"
 is "$(kv other "$out")" 1 "su to a user with another network from inside is refused"
 like "$(kv helper "$out")" "reason=this login starts inside a confined session" "and the helper says why"
+# a close is answered before its teardown: pnshare's namespace goes next
+ok "pnshare's namespace went with the logout" wait_until '[ ! -e /run/netns/offline.pnshare ]'
 ok "nothing was built from inside" test -z "$(ls /run/netns | grep -v -e wan)"
 
 sandbox_clean
