@@ -354,6 +354,19 @@ static void check_prebuilt(const struct conf *c)
 	}
 }
 
+/* What each kind has to say about the rules that name its networks. */
+static void check_rule_kinds(const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+		const struct net_kind *ops = r->net ?
+					     net_kind_of(r->net->type) : NULL;
+
+		if (ops && ops->warn_rule)
+			ops->warn_rule(r);
+	}
+}
+
 int check_host(const struct conf *c)
 {
 	int bad = check_kinds(c);
@@ -364,5 +377,6 @@ int check_host(const struct conf *c)
 	check_mixed(c);
 	check_unreached(c);
 	check_prebuilt(c);
+	check_rule_kinds(c);
 	return bad;
 }

@@ -50,6 +50,7 @@ int cmd_list(struct ctx *ctx, int argc, char **argv);
 int cmd_status(struct ctx *ctx, int argc, char **argv);
 int cmd_gc(struct ctx *ctx, int argc, char **argv);
 int cmd_prebuild(struct ctx *ctx, int argc, char **argv);
+int cmd_adopt(struct ctx *ctx, int argc, char **argv);
 int cmd_serve(struct ctx *ctx, int argc, char **argv);	/* serve.c */
 
 #endif

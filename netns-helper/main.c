@@ -64,6 +64,7 @@ static const struct verb verbs[] = {
 	{ "list", cmd_list, ROOT, "list [--json]" },
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
 	{ "prebuild", cmd_prebuild, ROOT, "prebuild" },
+	{ "adopt", cmd_adopt, ROOT, "adopt" },
 	{ "gc", cmd_gc, ROOT, "gc" },
 	{ "serve", cmd_serve, ROOT_SERVICE, "serve" },
 };

@@ -57,6 +57,9 @@ struct net_kind {
 			  const struct rule *r);
 
 	/* ---- check and explain (check.c, cmd_policy.c) ---- */
+	/* Optional: `check`'s warnings about rule @r, which names a network
+	 * of this kind (a scope that works but not as one would expect). */
+	void (*warn_rule)(const struct rule *r);
 	/* Optional: `check`'s look at the host for @n (warnings logged);
 	 * 1 when @n cannot work (an error), else 0. */
 	int (*check)(const struct network *n);

@@ -436,12 +436,97 @@ static int wait_for_link(struct nl *nl, const char *name, long ms)
 	}
 }
 
+/* What holder() looks for: another namespace that adopted @ifname. */
+struct holder {
+	const char *self, *ifname;
+	char name[NETNS_NAME_MAX + 1];
+};
+
+static int holds(const struct ns_rec *rec, void *data)
+{
+	struct holder *h = data;
+
+	if (!strcmp(rec->name, h->self) || !is_backend(rec, "adopted") ||
+	    strcmp(rec->ifname, h->ifname))
+		return 0;
+	snprintf(h->name, sizeof(h->name), "%s", rec->name);
+	return 1;
+}
+
+/* One device, one namespace: a second one would wait for a device that
+ * never comes back to the host; it is refused at once instead. */
+static int adopted_elsewhere(struct ns_ctx *ctx)
+{
+	struct holder h = { .self = ctx->name, .ifname = ctx->net->interface };
+
+	if (ns_rec_each(holds, &h) != 1)
+		return 0;
+	snprintf(ctx->err, ctx->errlen, "vpn '%s': interface '%s' is in "
+		 "namespace '%s' already (one device, one namespace: give "
+		 "this network scope \"shared\")", ctx->net->name,
+		 ctx->net->interface, h.name);
+	return -EBUSY;
+}
+
+struct client_addrs {
+	const struct cidr_list *policy;
+	int found, matching;
+	char first[CIDR_STRLEN];
+};
+
+static bool same_addr(const struct cidr *a, const struct cidr *b)
+{
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && !memcmp(a->addr, b->addr, len);
+}
+
+static int client_addr(int ifindex, const struct cidr *a, void *data)
+{
+	struct client_addrs *c = data;
+
+	(void)ifindex;
+	if (a->family == AF_INET6 && a->addr[0] == 0xfe &&
+	    (a->addr[1] & 0xc0) == 0x80)
+		return 0;		/* link-local: the kernel's, not the
+					 * client's */
+	if (!c->found++)
+		cidr_format(a, true, c->first, sizeof(c->first));
+	for (size_t i = 0; i < c->policy->n; i++)
+		c->matching += same_addr(a, &c->policy->v[i]);
+	return 0;
+}
+
+/*
+ * A device its client configured (without OpenVPN's ifconfig-noexec)
+ * shows the address the server gave it: one that is not the policy's
+ * would give a tunnel that is up and passes nothing (the server drops
+ * what does not come from the address it gave), so it is refused.
+ */
+static int client_mismatch(struct ns_ctx *ctx, int idx)
+{
+	struct client_addrs c = { .policy = &ctx->net->address };
+
+	if (nl_addr_list(ctx->host, 0, idx, client_addr, &c) || !c.found ||
+	    c.matching)
+		return 0;
+	snprintf(ctx->err, ctx->errlen, "vpn '%s': its client gave '%s' the "
+		 "address %s, which is not the policy's: not brought up (the "
+		 "server would drop what it sends); make the server's "
+		 "ifconfig-push and 'address' agree", ctx->net->name,
+		 ctx->net->interface, c.first);
+	return -EADDRNOTAVAIL;
+}
+
 static int adopt_wire(struct ns_ctx *ctx)
 {
 	const struct network *n = ctx->net;
 	long ms = deadline_cap_ms(ctx->dl, n->timeout * 1000L);
-	int idx = wait_for_link(ctx->host, n->interface, ms), r;
+	int idx = adopted_elsewhere(ctx), r, bad;
 
+	if (idx)
+		return idx;
+	idx = wait_for_link(ctx->host, n->interface, ms);
 	if (idx == -ETIMEDOUT && ms < n->timeout * 1000L) {
 		snprintf(ctx->err, ctx->errlen, "vpn '%s': interface '%s' did "
 			 "not appear within %.1f s, the rest of the login's "
@@ -455,9 +540,13 @@ static int adopt_wire(struct ns_ctx *ctx)
 			 n->timeout);
 		return idx;
 	}
+	/* read before the move, which takes the device's addresses */
+	bad = idx < 0 ? 0 : client_mismatch(ctx, idx);
 	r = idx < 0 ? idx : REC_SET(ctx->rec->backend, "adopted") ?:
 	    REC_SET(ctx->rec->ifname, "%s", n->interface) ?:
 	    REC_SET(ctx->rec->inner, "%s", n->interface) ?: ns_save(ctx);
+	/* moved even when refused: the host does not keep a device
+	 * configured for this namespace; inside it stays down */
 	if (!r)
 		r = nl_link_move(ctx->host, idx, ctx->nsfd, NULL);
 	if (r) {
@@ -466,8 +555,8 @@ static int adopt_wire(struct ns_ctx *ctx)
 			 strerror(-r));
 		return r;
 	}
-	return configure_inside(ctx, n->interface, &n->address, &n->routes) ?:
-	       write_dns(ctx, NULL);
+	return bad ?: configure_inside(ctx, n->interface, &n->address,
+				       &n->routes) ?: write_dns(ctx, NULL);
 }
 
 /* ---- up, down, repair ----------------------------------------------- */
@@ -594,13 +683,58 @@ static const char *const vpn_keys[] = {
 	NULL
 };
 
-/* Without "routes", an adopted interface carries everything. */
-static void default_routes(struct cidr_list *l)
+/* Without "routes", an adopted interface carries everything of each
+ * family it has an address of; a family without one keeps only the
+ * unreachable fallback, so that it fails at once rather than time out. */
+static void default_routes(const struct cidr_list *addrs,
+			   struct cidr_list *l)
 {
-	l->n = 2;
-	memset(l->v, 0, 2 * sizeof(l->v[0]));
-	l->v[0].family = AF_INET;
-	l->v[1].family = AF_INET6;
+	memset(l, 0, sizeof(*l));
+	if (has_family(addrs, AF_INET))
+		l->v[l->n++] = default4;
+	if (has_family(addrs, AF_INET6))
+		l->v[l->n++] = default6;
+}
+
+/* A route of a family the tunnel has no address of could not be used. */
+static int check_route_families(struct parser *p, const config_setting_t *s,
+				const struct network *n)
+{
+	for (size_t i = 0; i < n->routes.n; i++) {
+		int v = n->routes.v[i].family == AF_INET ? 4 : 6;
+		char b[CIDR_STRLEN];
+
+		if (has_family(&n->address, n->routes.v[i].family))
+			continue;
+		return conf_fail(p, conf_member(s, "routes"), "route %s: "
+				 "'address' has no IPv%d address",
+				 cidr_format(&n->routes.v[i], true, b,
+					     sizeof(b)), v);
+	}
+	return 0;
+}
+
+/*
+ * An adopted interface has no configuration of its own inside: the
+ * namespace's addresses and resolvers are the policy's. The VPN client
+ * must not configure the device on the host (pam_netns.conf(5), OpenVPN:
+ * ifconfig-noexec, route-noexec), so the policy states them: the
+ * address the server gives this client (a fixed one) and its resolvers.
+ */
+static int check_adopt_keys(struct parser *p, const config_setting_t *s,
+			    const struct network *n)
+{
+	if (!n->address.n)
+		return conf_fail(p, s, "vpn '%s': 'interface' needs "
+				 "'address': the address the VPN server "
+				 "gives this client (OpenVPN: a fixed "
+				 "ifconfig-push)", n->name);
+	if (!n->dns.n)
+		return conf_fail(p, s, "vpn '%s': 'interface' needs 'dns': "
+				 "the resolvers the VPN server pushes (the "
+				 "host's cannot be reached from inside)",
+				 n->name);
+	return check_route_families(p, s, n);
 }
 
 static int parse_wireguard(struct parser *p, const config_setting_t *s,
@@ -674,9 +808,11 @@ static int parse_vpn(struct parser *p, const config_setting_t *s,
 	    conf_opt_addrs(p, s, "routes", ADDR_NET, &n->routes) ?:
 	    conf_opt_addrs(p, s, "dns", ADDR_HOST, &n->dns) ?:
 	    (t ? get_timeout(p, t, &n->timeout) : 0);
-	if (!r && ifc && !conf_member(s, "routes"))
-		default_routes(&n->routes);
-	return r;
+	if (r || !ifc)
+		return r;
+	if (!conf_member(s, "routes"))
+		default_routes(&n->address, &n->routes);
+	return check_adopt_keys(p, s, n);
 }
 
 /* ---- check ---------------------------------------------------------- */
@@ -702,6 +838,22 @@ static int vpn_check(const struct network *n)
 	}
 	wgconf_free(wg);
 	return bad;
+}
+
+/* An adopted device can be in one namespace only: a user- or
+ * session-scope rule gives it to the first of several namespaces, and
+ * the others' logins are refused (adopted_elsewhere()). */
+static void vpn_warn_rule(const struct rule *r)
+{
+	const struct network *n = r->net;
+
+	if (!*n->interface || r->scope == SCOPE_SHARED)
+		return;
+	warn("%s:%d: network '%s' adopts interface '%s', which can be in "
+	     "one namespace only: with scope '%s' a second login that "
+	     "needs another namespace is refused; use scope \"shared\"",
+	     r->file, r->line, n->name, n->interface,
+	     net_scope_str(r->scope));
 }
 
 static void vpn_print(const struct network *n)
@@ -862,7 +1014,7 @@ static int vpn_show(const char *name, const struct ns_rec *rec, bool json)
 const struct net_kind net_vpn = {
 	.type = NET_VPN, .name = "vpn",
 	.keys = vpn_keys, .parse = parse_vpn,
-	.check = vpn_check, .print = vpn_print,
+	.check = vpn_check, .warn_rule = vpn_warn_rule, .print = vpn_print,
 	.up = vpn_up, .down = vpn_down, .repair = vpn_repair,
 	.own_dns = true,
 	.status = vpn_show,

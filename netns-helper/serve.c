@@ -13,7 +13,9 @@
  * reads one request, and runs it in a forked worker (serve_worker.c) that
  * calls the very verb the exec path runs, so both paths answer alike and
  * take the same locks; the loop never waits for a namespace. It closes a
- * session when its owner exits (serve_owner.c), so no gc run is needed.
+ * session when its owner exits (serve_owner.c), so no gc run is needed,
+ * and takes an adopted VPN device back into its namespace as soon as its
+ * client makes it again on the host (serve_link.c, cmd_adopt.c).
  * SIGTERM or SIGINT: stop accepting, let the requests taken finish, exit.
  */
 #include <errno.h>
@@ -177,7 +179,7 @@ static int listen_socket(struct serve *s)
 }
 
 /* SIGCHLD (workers), SIGTERM and SIGINT (stop) through a signalfd; the
- * 60 s timer of the takeover scan. */
+ * 60 s timer of the takeover scan (and of prebuild and adopt). */
 static int event_fds(struct serve *s)
 {
 	struct itimerspec every = { { SERVE_SCAN_S, 0 }, { SERVE_SCAN_S, 0 } };
@@ -283,7 +285,11 @@ static void dispatch(struct serve *s, struct src *src, unsigned events)
 		    !s->stopping) {
 			owners_take_over(s);
 			job_prebuild(s);
+			job_adopt(s);
 		}
+		break;
+	case SRC_LINK:
+		links_readable(s);
 		break;
 	case SRC_CONN:
 		conn_event(s, src->obj, events);
@@ -323,6 +329,7 @@ static void serve_free(struct serve *s)
 	while (s->jobs)
 		job_free(s, s->jobs);
 	owners_free(s);
+	links_free(s);
 	if (s->own_socket) {
 		(void)unlink(PN_SOCKET_PATH);
 		(void)rmdir(PN_SOCKET_DIR);
@@ -386,8 +393,11 @@ int cmd_serve(struct ctx *ctx, int argc, char **argv)
 	}
 	info("serve: listening on %s%s", PN_SOCKET_PATH,
 	     s.own_socket ? "" : " (socket activation)");
+	/* without link events, adopted devices come back every minute */
+	(void)links_watch(&s);
 	owners_take_over(&s);
 	job_prebuild(&s);
+	job_adopt(&s);
 	r = loop(&s);
 	serve_free(&s);
 	return r;

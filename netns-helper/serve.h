@@ -31,14 +31,15 @@
 #define SERVE_WORKERS_MAX	64
 #define SERVE_READ_MS		5000	/* a peer has to send its request */
 #define SERVE_SCAN_S		60	/* sessions nobody watches: taken over */
-/* the one verb of the service's own that no peer can ask for
+/* the verbs of the service's own, which no peer can ask for
  * (pn_request_parse() knows only the session verbs) */
 #define SERVE_VERB_PREBUILD	"prebuild"
+#define SERVE_VERB_ADOPT	"adopt"
 #define SERVE_WORKER_FDS	1024	/* a worker's soft fd limit, as
 					 * pam_netns.so gives an exec'd helper */
 
 enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_TIMER, SRC_CONN, SRC_OUT,
-		SRC_OWNER };
+		SRC_OWNER, SRC_LINK };
 
 struct src {
 	enum src_kind kind;
@@ -48,6 +49,8 @@ struct src {
 enum job_state { JOB_READ, JOB_QUEUED, JOB_RUNNING };
 
 /* One request: a peer's, or a session-close of the service's own. */
+struct mnl_socket;
+
 struct job {
 	struct job *next;
 	struct src conn_src, out_src;
@@ -83,14 +86,19 @@ struct serve {
 				 * at exit */
 	bool stopping;
 	bool prebuild_again;	/* a prebuild is asked for while one runs */
+	bool adopt_again;	/* an adopt is asked for while one runs */
 	/* the policy of the latest login of a network with spares ("" the
 	 * default): the one whose spares prebuild keeps (the module's
 	 * conf=) */
 	char pool_conf[PN_REQUEST_MAX + 1];
+	/* the policy of the latest login ("" the default): the one adopt
+	 * reads */
+	char login_conf[PN_REQUEST_MAX + 1];
+	struct mnl_socket *links;	/* the host's link events, or NULL */
 	int workers;		/* running */
 	struct job *jobs;
 	struct watch *watches;
-	struct src listen_src, sig_src, timer_src;
+	struct src listen_src, sig_src, timer_src, link_src;
 };
 
 /* serve.c */
@@ -108,9 +116,15 @@ struct job *job_new(struct serve *s);
 void job_free(struct serve *s, struct job *j);
 void job_close(struct serve *s, const char *token);
 void job_prebuild(struct serve *s);
+void job_adopt(struct serve *s);
 void jobs_pump(struct serve *s);
 void worker_readable(struct serve *s, struct job *j);
 void workers_reap(struct serve *s);
+
+/* serve_link.c */
+int links_watch(struct serve *s);
+void links_readable(struct serve *s);
+void links_free(struct serve *s);
 
 /* serve_owner.c */
 void owner_watch(struct serve *s, const char *token, int pidfd);

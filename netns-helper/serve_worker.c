@@ -95,43 +95,77 @@ void job_close(struct serve *s, const char *token)
 	j->state = JOB_QUEUED;
 }
 
-/*
- * job_prebuild() - queue a prebuild of ours (prebuilt.h), one at a time:
- * asked for while one runs, another follows it (a login may have claimed
- * a spare after it counted).
- */
-void job_prebuild(struct serve *s)
+/* The policy a verb of the service's own reads ("" the default). */
+static const char *own_conf(const struct serve *s, const char *verb)
 {
+	return !strcmp(verb, SERVE_VERB_PREBUILD) ? s->pool_conf :
+						    s->login_conf;
+}
+
+static bool *own_again(struct serve *s, const char *verb)
+{
+	return !strcmp(verb, SERVE_VERB_PREBUILD) ? &s->prebuild_again :
+						    &s->adopt_again;
+}
+
+static bool is_own(const char *verb)
+{
+	return !strcmp(verb, SERVE_VERB_PREBUILD) ||
+	       !strcmp(verb, SERVE_VERB_ADOPT);
+}
+
+/*
+ * own_job() - queue a verb of the service's own, one at a time each:
+ * asked for while one runs, another follows it (a login may have claimed
+ * a spare after it counted; a device may have come after it looked).
+ */
+static void own_job(struct serve *s, const char *verb)
+{
+	const char *conf = own_conf(s, verb);
 	struct job *j;
 
 	for (j = s->jobs; j; j = j->next)
-		if (j->state != JOB_READ &&
-		    !strcmp(j->req.verb, SERVE_VERB_PREBUILD)) {
-			s->prebuild_again |= j->state == JOB_RUNNING;
+		if (j->state != JOB_READ && !strcmp(j->req.verb, verb)) {
+			*own_again(s, verb) |= j->state == JOB_RUNNING;
 			return;
 		}
 	j = job_new(s);
 	if (!j) {
-		err("serve: prebuild: %m");
+		err("serve: %s: %m", verb);
 		return;
 	}
-	j->req.verb = SERVE_VERB_PREBUILD;
-	if (*s->pool_conf) {
-		snprintf(j->conf, sizeof(j->conf), "%s", s->pool_conf);
+	j->req.verb = verb;
+	if (*conf) {
+		snprintf(j->conf, sizeof(j->conf), "%s", conf);
 		j->req.config = j->conf;
 	}
 	j->state = JOB_QUEUED;
 }
 
-/* A prebuild of ours ended. */
-static void prebuild_done(struct serve *s, struct job *j, int code)
+/* job_prebuild() - queue a prebuild of ours (prebuilt.h). */
+void job_prebuild(struct serve *s)
 {
+	own_job(s, SERVE_VERB_PREBUILD);
+}
+
+/* job_adopt() - queue an adopt of ours (cmd_adopt.c). */
+void job_adopt(struct serve *s)
+{
+	own_job(s, SERVE_VERB_ADOPT);
+}
+
+/* A verb of ours ended. */
+static void own_done(struct serve *s, struct job *j, int code)
+{
+	const char *verb = j->req.verb;	/* a constant: outlives @j */
+	bool *again = own_again(s, verb);
+
 	if (code)
-		err("serve: prebuild failed (exit %d)", code);
+		err("serve: %s failed (exit %d)", verb, code);
 	job_free(s, j);
-	if (s->prebuild_again && !s->stopping) {
-		s->prebuild_again = false;
-		job_prebuild(s);
+	if (*again && !s->stopping) {
+		*again = false;
+		own_job(s, verb);
 	}
 }
 
@@ -228,6 +262,8 @@ static int worker_run(struct ctx *ctx, const struct job *j)
 		ctx->conf_path = j->req.config;
 	if (!strcmp(j->req.verb, SERVE_VERB_PREBUILD))
 		return cmd_prebuild(ctx, 1, argv);
+	if (!strcmp(j->req.verb, SERVE_VERB_ADOPT))
+		return cmd_adopt(ctx, 1, argv);
 	if (strcmp(j->req.verb, PN_VERB_OPEN)) {
 		ctx->closed = answer_closed;
 		return cmd_session_close(ctx, argc, argv);
@@ -333,8 +369,8 @@ static void job_done(struct serve *s, struct job *j)
 
 	j->ans[j->ans_len] = '\0';
 	code = j->too_long ? -EBADMSG : pn_answer_exit(j->ans);
-	if (!strcmp(j->req.verb, SERVE_VERB_PREBUILD)) {
-		prebuild_done(s, j, code);
+	if (is_own(j->req.verb)) {
+		own_done(s, j, code);
 		return;
 	}
 	opened(j, token);
@@ -354,6 +390,9 @@ static void job_done(struct serve *s, struct job *j)
 			 j->req.config ? j->req.config : "");
 		job_prebuild(s);
 	}
+	if (*token && !code)
+		snprintf(s->login_conf, sizeof(s->login_conf), "%s",
+			 j->req.config ? j->req.config : "");
 	if (*token && !code && !j->gone) {
 		owner_watch(s, token, steal_fd(&j->pidfd));
 	} else if (*token) {

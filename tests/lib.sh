@@ -42,7 +42,8 @@ in_sandbox() {
 	fi
 }
 
-# serve_start: `netns-helper serve` in the foreground mode, in the
+# serve_start [OPTION...]: `netns-helper [OPTION...] serve` (e.g.
+# --config FILE, the policy of its own verbs) in the foreground mode, in the
 # background (its messages in $PN_SANDBOX_DIR/serve.log, its pid in
 # $PN_SANDBOX_DIR/serve.pid: sandbox.sh stops it, as serve_stop does),
 # once it listens.
@@ -51,7 +52,7 @@ serve_start() {
 	n=$(grep -c 'serve: listening' "$PN_SANDBOX_DIR/serve.log" 2>/dev/null || :)
 	# from a subshell: not a child of the test's, whose bare `wait`
 	# would wait for it
-	( "$HELPER" serve </dev/null >/dev/null 2>>"$PN_SANDBOX_DIR/serve.log" &
+	( "$HELPER" "$@" serve </dev/null >/dev/null 2>>"$PN_SANDBOX_DIR/serve.log" &
 	  echo $! > "$PN_SANDBOX_DIR/serve.pid" )
 	# its own line, not the socket: a killed one's may still be there
 	wait_until '[ "$(grep -c "serve: listening" "$PN_SANDBOX_DIR/serve.log")" -gt "${n:-0}" ] ||

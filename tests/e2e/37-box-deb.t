@@ -32,8 +32,11 @@ login() {	# login: where alice's ssh login runs, "host" or "confined"
 
 # a policy-rc.d of the machine the box copies would keep the timer off
 inbox rm -f /usr/sbin/policy-rc.d
-out=$(inbox sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $deb 2>&1"); rc=$?
+# the box's own apt timers may hold dpkg's lock a moment after its boot
+APT="DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300"
+out=$(inbox sh -c "$APT install -y --no-install-recommends $deb 2>&1"); rc=$?
 is "$rc" 0 "apt install ./libpam-netns_*.deb in the box"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
 inbox dpkg -L libpam-netns > "$B/deb/files.txt"
 ok "the module is in the multiarch security dir" grep -q "^/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/security/pam_netns.so$" "$B/deb/files.txt"
 is "$(inbox sh -c 'grep -l pam_netns /etc/pam.d/* || true')" "" "the profile is registered, not enabled"
@@ -59,8 +62,12 @@ is "$(login)" confined "a policy for alice: her ssh login is confined"
 inbox sh -c 'DEBIAN_FRONTEND=noninteractive pam-auth-update --disable netns'
 is "$(login)" host "profile disabled: on the host again"
 
-out=$(inbox sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y libpam-netns 2>&1'); rc=$?
+# alice's namespace goes after her logout's close was answered
+ok "alice's namespace went with her logout" \
+	wait_until 'inbox sh -c "[ -z \"\$(ls -A /run/pam_netns/ns 2>/dev/null)\" ]"'
+out=$(inbox sh -c "$APT purge -y libpam-netns 2>&1"); rc=$?
 is "$rc" 0 "apt purge libpam-netns"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
 left=$(while read -r f; do
 	[ "$f" = /. ] && continue
 	inbox test -f "$f" && echo "$f"

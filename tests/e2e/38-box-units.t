@@ -38,7 +38,7 @@ networks = {
   lab   = { type = "nat"; pool = "10.213.0.0/16"; };
   corp  = { type = "vpn"; wireguard = "/etc/wireguard/corp.conf"; };
   ovpn  = { type = "vpn"; interface = "tun-corp"; address = [ "10.77.0.2/24" ];
-            timeout = 20; };
+            dns = "10.77.0.53"; timeout = 20; };
   wire  = { type = "macvlan"; parent = "lan0"; address = "203.0.113.150/25";
             gateway = "203.0.113.129"; };
   lease = { type = "macvlan"; parent = "lan0"; address = "dhcp"; };

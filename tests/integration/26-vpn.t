@@ -75,7 +75,7 @@ policy "networks = {
   ovpn = { type = \"vpn\"; interface = \"tun-corp\"; address = [ \"10.77.0.2/24\" ];
            dns = [ \"10.77.0.53\" ]; timeout = 2; };
   ovpnslow = { type = \"vpn\"; interface = \"tun-late\"; address = [ \"10.77.1.2/24\" ];
-               routes = [ \"10.77.0.0/16\" ]; timeout = 20; };
+               routes = [ \"10.77.0.0/16\" ]; dns = \"10.77.0.53\"; timeout = 20; };
 };
 rules = ( { user = \"root\"; service = \"vpn\"; network = \"corp\"; scope = \"shared\"; } );"
 

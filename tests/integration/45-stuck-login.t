@@ -24,7 +24,7 @@ mount --bind "$d/group" /etc/group
 
 policy 'networks = {
   stuck = { type = "vpn"; interface = "tun-never"; address = [ "10.77.0.2/24" ];
-            timeout = 20; };
+            dns = "10.77.0.53"; timeout = 20; };
   iso = { type = "isolated"; };
   lab = { type = "nat"; pool = "10.213.0.0/16"; };
 };

@@ -223,6 +223,21 @@ static const struct bad_case bad[] = {
 	  "t.conf:2: network 'corp': 'address' '10.8.0.2': not an "
 	  "address/prefix" },
 	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
+	       "dns = \"10.8.0.1\"; };\n"),
+	  "t.conf:2: network 'corp': vpn 'corp': 'interface' needs "
+	  "'address': the address the VPN server gives this client "
+	  "(OpenVPN: a fixed ifconfig-push)" },
+	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
+	       "address = \"10.8.0.2/24\"; };\n"),
+	  "t.conf:2: network 'corp': vpn 'corp': 'interface' needs 'dns': "
+	  "the resolvers the VPN server pushes (the host's cannot be "
+	  "reached from inside)" },
+	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\";\n"
+	       "    address = \"10.8.0.2/24\"; dns = \"10.8.0.1\";\n"
+	       "    routes = [ \"10.0.0.0/8\", \"fd00::/8\" ]; };\n"),
+	  "t.conf:4: network 'corp': route fd00::/8: 'address' has no IPv6 "
+	  "address" },
+	{ NETS("  corp = { type = \"vpn\"; interface = \"tun0\"; "
 	       "forward = (); };\n"),
 	  "t.conf:2: network 'corp': unknown key 'forward' for type 'vpn'" },
 	/* macvlan */
@@ -379,8 +394,8 @@ static const char full[] =
 	"    dns = \"10.8.0.1\"; timeout = 29; };\n"
 	"  ovpn = { type = \"vpn\"; interface = \"tun-corp\";\n"
 	"    address = [ \"10.9.0.2/24\", \"fd00:9::2/64\" ];\n"
-	"    routes = [ \"10.0.0.0/8\" ]; };\n"
-	"  ovpn2 = { type = \"vpn\"; interface = \"tun1\"; };\n"		/* 15 */
+	"    routes = [ \"10.0.0.0/8\" ]; dns = \"10.9.0.1\"; };\n"
+	"  ovpn2 = { type = \"vpn\"; interface = \"tun1\"; address = \"10.10.0.2/24\"; dns = \"10.10.0.1\"; };\n"		/* 15 */
 	"  wire = { type = \"macvlan\"; parent = \"eth0\"; address = \"dhcp\"; };\n"
 	"  wire2 = { type = \"macvlan\"; parent = \"eth1\"; mode = \"vepa\";\n"
 	"    address = [ \"192.0.2.80/24\", \"2001:db8:1::80/64\" ];\n"
@@ -439,9 +454,9 @@ static void check_vpn(const struct conf *c)
 	   cidr_is(&n->routes.v[0], "10.0.0.0/8") && n->timeout == 10,
 	   "vpn interface: address, routes, timeout defaults to 10");
 	n = conf_network(c, "ovpn2");
-	ok(n && n->routes.n == 2 && cidr_is(&n->routes.v[0], "0.0.0.0/0") &&
-	   cidr_is(&n->routes.v[1], "::/0"),
-	   "vpn interface: routes default to 0.0.0.0/0 and ::/0");
+	ok(n && n->routes.n == 1 && cidr_is(&n->routes.v[0], "0.0.0.0/0"),
+	   "vpn interface: routes default to the default route of each "
+	   "family it has an address of");
 }
 
 static void check_macvlan_physical(const struct conf *c)

@@ -1,0 +1,231 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A real OpenVPN 2.6 as the adopted tunnel of a vpn network: the server in
+# wan pushes redirect-gateway, DNS and the client's fixed address; the
+# client on the host runs as pam_netns.conf(5) says (ifconfig-noexec,
+# route-noexec, persist-tun). The namespace holds lo and the tun only,
+# reaches the server behind the tunnel and nothing else; SIGHUP, USR1 and
+# a server restart each leave it with a working tunnel again, taken back
+# by the resident service (or by `netns-helper adopt`), and the host never
+# has a route through the tunnel. An address the client was given that is
+# not the policy's is refused; a second namespace for one device is
+# refused at once; check requires address and dns.
+. "$(dirname "$0")/../lib.sh"
+in_sandbox "$@"
+
+d=$PN_SANDBOX_DIR
+TUN=tun-ovpn
+command -v openvpn >/dev/null || { echo "1..0 # SKIP openvpn is not installed"; exit 0; }
+
+# ---- keys: self-signed, each side pins the other's fingerprint -------------
+for n in server client; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$d/$n.key" -out "$d/$n.crt" -days 30 -subj "/CN=$n" 2>/dev/null
+done
+fpr() { openssl x509 -in "$d/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2; }
+mkdir -p "$d/ccd"
+push_addr() { echo "ifconfig-push $1 255.255.255.0" > "$d/ccd/client"; }
+push_addr 10.98.0.2
+
+cat > "$d/server.conf" <<EOF
+dev tun-srv
+local 198.51.100.1
+port 1194
+proto udp
+mode server
+tls-server
+topology subnet
+ifconfig 10.98.0.1 255.255.255.0
+ifconfig-pool 10.98.0.100 10.98.0.200
+push "topology subnet"
+push "redirect-gateway def1"
+push "dhcp-option DNS 10.98.0.1"
+client-config-dir $d/ccd
+cert $d/server.crt
+key $d/server.key
+dh none
+peer-fingerprint $(fpr client)
+explicit-exit-notify 1
+keepalive 1 5
+verb 3
+EOF
+
+# client NAME [OPTION...]: the client's file, as pam_netns.conf(5) shows it
+client_conf() {
+	local f=$d/$1.conf
+	shift
+	cat > "$f" <<EOF
+client
+dev $TUN
+dev-type tun
+proto udp
+remote 198.51.100.1 1194
+nobind
+connect-retry 1 1
+cert $d/client.crt
+key $d/client.key
+peer-fingerprint $(fpr server)
+verb 3
+EOF
+	printf '%s\n' "$@" >> "$f"
+}
+client_conf client persist-tun ifconfig-noexec route-noexec
+client_conf client-nopersist ifconfig-noexec route-noexec
+client_conf client-configures persist-tun route-noexec
+
+# run NAME NS: openvpn --config NAME.conf as a daemon in NS ("-" the host)
+run() {
+	local pre=()
+	[ "$2" = - ] || pre=(ip netns exec "$2")
+	rm -f "$d/$1.pid"
+	: > "$d/$1.log"
+	"${pre[@]}" openvpn --config "$d/$1.conf" --writepid "$d/$1.pid" \
+		--log-append "$d/$1.log" --daemon
+	wait_until "[ -s '$d/$1.pid' ]"
+	track "$(cat "$d/$1.pid")"
+}
+stop() {
+	local pid
+	pid=$(cat "$d/$1.pid")
+	kill "$pid"
+	wait_until "! kill -0 $pid 2>/dev/null"
+}
+# connected NAME: how many times NAME's log says it is connected
+connected() { grep -c 'Initialization Sequence Completed' "$d/$1.log"; }
+
+policy "networks = {
+  ovpn = { type = \"vpn\"; interface = \"$TUN\"; address = \"10.98.0.2/24\";
+           dns = \"10.98.0.1\"; timeout = 10; };
+};
+rules = ( { user = \"root\"; service = \"vpn\"; network = \"ovpn\"; scope = \"shared\"; } );"
+
+# ---- what check requires of an adopting network -----------------------------
+bad_policy() {	# bad_policy NAME NETWORK-BODY WANT
+	local out rc=0
+	printf '%s\n' "networks = {
+  x = { type = \"vpn\"; interface = \"$TUN\"; $2 };
+};" > "$d/bad.conf"
+	out=$("$HELPER" --config "$d/bad.conf" check 2>&1) || rc=$?
+	is "$rc" 4 "$1: check refuses it"
+	like "$out" "$d/bad.conf:2: .*$3" "$1: naming the line and what is missing"
+}
+bad_policy "no address" 'dns = "10.98.0.1";' "'interface' needs 'address'"
+bad_policy "no dns" 'address = "10.98.0.2/24";' "'interface' needs 'dns'"
+bad_policy "an IPv6 route without an IPv6 address" \
+	'address = "10.98.0.2/24"; dns = "10.98.0.1"; routes = [ "::/0" ];' \
+	"route ::/0: 'address' has no IPv6 address"
+printf '%s\n' "networks = {
+  ovpn = { type = \"vpn\"; interface = \"$TUN\"; address = \"10.98.0.2/24\"; dns = \"10.98.0.1\"; };
+};
+rules = ( { user = \"root\"; network = \"ovpn\"; scope = \"session\"; } );" > "$d/scope.conf"
+like "$("$HELPER" --config "$d/scope.conf" check 2>&1)" \
+	"warning: $d/scope.conf:4: network 'ovpn' adopts interface '$TUN', which can be in one namespace only: with scope 'session'" \
+	"check warns about a session-scope rule on an adopted interface"
+ok "the test's policy passes check" helper check
+
+# ---- the VPN: server in wan, client on the host -----------------------------
+ip monitor route > "$d/host-routes" 2>&1 &
+track $!
+run server wan
+wait_until "ip -n wan -4 addr show dev tun-srv | grep -q 10.98.0.1"
+peerd wan 10.98.0.1 8080
+run client -
+ok "the client connects" wait_until "[ \"\$(connected client)\" -ge 1 ]"
+is "$(ip -o addr show dev $TUN 2>&1)" "" "the client left its tun unconfigured on the host"
+
+[ -s "$d/serve.pid" ] && kill -0 "$(cat "$d/serve.pid")" 2>/dev/null && serve_stop
+serve_start --config "$POLICY"
+
+# inside: the tun and lo, the policy's address, the tunnel's server only
+inside_ok() {
+	[ "$(probe ovpn 10.98.0.1 8080)" = "peer=10.98.0.2" ]
+}
+sealed() {	# sealed WHAT: the namespace reaches nothing but the tunnel
+	is "$(ip -n ovpn -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')" \
+	   "lo $TUN " "$1: only lo and the tun inside"
+	ok "$1: the server behind the tunnel answers" wait_until inside_ok
+	like "$(probe ovpn 192.0.2.10 8080)" "^error" "$1: the host's address is not reached"
+	like "$(probe ovpn 2001:db8:100::1 8080)" "^error: connect: No route to host" \
+	     "$1: no IPv6 address: IPv6 fails at once"
+	fails "$1: the tun is not on the host" ip link show $TUN
+}
+
+helper up ovpn
+sealed "adopted"
+is "$(ip -n ovpn -j addr show $TUN | jq -r '[.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"] | join(" ")')" \
+   "10.98.0.2/24" "the policy's address"
+is "$(grep '^nameserver' /etc/netns/ovpn/resolv.conf)" "nameserver 10.98.0.1" "the policy's DNS"
+is "$(ip -n ovpn -6 route show default)" "unreachable default dev lo proto static metric 4294967295 pref medium" \
+   "IPv6: only the unreachable default"
+
+# R4: one device, one namespace: a second is refused at once
+out=$(helper up ovpn --name ovpn-b 2>&1); rc=$?
+is "$rc" 1 "a second namespace of the adopting network is refused"
+like "$out" "interface '$TUN' is in namespace 'ovpn' already" "at once, saying where the device is"
+fails "and leaves nothing" test -e /run/netns/ovpn-b
+
+# reopen TITLE NAME SIGNAL: the client reopens; the service takes the tun back
+reopen() {
+	local n start=${EPOCHREALTIME/./}
+	n=$(connected "$2")
+	kill -"$3" "$(cat "$d/$2.pid")"
+	ok "$1: the client connects again" wait_until "[ \"\$(connected $2)\" -gt $n ]"
+	ok "$1: the tun is back inside" wait_until "ip -n ovpn link show $TUN >/dev/null 2>&1 && inside_ok"
+	echo "# $1: working again after $(( (${EPOCHREALTIME/./} - start) / 1000 )) ms"
+	sealed "$1"
+}
+reopen "USR1 with persist-tun" client USR1
+reopen "SIGHUP" client HUP
+n=$(connected client)
+stop server
+run server wan
+ok "server restart: the client connects again" wait_until "[ \"\$(connected client)\" -gt $n ]"
+ok "server restart: the tunnel works again" wait_until "ip -n ovpn link show $TUN >/dev/null 2>&1 && inside_ok"
+sealed "server restart"
+
+stop client
+run client-nopersist -
+ok "a client without persist-tun connects" wait_until "[ \"\$(connected client-nopersist)\" -ge 1 ]"
+ok "its new tun is taken in" wait_until "ip -n ovpn link show $TUN >/dev/null 2>&1 && inside_ok"
+reopen "USR1 without persist-tun" client-nopersist USR1
+
+# without the service: the tun stays on the host until `adopt` takes it
+serve_stop
+n=$(connected client-nopersist)
+kill -HUP "$(cat "$d/client-nopersist.pid")"
+ok "no service: the reopened tun waits on the host" \
+	wait_until "[ \"\$(connected client-nopersist)\" -gt $n ] && ip link show $TUN >/dev/null 2>&1"
+like "$(probe ovpn 10.98.0.1 8080)" "^error" "meanwhile the namespace reaches nothing"
+like "$(ip -n ovpn -4 route show default | tr '\n' ' ')" "^unreachable default .*metric 4294967295 *$" \
+   "only the unreachable default is left"
+like "$(helper adopt)" "adopt: ovpn: its device is back inside" "netns-helper adopt takes it back"
+sealed "adopt by hand"
+like "$(helper adopt)" "adopt: 0 devices taken back" "a second adopt has nothing to do"
+serve_start --config "$POLICY"
+
+# R3: at teardown the tun goes back to the host as the client left it
+like "$(helper down ovpn 2>&1)" "'$TUN' is back in the host namespace" "down gives the tun back"
+is "$(ip -o link show $TUN | grep -c 'state DOWN')" 1 "down, as the client made it"
+is "$(ip -o addr show dev $TUN)" "" "without an address"
+helper up ovpn
+sealed "adopted again by the next up"
+helper down ovpn >/dev/null 2>&1
+stop client-nopersist
+
+is "$(grep -c "dev $TUN" "$d/host-routes")" 0 "the host never had a route through the tun"
+
+# R2: a client that configures its tun (without ifconfig-noexec: the host
+# has its address for a moment) with an address not the policy's
+push_addr 10.98.0.7
+run client-configures -
+ok "a client configuring its tun connects" wait_until "[ \"\$(connected client-configures)\" -ge 1 ]"
+out=$(helper up ovpn 2>&1); rc=$?
+is "$rc" 1 "an address the client got that is not the policy's is refused"
+like "$out" "its client gave '$TUN' the address 10.98.0.7/24, which is not the policy's" "with the reason"
+fails "and the namespace is gone" test -e /run/netns/ovpn
+stop client-configures
+push_addr 10.98.0.2
+stop server
+serve_stop
+sandbox_clean
+done_testing
