@@ -38,6 +38,8 @@ cmd:valgrind          valgrind
 cmd:man               man-db
 cmd:groff             groff-base
 cmd:wireguard-go      wireguard-go
+cmd:openvpn           openvpn
+cmd:openssl           openssl
 cmd:wg                wireguard-tools
 cmd:iperf3            iperf3
 cmd:strace            strace

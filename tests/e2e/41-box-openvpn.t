@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# OpenVPN as the adopted tunnel under a real systemd
+# (../shared/tools/systemd-box), with Debian's own units: the client is
+# openvpn-client@corp.service (its capability bounding set, its
+# sandboxing), configured as pam_netns.conf(5) says; the server runs in a
+# "lan" namespace behind the box's uplink, pushing redirect-gateway, DNS
+# and the client's fixed address. With netns-helper.socket enabled, an
+# ssh login of alice lands in the shared namespace "corp" holding lo and
+# tun-corp, reaching the server through the tunnel. `systemctl kill -s
+# HUP` and `-s USR1` of the client and a restart of the server each leave
+# the session with a working tunnel again, taken back by the service; the
+# box's own network never has a route through tun-corp; the service's
+# journal has no warning. The box is started from the host and stopped at
+# the end.
+. "$(dirname "$0")/../lib.sh"
+needs_root
+. "$TESTS_DIR/e2e/box.sh"
+
+box_needs openvpn openssl busybox
+box_start_tree pnovpn
+box_install
+
+out=$(inbox sh -ec '
+ip netns add lan
+ip -n lan link set lo up
+ip link add uplink0 type veth peer name wan0 netns lan
+ip -n lan addr add 198.51.100.1/24 dev wan0
+ip -n lan link set wan0 up
+ip addr add 198.51.100.2/24 dev uplink0
+ip link set uplink0 up
+mkdir -p -m 700 /root/ovpn/ccd
+cd /root/ovpn
+for n in server client; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout $n.key -out $n.crt -days 30 -subj /CN=$n 2>/dev/null
+done
+fpr() { openssl x509 -in $1.crt -noout -fingerprint -sha256 | cut -d= -f2; }
+echo "ifconfig-push 10.98.0.2 255.255.255.0" > ccd/client
+cat > server.conf <<EOF
+dev tun-srv
+local 198.51.100.1
+port 1194
+proto udp
+mode server
+tls-server
+topology subnet
+ifconfig 10.98.0.1 255.255.255.0
+ifconfig-pool 10.98.0.100 10.98.0.200
+push "topology subnet"
+push "redirect-gateway def1"
+push "dhcp-option DNS 10.98.0.1"
+client-config-dir /root/ovpn/ccd
+cert /root/ovpn/server.crt
+key /root/ovpn/server.key
+dh none
+peer-fingerprint $(fpr client)
+explicit-exit-notify 1
+keepalive 1 5
+verb 3
+EOF
+install -m 600 client.key /etc/openvpn/client/corp.key
+install -m 644 client.crt /etc/openvpn/client/corp.crt
+cat > /etc/openvpn/client/corp.conf <<EOF
+client
+dev tun-corp
+dev-type tun
+proto udp
+remote 198.51.100.1 1194
+connect-retry 1 1
+cert corp.crt
+key corp.key
+peer-fingerprint $(fpr server)
+persist-tun
+ifconfig-noexec
+route-noexec
+verb 3
+EOF
+cat > /etc/security/pam_netns.conf <<EOF
+networks = {
+  corp = { type = "vpn"; interface = "tun-corp"; address = "10.98.0.2/24";
+           dns = "10.98.0.1"; };
+};
+rules = (
+  { user = "alice"; service = "sshd"; network = "corp"; scope = "shared"; },
+);
+default = "host";
+EOF
+netns-helper check
+mkdir -p /root/k && ssh-keygen -q -t ed25519 -N "" -f /root/k/key
+useradd -m -s /bin/bash alice
+install -d -m 700 -o alice -g alice /home/alice/.ssh
+install -m 600 -o alice -g alice /root/k/key.pub /home/alice/.ssh/authorized_keys
+DEBIAN_FRONTEND=noninteractive pam-auth-update --enable netns
+systemctl enable -q --now netns-helper.socket
+' 2>&1)
+rc=$?
+is "$rc" 0 "the box has its uplink, the OpenVPN server's keys, the client's configuration, alice and the policy"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+
+SSH="ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+waitfor() { inbox timeout 90 sh -c "until $1; do sleep 0.1; done" >/dev/null 2>&1; }
+reach() { inbox ip netns exec corp busybox ping -c 1 -w 10 10.98.0.1 >/dev/null 2>&1; }
+connected() { inbox journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed'; }
+cursor=$(inbox journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
+
+inbox systemd-run -q --unit=routemon sh -c 'exec ip monitor route > /run/routemon.log 2>&1'
+inbox systemd-run -q --unit=ovpn-server ip netns exec lan openvpn --config /root/ovpn/server.conf
+ok "the server's tunnel is up" waitfor "ip -n lan -4 addr show dev tun-srv 2>/dev/null | grep -q 10.98.0.1"
+ok "systemctl start openvpn-client@corp" inbox systemctl start openvpn-client@corp
+ok "the client connects" waitfor "journalctl -q -o cat -u openvpn-client@corp | grep -q 'Initialization Sequence Completed'"
+is "$(inbox ip -o addr show dev tun-corp)" "" "its tun-corp is on the box's host network, unconfigured"
+
+inbox systemd-run -q --unit=s-alice $SSH alice@127.0.0.1 'exec sleep 3600'
+ok "alice's ssh login is open" waitfor "[ -e /run/netns/corp ] && [ \$(ls /run/pam_netns/sessions 2>/dev/null | wc -l) = 1 ]"
+is "$(inbox systemctl is-active netns-helper.service)" active "the login started the service"
+is "$(inbox $SSH alice@127.0.0.1 'ip -o link show | cut -d: -f2 | tr -d " " | cut -d@ -f1 | tr "\n" " "; grep nameserver /etc/resolv.conf')" \
+   "lo tun-corp nameserver 10.98.0.1" "alice's login sees lo and tun-corp, and the VPN's DNS"
+ok "the server answers through the tunnel" reach
+ok "tun-corp left the host" inbox sh -c '! ip link show tun-corp >/dev/null 2>&1'
+
+# again TITLE: the tunnel of the session works again, the device inside
+again() {
+	ok "$1: tun-corp is back inside, not on the host" \
+		waitfor "ip -n corp link show tun-corp >/dev/null 2>&1 && ! ip link show tun-corp >/dev/null 2>&1"
+	ok "$1: the server answers through the tunnel again" reach
+}
+idx() { inbox ip -n corp -o link show tun-corp 2>/dev/null | cut -d: -f1; }
+old=$(idx)
+n=$(connected)
+ok "systemctl kill -s HUP openvpn-client@corp" inbox systemctl kill -s HUP openvpn-client@corp
+ok "HUP: the client connects again" waitfor "[ \$(journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed') -gt $n ]"
+again "HUP"
+isnt_idx=$(idx)
+ok "HUP: the device inside is a new one, made on the host and taken back (ifindex $old, now $isnt_idx)" \
+	test -n "$isnt_idx" -a "$isnt_idx" != "$old"
+n=$(connected)
+ok "systemctl kill -s USR1 openvpn-client@corp" inbox systemctl kill -s USR1 openvpn-client@corp
+ok "USR1: the client connects again" waitfor "[ \$(journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed') -gt $n ]"
+again "USR1"
+n=$(connected)
+inbox systemctl stop ovpn-server
+inbox systemd-run -q --unit=ovpn-server2 ip netns exec lan openvpn --config /root/ovpn/server.conf
+ok "server restart: the client connects again" waitfor "[ \$(journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed') -gt $n ]"
+again "server restart"
+
+is "$(inbox grep -c tun-corp /run/routemon.log)" 0 "the box's own network never had a route through tun-corp"
+is "$(inbox journalctl -q -o cat -u netns-helper.service --after-cursor="$cursor" | grep -iE 'warning|error|denied|not permitted')" "" \
+	"the service's journal has no warning and no error"
+
+inbox systemctl stop s-alice routemon ovpn-server2 >/dev/null 2>&1
+ok "netns-helper down corp gives tun-corp back" inbox netns-helper down corp
+ok "to the host, while the client still runs" inbox ip link show tun-corp
+inbox systemctl stop openvpn-client@corp
+done_testing
