@@ -21,7 +21,7 @@ box_needs openvpn openssl busybox
 box_start_tree pnovpn
 box_install
 
-out=$(inbox sh -ec '
+out=$(inbox env ROOT="$ROOT" sh -ec '
 ip netns add lan
 ip -n lan link set lo up
 ip link add uplink0 type veth peer name wan0 netns lan
@@ -29,52 +29,11 @@ ip -n lan addr add 198.51.100.1/24 dev wan0
 ip -n lan link set wan0 up
 ip addr add 198.51.100.2/24 dev uplink0
 ip link set uplink0 up
-mkdir -p -m 700 /root/ovpn/ccd
-cd /root/ovpn
-for n in server client; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout $n.key -out $n.crt -days 30 -subj /CN=$n 2>/dev/null
-done
-fpr() { openssl x509 -in $1.crt -noout -fingerprint -sha256 | cut -d= -f2; }
-echo "ifconfig-push 10.98.0.2 255.255.255.0" > ccd/client
-cat > server.conf <<EOF
-dev tun-srv
-local 198.51.100.1
-port 1194
-proto udp
-mode server
-tls-server
-topology subnet
-ifconfig 10.98.0.1 255.255.255.0
-ifconfig-pool 10.98.0.100 10.98.0.200
-push "topology subnet"
-push "redirect-gateway def1"
-push "dhcp-option DNS 10.98.0.1"
-client-config-dir /root/ovpn/ccd
-cert /root/ovpn/server.crt
-key /root/ovpn/server.key
-dh none
-peer-fingerprint $(fpr client)
-explicit-exit-notify 1
-keepalive 1 5
-verb 3
-EOF
-install -m 600 client.key /etc/openvpn/client/corp.key
-install -m 644 client.crt /etc/openvpn/client/corp.crt
-cat > /etc/openvpn/client/corp.conf <<EOF
-client
-dev tun-corp
-dev-type tun
-proto udp
-remote 198.51.100.1 1194
-connect-retry 1 1
-cert corp.crt
-key corp.key
-peer-fingerprint $(fpr server)
+sh "$ROOT/tests/openvpn.sh" /root/ovpn /etc/openvpn/client/corp.conf tun-corp
+cat >> /etc/openvpn/client/corp.conf <<EOF
 persist-tun
 ifconfig-noexec
 route-noexec
-verb 3
 EOF
 cat > /etc/security/pam_netns.conf <<EOF
 networks = {

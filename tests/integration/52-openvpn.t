@@ -20,61 +20,19 @@ if ! command -v openvpn >/dev/null; then
 	echo "1..0 # SKIP openvpn is not installed"; exit 0
 fi
 
-# ---- keys: self-signed, each side pins the other's fingerprint -------------
-for n in server client; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$d/$n.key" -out "$d/$n.crt" -days 30 -subj "/CN=$n" 2>/dev/null
-done
-fpr() { openssl x509 -in "$d/$1.crt" -noout -fingerprint -sha256 | cut -d= -f2; }
-mkdir -p "$d/ccd"
-push_addr() { echo "ifconfig-push $1 255.255.255.0" > "$d/ccd/client"; }
-push_addr 10.98.0.2
-
-cat > "$d/server.conf" <<EOF
-dev tun-srv
-local 198.51.100.1
-port 1194
-proto udp
-mode server
-tls-server
-topology subnet
-ifconfig 10.98.0.1 255.255.255.0
-ifconfig-pool 10.98.0.100 10.98.0.200
-push "topology subnet"
-push "redirect-gateway def1"
-push "dhcp-option DNS 10.98.0.1"
-client-config-dir $d/ccd
-cert $d/server.crt
-key $d/server.key
-dh none
-peer-fingerprint $(fpr client)
-explicit-exit-notify 1
-keepalive 1 5
-verb 3
-EOF
-
-# client NAME [OPTION...]: the client's file, as pam_netns.conf(5) shows it
-client_conf() {
+# ---- the server in wan, the client's base configuration (openvpn.sh) -----
+sh "$TESTS_DIR/openvpn.sh" "$d/srv" "$d/base.conf" $TUN
+push_addr() { echo "ifconfig-push $1 255.255.255.0" > "$d/srv/ccd/client"; }
+client_conf() {	# client_conf NAME OPTION...: the base and OPTION lines
 	local f=$d/$1.conf
 	shift
-	cat > "$f" <<EOF
-client
-dev $TUN
-dev-type tun
-proto udp
-remote 198.51.100.1 1194
-nobind
-connect-retry 1 1
-cert $d/client.crt
-key $d/client.key
-peer-fingerprint $(fpr server)
-verb 3
-EOF
+	cp "$d/base.conf" "$f"
 	printf '%s\n' "$@" >> "$f"
 }
 client_conf client persist-tun ifconfig-noexec route-noexec
 client_conf client-nopersist ifconfig-noexec route-noexec
 client_conf client-configures persist-tun route-noexec
+cp "$d/srv/server.conf" "$d/server.conf"
 
 # run NAME NS: openvpn --config NAME.conf as a daemon in NS ("-" the host)
 run() {
