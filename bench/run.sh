@@ -7,7 +7,7 @@
 #
 #   B=BUILD_DIR [BENCH_N=50] [BENCH_SCALE=1000] [BENCH_ARRIVALS=100]
 #     [BENCH_STUCK=5] [BENCH_STUCK_ROUNDS=5] [BENCH_KILLS=100]
-#     [BENCH_CYCLES=10000] [BENCH_RESULTS=FILE] run.sh
+#     [BENCH_CYCLES=10000] [BENCH_ADOPTS=50] [BENCH_RESULTS=FILE] run.sh
 #
 #   1. limit   bench/limit.c: netns + veth + addresses + routes over libmnl
 #   2. script  bench/script.sh: the same plus a masquerade rule, ip and nft
@@ -46,6 +46,7 @@ STUCK_ROUNDS=${BENCH_STUCK_ROUNDS:-5}
 STUCK_TIMEOUT=12	# s: the stuck vpn network's timeout, longer than a run
 KILLS=${BENCH_KILLS:-100}
 CYCLES=${BENCH_CYCLES:-10000}
+ADOPTS=${BENCH_ADOPTS:-50}
 RESULTS=${BENCH_RESULTS:-$here/RESULTS.md}
 IPERF_T=${BENCH_IPERF_T:-3}
 
@@ -87,7 +88,10 @@ setup() {
   bnatp = { type = "nat"; pool = "10.212.0.0/16"; pool6 = "fd6e:7602::/48";
             dns = [ "192.0.2.53" ]; prebuilt = 2; };
   bshared = { type = "nat"; pool = "10.211.0.0/16"; pool6 = "fd6e:7601::/48"; };
-  bstuck = { type = "vpn"; interface = "pnb-never"; timeout = '"$STUCK_TIMEOUT"'; };
+  bstuck = { type = "vpn"; interface = "pnb-never"; address = "10.215.0.2/24";
+             dns = "192.0.2.53"; timeout = '"$STUCK_TIMEOUT"'; };
+  badopt = { type = "vpn"; interface = "pnb-adopt"; address = "10.214.0.2/24";
+             dns = "192.0.2.53"; };
 };
 rules = (
   { user = "pnuser"; service = "bench-nat"; network = "bnat"; scope = "session"; },
@@ -256,6 +260,28 @@ measure_service() {
 	settle; pam bench-iso isop "$per" 50
 }
 
+# An adopted device its client makes again on the host (OpenVPN on SIGHUP),
+# ADOPTS times: the time from the new device on the host to the device in
+# its namespace, taken back by the service (its link events), in us.
+measure_adopt() {
+	local i t0 polls
+	ip tuntap add dev pnb-adopt mode tun
+	helper up badopt >/dev/null
+	for ((i = 0; i < ADOPTS; i++)); do
+		ip -n badopt link del pnb-adopt
+		t0=${EPOCHREALTIME/./}
+		ip tuntap add dev pnb-adopt mode tun
+		# bounded: a device not taken back counts as 60 s
+		for ((polls = 0; polls < 60000; polls++)); do
+			ip -n badopt link show pnb-adopt >/dev/null 2>&1 && break
+		done
+		[ "$polls" -lt 60000 ] && echo "adopt_back $((${EPOCHREALTIME/./} - t0))" ||
+			echo "adopt_back 60000000"
+	done
+	helper down badopt >/dev/null
+	ip link del pnb-adopt
+}
+
 # The service over time: arrivals by socket, owners killed, memory.
 measure_service_load() {
 	local out
@@ -265,6 +291,10 @@ measure_service_load() {
 	helper session-close --session "$(kv session "$out")" >/dev/null
 	settle; "$B/bench/svc-bench" kill "$KILLS" bench-iso pnuser "$POLICY"
 	settle; "$B/bench/svc-bench" cycles "$CYCLES" bench-iso pnuser "$SVC_PID" "$POLICY"
+	svc_stop
+	# the service reads the bench's policy for its own adopt runs
+	serve_start --config "$POLICY"
+	settle; measure_adopt
 	svc_stop
 	# the pool's spares go with the bench
 	for ns in $(ls /run/netns | grep -e '^bisop\.-' -e '^bnatp\.-'); do
@@ -456,13 +486,14 @@ stuck_target() {
 
 # DESIGN §2 and issue 18's goals for the resident service
 service_targets() {
-	local nn nnp piso siso snat lim snatp p99 kmax k50 r100 rN nclose sclose
+	local nn nnp piso siso snat lim snatp p99 kmax k50 r100 rN nclose sclose a50 amax
 	nn=$(stat newnet_open | cut -d' ' -f1); nnp=$(stat newnetp_open | cut -d' ' -f1)
 	piso=$(stat piso_open | cut -d' ' -f1); siso=$(stat siso_open | cut -d' ' -f1)
 	snat=$(stat snat_open | cut -d' ' -f1); lim=$(stat limit_open | cut -d' ' -f1)
 	snatp=$(stat snatp_open | cut -d' ' -f1); p99=$(pct sarr_open 99)
 	k50=$(pct kill_gone 50); kmax=$(pct kill_gone 100)
 	r100=$(val svc_rss_100); rN=$(val "svc_rss_$CYCLES")
+	a50=$(pct adopt_back 50); amax=$(pct adopt_back 100)
 	nclose=$(stat nat_close | cut -d' ' -f1); sclose=$(stat snat_close | cut -d' ' -f1)
 	echo "| by socket, pool on: isolated open ≤ 1.2× pam_newnet (both 50 ms apart) | $piso / $nnp ms = $(ratio "$piso" "$nnp") | $(verdict "$piso <= 1.2 * $nnp") |"
 	echo "| by socket, pool off: isolated open ≤ 2× pam_newnet (back to back) | $siso / $nn ms = $(ratio "$siso" "$nn") | $(verdict "$siso <= 2 * $nn") |"
@@ -471,13 +502,14 @@ service_targets() {
 	echo "| by socket: 200 logins at 20/s, p99 open ≤ 2× the median of a login alone | p99 $p99 ms, alone $snatp ms ($(ratio "$p99" "$snatp")×) | $(verdict "$p99 <= 2 * $snatp") |"
 	echo "| owner killed (SIGKILL), $KILLS times: session and namespace gone within 1 s, no gc | median $k50 ms, max $kmax ms | $(verdict "$kmax < 1000 && $(awk '$1 == "kill_gone"' "$RAW" | wc -l) == $KILLS") |"
 	echo "| the service's RSS after $CYCLES open/close cycles within 10 % of after 100 | $r100 → $rN KiB | $(verdict "$rN <= 1.1 * $r100") |"
+	echo "| an adopted device made again on the host, $ADOPTS times: back in its namespace within 1 s | median $a50 ms, max $amax ms | $(verdict "$amax < 1000 && $(awk '$1 == "adopt_back"' "$RAW" | wc -l) == $ADOPTS") |"
 }
 
 machine() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r)"
 	echo "- load average before / after: $LOAD0 / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns), BENCH_ARRIVALS=$ARRIVALS with and without BENCH_STUCK=$STUCK (BENCH_STUCK_ROUNDS=$STUCK_ROUNDS rounds each, in turns, one nat session open throughout), BENCH_KILLS=$KILLS, BENCH_CYCLES=$CYCLES"
+	echo "- runs: BENCH_N=$N (3 alternating rounds), BENCH_SCALE=$SCALE, iperf3 -t $IPERF_T (3 runs each, in turns), BENCH_ARRIVALS=$ARRIVALS with and without BENCH_STUCK=$STUCK (BENCH_STUCK_ROUNDS=$STUCK_ROUNDS rounds each, in turns, one nat session open throughout), BENCH_KILLS=$KILLS, BENCH_CYCLES=$CYCLES, BENCH_ADOPTS=$ADOPTS"
 }
 
 report() {
