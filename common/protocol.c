@@ -220,7 +220,7 @@ int pn_answer_exit(const char *text)
 
 enum req_key {
 	R_VERB, R_CONFIG, R_USER, R_SERVICE, R_RHOST, R_TTY, R_DEADLINE,
-	R_SESSION, R_N
+	R_SESSION, R_DEV, R_ADDRESS, R_DNS, R_N
 };
 
 static const char *const req_keys[R_N] = {
@@ -228,6 +228,8 @@ static const char *const req_keys[R_N] = {
 	[R_USER] = PN_OPT_USER, [R_SERVICE] = PN_OPT_SERVICE,
 	[R_RHOST] = PN_OPT_RHOST, [R_TTY] = PN_OPT_TTY,
 	[R_DEADLINE] = PN_OPT_DEADLINE_MS, [R_SESSION] = PN_OPT_SESSION,
+	[R_DEV] = PN_OPT_DEV, [R_ADDRESS] = PN_OPT_ADDRESS,
+	[R_DNS] = PN_OPT_DNS,
 };
 
 #define BIT(k)		(1u << (k))
@@ -239,6 +241,9 @@ static const char *const req_keys[R_N] = {
 #define CLOSE_KEYS	(BIT(R_VERB) | BIT(R_CONFIG) | BIT(R_DEADLINE) | \
 			 BIT(R_SESSION))
 #define CLOSE_NEEDS	(BIT(R_VERB) | BIT(R_SESSION))
+#define TUNNEL_KEYS	(BIT(R_VERB) | BIT(R_DEV) | BIT(R_ADDRESS) | \
+			 BIT(R_DNS))
+#define TUNNEL_NEEDS	(BIT(R_VERB) | BIT(R_DEV) | BIT(R_ADDRESS))
 
 static const char **req_field(struct pn_request *r, enum req_key k)
 {
@@ -247,6 +252,8 @@ static const char **req_field(struct pn_request *r, enum req_key k)
 		[R_USER] = &r->user, [R_SERVICE] = &r->service,
 		[R_RHOST] = &r->rhost, [R_TTY] = &r->tty,
 		[R_DEADLINE] = &r->deadline_ms, [R_SESSION] = &r->session,
+		[R_DEV] = &r->dev, [R_ADDRESS] = &r->address,
+		[R_DNS] = &r->dns,
 	};
 
 	return f[k];
@@ -296,6 +303,9 @@ int pn_request_parse(char *msg, size_t n, struct pn_request *ret)
 	} else if (!strcmp(ret->verb, PN_VERB_CLOSE)) {
 		takes = CLOSE_KEYS;
 		needs = CLOSE_NEEDS;
+	} else if (!strcmp(ret->verb, PN_VERB_TUNNEL)) {
+		takes = TUNNEL_KEYS;
+		needs = TUNNEL_NEEDS;
 	} else {
 		return -EBADMSG;
 	}

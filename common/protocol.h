@@ -40,6 +40,11 @@
 /* The verbs pam_netns.so runs. */
 #define PN_VERB_OPEN		"session-open"
 #define PN_VERB_CLOSE		"session-close"
+/* The service's third verb: a VPN client's report of the address and
+ * resolvers its server gave it (`netns-helper openvpn-up`, run by
+ * OpenVPN's --up), checked against the policy of the network that adopts
+ * its device. */
+#define PN_VERB_TUNNEL		"tunnel"
 
 /*
  * The request: long option names (given as "--NAME VALUE"); a service
@@ -54,6 +59,9 @@
 #define PN_OPT_PID		"pid"		/* the PAM caller: owns the session */
 #define PN_OPT_DEADLINE_MS	"deadline-ms"	/* the time the helper has */
 #define PN_OPT_SESSION		"session"	/* session-close: the token */
+#define PN_OPT_DEV		"dev"		/* tunnel: the device's name */
+#define PN_OPT_ADDRESS		"address"	/* tunnel: A/P[,A/P] */
+#define PN_OPT_DNS		"dns"		/* tunnel: A[,A], optional */
 
 /* The module's timeout= option, in s; --deadline-ms is 1 to
  * PN_TIMEOUT_MAX * 1000 (deadline.h). */
@@ -113,7 +121,8 @@ enum {
  * connect), one request and one answer per connection.
  *
  * Request: one message of at most PN_REQUEST_MAX bytes of "key=value\n"
- * lines: "verb=" (PN_VERB_OPEN or PN_VERB_CLOSE) and the verb's options by
+ * lines: "verb=" (PN_VERB_OPEN, PN_VERB_CLOSE or PN_VERB_TUNNEL) and the
+ * verb's options by
  * their PN_OPT_ names, each once, nothing else (pn_request_parse()). No
  * "pid": the owner of a session opened this way is the connection's peer
  * (SO_PEERCRED, SO_PEERPIDFD), never a number a request names.
@@ -137,6 +146,7 @@ struct pn_request {
 	const char *verb;
 	const char *config, *user, *service, *rhost, *tty, *deadline_ms;
 	const char *session;
+	const char *dev, *address, *dns;
 };
 
 /*
@@ -151,8 +161,8 @@ int pn_request_add(char *buf, size_t len, const char *key, const char *value);
  * the newlines become NULs) into @ret. Refused (-EBADMSG): more than
  * PN_REQUEST_MAX bytes, a NUL byte, a line that is not "key=value\n", an
  * unknown verb or key, a key twice, an option the verb does not take, a
- * missing required one (open: user and service; close: session), an
- * empty value.
+ * missing required one (open: user and service; close: session; tunnel:
+ * dev and address), an empty value.
  */
 int pn_request_parse(char *msg, size_t n, struct pn_request *ret);
 

@@ -51,6 +51,8 @@ int cmd_status(struct ctx *ctx, int argc, char **argv);
 int cmd_gc(struct ctx *ctx, int argc, char **argv);
 int cmd_prebuild(struct ctx *ctx, int argc, char **argv);
 int cmd_adopt(struct ctx *ctx, int argc, char **argv);
+int cmd_tunnel(struct ctx *ctx, int argc, char **argv);
+int cmd_openvpn_up(struct ctx *ctx, int argc, char **argv);
 int cmd_serve(struct ctx *ctx, int argc, char **argv);	/* serve.c */
 
 #endif

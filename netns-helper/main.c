@@ -65,6 +65,9 @@ static const struct verb verbs[] = {
 	{ "status", cmd_status, ROOT, "status NAME [--json]" },
 	{ "prebuild", cmd_prebuild, ROOT, "prebuild" },
 	{ "adopt", cmd_adopt, ROOT, "adopt" },
+	{ PN_VERB_TUNNEL, cmd_tunnel, ROOT,
+	  "tunnel --dev DEV --address A/P[,A/P] [--dns A[,A]]" },
+	{ "openvpn-up", cmd_openvpn_up, ANYONE, "openvpn-up" },
 	{ "gc", cmd_gc, ROOT, "gc" },
 	{ "serve", cmd_serve, ROOT_SERVICE, "serve" },
 };

@@ -61,6 +61,8 @@
 #include "lifecycle.h"
 #include "sdscope.h"
 #include "util.h"
+#include "net_vpn.h"
+#include "records.h"
 #include "wg.h"
 
 #define INNER_WG	"wg0"
@@ -468,11 +470,7 @@ static int adopted_elsewhere(struct ns_ctx *ctx)
 	return -EBUSY;
 }
 
-struct client_addrs {
-	const struct cidr_list *policy;
-	int found, matching;
-	char first[CIDR_STRLEN];
-};
+/* ---- what the VPN client was given --------------------------------- */
 
 static bool same_addr(const struct cidr *a, const struct cidr *b)
 {
@@ -481,41 +479,150 @@ static bool same_addr(const struct cidr *a, const struct cidr *b)
 	return a->family == b->family && !memcmp(a->addr, b->addr, len);
 }
 
+/*
+ * The first address of @got (what the VPN server gave its client) that
+ * disagrees with the policy's @policy: one of a family the policy has an
+ * address of, but not the policy's; or the first of @got when none of them
+ * is the policy's. NULL when they agree, or when @got is empty.
+ */
+static const struct cidr *addr_disagrees(const struct cidr_list *policy,
+					 const struct cidr_list *got)
+{
+	size_t matching = 0;
+
+	for (size_t i = 0; i < got->n; i++) {
+		bool mine = false;
+
+		for (size_t k = 0; k < policy->n; k++)
+			mine |= same_addr(&got->v[i], &policy->v[k]);
+		if (mine)
+			matching++;
+		else if (has_family(policy, got->v[i].family))
+			return &got->v[i];
+	}
+	return got->n && !matching ? &got->v[0] : NULL;
+}
+
+/* "vpn 'X': WHO gave 'DEV' the address A, not the policy's: WHAT" */
+static int disagree(const struct network *n, const char *who,
+		    const struct cidr *a, const char *what, char *err,
+		    size_t errlen)
+{
+	char b[CIDR_STRLEN];
+
+	snprintf(err, errlen, "vpn '%s': %s gave '%s' the address %s, which "
+		 "is not the policy's: %s (the server would drop what it "
+		 "sends); make the server's ifconfig-push and 'address' agree",
+		 n->name, who, n->interface, cidr_format(a, true, b, sizeof(b)),
+		 what);
+	return -EADDRNOTAVAIL;
+}
+
 static int client_addr(int ifindex, const struct cidr *a, void *data)
 {
-	struct client_addrs *c = data;
+	struct cidr_list *l = data;
 
 	(void)ifindex;
 	if (a->family == AF_INET6 && a->addr[0] == 0xfe &&
 	    (a->addr[1] & 0xc0) == 0x80)
 		return 0;		/* link-local: the kernel's, not the
 					 * client's */
-	if (!c->found++)
-		cidr_format(a, true, c->first, sizeof(c->first));
-	for (size_t i = 0; i < c->policy->n; i++)
-		c->matching += same_addr(a, &c->policy->v[i]);
+	if (l->n < CONF_MAX_LIST)
+		l->v[l->n++] = *a;
 	return 0;
 }
 
 /*
- * A device its client configured (without OpenVPN's ifconfig-noexec)
- * shows the address the server gave it: one that is not the policy's
- * would give a tunnel that is up and passes nothing (the server drops
- * what does not come from the address it gave), so it is refused.
+ * What the client gave the device @idx on the host: the addresses on it
+ * (a client that configures its device, without OpenVPN's
+ * ifconfig-noexec), and what it reported through the service (the tunnel
+ * verb) for this very device (same ifindex). One that is not the policy's
+ * would give a tunnel that is up and passes nothing: it is refused.
  */
 static int client_mismatch(struct ns_ctx *ctx, int idx)
 {
-	struct client_addrs c = { .policy = &ctx->net->address };
+	const struct network *n = ctx->net;
+	struct cidr_list got = { .n = 0 };
+	const struct cidr *bad;
+	struct tun_rec t;
 
-	if (nl_addr_list(ctx->host, 0, idx, client_addr, &c) || !c.found ||
-	    c.matching)
+	if (!nl_addr_list(ctx->host, 0, idx, client_addr, &got) &&
+	    (bad = addr_disagrees(&n->address, &got)))
+		return disagree(n, "its client", bad, "not brought up",
+				ctx->err, ctx->errlen);
+	if (tun_rec_read(n->interface, &t) || t.ifindex != idx ||
+	    vpn_addr_list(t.address, true, &got))
 		return 0;
-	snprintf(ctx->err, ctx->errlen, "vpn '%s': its client gave '%s' the "
-		 "address %s, which is not the policy's: not brought up (the "
-		 "server would drop what it sends); make the server's "
-		 "ifconfig-push and 'address' agree", ctx->net->name,
-		 ctx->net->interface, c.first);
-	return -EADDRNOTAVAIL;
+	bad = addr_disagrees(&n->address, &got);
+	return bad ? disagree(n, "its server (as its client reported)", bad,
+			      "not brought up", ctx->err, ctx->errlen) : 0;
+}
+
+int vpn_addr_list(const char *s, bool prefix, struct cidr_list *ret)
+{
+	char buf[REC_STR_MAX];
+	char *save = NULL, *tok;
+
+	ret->n = 0;
+	if (strlcpy_checked(buf, s, sizeof(buf)))
+		return -EINVAL;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (ret->n == CONF_MAX_LIST ||
+		    cidr_parse(tok, prefix, &ret->v[ret->n]))
+			return -EINVAL;
+		ret->n++;
+	}
+	return ret->n ? 0 : -EINVAL;
+}
+
+bool vpn_adopts(const struct network *n, const char *dev)
+{
+	return n->type == NET_VPN && *n->interface &&
+	       !strcmp(n->interface, dev);
+}
+
+int vpn_addr_check(const struct network *n, const struct cidr_list *got,
+		   char *err, size_t errlen)
+{
+	const struct cidr *bad = addr_disagrees(&n->address, got);
+
+	return bad ? disagree(n, "its server", bad, "a login adopting it is "
+			      "refused", err, errlen) : 0;
+}
+
+int vpn_client_check(const struct network *n, const char *ns,
+		     const struct cidr_list *got, char *err, size_t errlen)
+{
+	const struct cidr *bad = addr_disagrees(&n->address, got);
+	_cleanup_close_ int fd = -1;
+	struct nl in = { 0 };
+	int idx;
+
+	if (!bad)
+		return 0;
+	fd = netns_open(ns);
+	idx = fd < 0 || nl_open_in(&in, fd) ? -EBADF :
+	      nl_link_index(&in, n->interface);
+	if (idx > 0 && nl_link_down(&in, idx))
+		idx = -EIO;
+	nl_close(&in);
+	return disagree(n, "its server", bad, idx > 0 ?
+			"set down in the namespace" : "and it could not be "
+			"set down in the namespace", err, errlen);
+}
+
+int vpn_dns_differs(const struct network *n, const struct cidr_list *got)
+{
+	for (size_t i = 0; i < got->n; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < n->dns.n; k++)
+			known |= same_addr(&got->v[i], &n->dns.v[k]);
+		if (!known)
+			return 1;
+	}
+	return 0;
 }
 
 static int adopt_wire(struct ns_ctx *ctx)

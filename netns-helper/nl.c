@@ -276,15 +276,25 @@ int nl_link_index(struct nl *nl, const char *name)
 	return r ? r : idx;
 }
 
-int nl_link_up(struct nl *nl, int ifindex)
+static int link_updown(struct nl *nl, int ifindex, bool up)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = msg(buf, RTM_NEWLINK, 0);
 	struct ifinfomsg *ifi = link_hdr(nlh, ifindex);
 
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
 	return nl_request(nl, nlh, NULL, NULL);
+}
+
+int nl_link_up(struct nl *nl, int ifindex)
+{
+	return link_updown(nl, ifindex, true);
+}
+
+int nl_link_down(struct nl *nl, int ifindex)
+{
+	return link_updown(nl, ifindex, false);
 }
 
 int nl_link_no_ipv6_ll(struct nl *nl, int ifindex)

@@ -89,8 +89,10 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh,
 /* nl_link_index() - ifindex (> 0) of @name, or -ENODEV. */
 int nl_link_index(struct nl *nl, const char *name);
 
-/* nl_link_up() - set IFF_UP. */
+/* nl_link_up() - set IFF_UP; nl_link_down() clears it (the kernel drops
+ * the routes through the link). */
 int nl_link_up(struct nl *nl, int ifindex);
+int nl_link_down(struct nl *nl, int ifindex);
 
 /* nl_link_del() - delete a link; -ENODEV if it is gone already. */
 int nl_link_del(struct nl *nl, int ifindex);

@@ -74,6 +74,13 @@ static const struct field sess_fields[] = {
 	FLD(sess_rec, "since", since, F_LL, 0),
 };
 
+static const struct field tun_fields[] = {
+	FLD(tun_rec, "ifindex", ifindex, F_INT, 0),
+	FLD(tun_rec, "address", address, F_STR, 0),
+	FLD(tun_rec, "dns", dns, F_STR, 0),
+	FLD(tun_rec, "since", since, F_LL, 0),
+};
+
 static const char *const fwd_keys[2] = { "ipv4", "ipv6" };
 
 /* ---- key=value files ------------------------------------------------ */
@@ -474,6 +481,33 @@ bool sess_rec_exists(const char *token)
 int sess_rec_names(int (*cb)(const char *token, void *data), void *data)
 {
 	return state_list("sessions", cb, data);
+}
+
+/* ---- tunnel reports ------------------------------------------------- */
+
+int tun_rec_read(const char *dev, struct tun_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (strlcpy_checked(r->dev, dev, sizeof(r->dev)))
+		return -EINVAL;
+	return fields_read("tunnels", dev, tun_fields,
+			   ARRAY_SIZE(tun_fields), r);
+}
+
+int tun_rec_write(const struct tun_rec *r)
+{
+	return fields_write("tunnels", r->dev, tun_fields,
+			    ARRAY_SIZE(tun_fields), r);
+}
+
+int tun_rec_remove(const char *dev)
+{
+	return kv_remove("tunnels", dev);
+}
+
+int tun_rec_names(int (*cb)(const char *dev, void *data), void *data)
+{
+	return state_list("tunnels", cb, data);
 }
 
 static int members_dir(const char *netns, char *buf, size_t len)

@@ -10,6 +10,8 @@
  *   members/NAME/TOKEN the sessions holding namespace NAME (empty files)
  *   ino/INODE          which namespace has that netns inode
  *   seq                the last serial handed out
+ *   tunnels/DEV        what a VPN client said its server gave it for its
+ *                      device DEV (struct tun_rec, the tunnel verb)
  *   forwarding         the host's forwarding sysctls before the first nat
  *                      namespace (struct fwd_rec)
  *
@@ -96,6 +98,17 @@ struct sess_rec {
 	long long since;		/* time(NULL) at open */
 };
 
+/* What a VPN client reported for its device (cmd_adopt.c, the tunnel
+ * verb): the addresses and resolvers its server gave it. */
+struct tun_rec {
+	char dev[IFNAMSIZ];		/* the file's name, not a key */
+	int ifindex;			/* the device on the host when it was
+					 * reported; 0: it was not there */
+	char address[REC_STR_MAX];	/* "A/P[,A/P]" */
+	char dns[REC_STR_MAX];		/* "A[,A]", or "" */
+	long long since;		/* time(NULL) of the report */
+};
+
 /* The saved forwarding sysctls, [0] IPv4 and [1] IPv6. */
 struct fwd_rec {
 	bool saved[2];
@@ -180,5 +193,11 @@ int serial_next(struct locks *l, uint32_t *ret);
 int fwd_rec_read(struct fwd_rec *r);
 int fwd_rec_write(const struct fwd_rec *r);
 int fwd_rec_remove(void);
+
+/* tun_rec_read() - the report for device @dev: 0, -ENOENT, or -errno */
+int tun_rec_read(const char *dev, struct tun_rec *r);
+int tun_rec_write(const struct tun_rec *r);
+int tun_rec_remove(const char *dev);
+int tun_rec_names(int (*cb)(const char *dev, void *data), void *data);
 
 #endif

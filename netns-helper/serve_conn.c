@@ -168,6 +168,12 @@ void conn_readable(struct serve *s, struct job *j)
 	(void)epoll_ctl(s->ep, EPOLL_CTL_MOD, j->fd, &ev);
 	if (!strcmp(j->req.verb, PN_VERB_CLOSE))
 		owner_unwatch(s, j->req.session);
+	/* a VPN client's report: checked against the policy of the latest
+	 * login, as the service's own adopt is */
+	if (!strcmp(j->req.verb, PN_VERB_TUNNEL) && *s->login_conf) {
+		snprintf(j->conf, sizeof(j->conf), "%s", s->login_conf);
+		j->req.config = j->conf;
+	}
 	j->state = JOB_QUEUED;
 }
 

@@ -199,6 +199,10 @@ static int worker_argv(const struct job *j, char *pid, char **argv)
 		add_opt(argv, &n, "--" PN_OPT_RHOST, r->rhost);
 		add_opt(argv, &n, "--" PN_OPT_TTY, r->tty);
 		add_opt(argv, &n, "--" PN_OPT_PID, pid);
+	} else if (!strcmp(r->verb, PN_VERB_TUNNEL)) {
+		add_opt(argv, &n, "--" PN_OPT_DEV, r->dev);
+		add_opt(argv, &n, "--" PN_OPT_ADDRESS, r->address);
+		add_opt(argv, &n, "--" PN_OPT_DNS, r->dns);
 	} else {
 		add_opt(argv, &n, "--" PN_OPT_SESSION, r->session);
 	}
@@ -264,6 +268,8 @@ static int worker_run(struct ctx *ctx, const struct job *j)
 		return cmd_prebuild(ctx, 1, argv);
 	if (!strcmp(j->req.verb, SERVE_VERB_ADOPT))
 		return cmd_adopt(ctx, 1, argv);
+	if (!strcmp(j->req.verb, PN_VERB_TUNNEL))
+		return cmd_tunnel(ctx, argc, argv);
 	if (strcmp(j->req.verb, PN_VERB_OPEN)) {
 		ctx->closed = answer_closed;
 		return cmd_session_close(ctx, argc, argv);

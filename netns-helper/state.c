@@ -73,7 +73,7 @@ static int open_state_dir(char *err, size_t errlen)
 int state_open(char *err, size_t errlen)
 {
 	static const char *const sub[] = { "ns", "sessions", "members",
-					   "leases", "ino", "locks" };
+					   "leases", "ino", "locks", "tunnels" };
 	_cleanup_close_ int fd = -1;
 	int r;
 

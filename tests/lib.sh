@@ -153,9 +153,10 @@ leftovers() {
 	l+=$(nft list tables 2>/dev/null || true)
 	l+=$(find /run/pam_netns/ns /run/pam_netns/sessions /run/pam_netns/leases \
 		/run/pam_netns/members /run/pam_netns/ino /run/pam_netns/locks \
+		/run/pam_netns/tunnels \
 		-mindepth 1 2>/dev/null || true)
 	l+=$(ls -A /run/pam_netns 2>/dev/null | grep -vx -e lock -e seq -e ns -e sessions \
-		-e members -e leases -e ino -e hostns -e locks -e resources.lock \
+		-e members -e leases -e ino -e hostns -e locks -e tunnels -e resources.lock \
 		-e service || true)
 	l+=$(ls -A /etc/netns)
 	printf '%s' "$l"

@@ -106,7 +106,7 @@ leaks() {
 	l=$(cd /run/pam_netns 2>/dev/null && find . -mindepth 1 \
 		! -path ./lock ! -path ./seq ! -path ./ns ! -path ./sessions \
 		! -path ./members ! -path ./leases ! -path ./ino ! -path ./hostns \
-		! -path ./locks ! -path ./resources.lock 2>/dev/null || true)
+		! -path ./locks ! -path ./tunnels ! -path ./resources.lock 2>/dev/null || true)
 	[ -z "$l" ] || echo "state left in /run/pam_netns: $(echo $l)"
 	l=$(ls -A /etc/netns)
 	[ -z "$l" ] || echo "files left in /etc/netns: $l"

@@ -34,6 +34,8 @@ cat >> /etc/openvpn/client/corp.conf <<EOF
 persist-tun
 ifconfig-noexec
 route-noexec
+script-security 2
+up "/usr/sbin/netns-helper openvpn-up"
 EOF
 cat > /etc/security/pam_netns.conf <<EOF
 networks = {
@@ -103,9 +105,27 @@ inbox systemd-run -q --unit=ovpn-server2 ip netns exec lan openvpn --config /roo
 ok "server restart: the client connects again" waitfor "[ \$(journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed') -gt $n ]"
 again "server restart"
 
+# what the server gave the client, reported by openvpn-up from the unit
+journal() { inbox journalctl -q -o cat -u openvpn-client@corp | grep -c -- "$1"; }
+ok "openvpn-up reported what the server gave the client, which agrees with the policy" \
+	test "$(journal 'tunnel: tun-corp: 10.98.0.2/24 agrees with the policy')" -ge 1
+inbox sh -c 'echo "ifconfig-push 10.98.0.7 255.255.255.0" > /root/ovpn/ccd/client'
+inbox systemctl kill -s USR1 openvpn-client@corp
+ok "a changed pushed address is refused, with the reason in the client's journal" \
+	waitfor "journalctl -q -o cat -u openvpn-client@corp | grep -q \"gave 'tun-corp' the address 10.98.0.7/24, which is not the policy's\""
+ok "the refused tun-corp is inside, down" \
+	waitfor "ip -n corp -o link show tun-corp | grep -qv '[<,]UP[,>]'"
+ok "the session reaches nothing meanwhile" inbox sh -c '! ip netns exec corp busybox ping -c 1 -w 2 10.98.0.1 >/dev/null 2>&1'
+inbox sh -c 'echo "ifconfig-push 10.98.0.2 255.255.255.0" > /root/ovpn/ccd/client'
+n=$(journal 'agrees with the policy')
+inbox systemctl kill -s USR1 openvpn-client@corp
+ok "the address back: agreed again" \
+	waitfor "[ \$(journalctl -q -o cat -u openvpn-client@corp | grep -c 'agrees with the policy') -gt $n ]"
+again "the address back"
+
 is "$(inbox grep -c tun-corp /run/routemon.log)" 0 "the box's own network never had a route through tun-corp"
-is "$(inbox journalctl -q -o cat -u netns-helper.service --after-cursor="$cursor" | grep -iE 'warning|error|denied|not permitted')" "" \
-	"the service's journal has no warning and no error"
+is "$(inbox journalctl -q -o cat -u netns-helper.service --after-cursor="$cursor" | grep -iE 'warning|error|denied|not permitted' | grep -v "10.98.0.7/24, which is not the policy's")" "" \
+	"the service's journal has no warning and no error but the refusal"
 
 inbox systemctl stop s-alice routemon ovpn-server2 >/dev/null 2>&1
 ok "netns-helper down corp gives tun-corp back" inbox netns-helper down corp

@@ -32,6 +32,8 @@ client_conf() {	# client_conf NAME OPTION...: the base and OPTION lines
 client_conf client persist-tun ifconfig-noexec route-noexec
 client_conf client-nopersist ifconfig-noexec route-noexec
 client_conf client-configures persist-tun route-noexec
+client_conf client-report persist-tun ifconfig-noexec route-noexec \
+	"script-security 2" "up \"$HELPER openvpn-up\""
 cp "$d/srv/server.conf" "$d/server.conf"
 
 # run NAME NS: openvpn --config NAME.conf as a daemon in NS ("-" the host)
@@ -179,6 +181,52 @@ helper up ovpn
 sealed "adopted again by the next up"
 helper down ovpn >/dev/null 2>&1
 stop client-nopersist
+
+# ---- R2: what the server gave the client, reported by openvpn-up -----------
+# logged: how many lines of FILE match RE
+logged() { grep -c -- "$2" "$1" 2>/dev/null; }
+is_up() { ip -n ovpn -o link show $TUN | grep -q '[<,]UP[,>]'; }
+run client-report -
+ok "a reporting client connects" wait_until "[ \"\$(connected client-report)\" -ge 1 ]"
+ok "its report reaches the service and agrees with the policy" \
+	wait_until "[ \"\$(logged $d/client-report.log 'tunnel: $TUN: 10.98.0.2/24 kept for the device')\" -ge 1 ]"
+helper up ovpn
+sealed "reported and adopted"
+n=$(logged "$d/client-report.log" 'agrees with the policy\|kept for the device')
+push_addr 10.98.0.7
+kill -USR1 "$(cat "$d/client-report.pid")"
+ok "a changed pushed address: the client reopens its tun and reports it" \
+	wait_until "[ \"\$(logged $d/client-report.log 'gave .$TUN. the address 10.98.0.7/24, which is not the policy')\" -ge 1 ]"
+like "$(grep 'not the policy' "$d/client-report.log" | tail -n 1)" \
+     "vpn 'ovpn': its server .*gave '$TUN' the address 10.98.0.7/24, which is not the policy's: (set down in the namespace|not brought up)" \
+     "refused, with the reason, in the client's log"
+ok "the refused tun is inside" wait_until "ip -n ovpn link show $TUN >/dev/null 2>&1 && ! ip link show $TUN >/dev/null 2>&1"
+ok "and down" wait_until "! is_up"
+like "$(probe ovpn 10.98.0.1 8080)" "^error: connect: No route to host" "the namespace reaches nothing"
+like "$(cat "$d/serve.log")" "not the policy's" "the service logged it too"
+push_addr 10.98.0.2
+kill -USR1 "$(cat "$d/client-report.pid")"
+ok "the address back: the reopened tun is taken in again" \
+	wait_until "[ \"\$(logged $d/client-report.log 'agrees with the policy\|kept for the device')\" -gt $n ] && is_up && inside_ok"
+sealed "address back"
+helper down ovpn >/dev/null 2>&1
+# before a login: the report says so, and the login is refused
+push_addr 10.98.0.7
+kill -USR1 "$(cat "$d/client-report.pid")"
+ok "with no namespace: the report is refused" \
+	wait_until "[ \"\$(logged $d/client-report.log 'a login adopting it is refused')\" -ge 1 ]"
+out=$(helper up ovpn 2>&1); rc=$?
+is "$rc" 1 "and the next up is refused"
+like "$out" "its server \(as its client reported\) gave '$TUN' the address 10.98.0.7/24, which is not the policy's" \
+     "saying what the client reported"
+fails "leaving no namespace" test -e /run/netns/ovpn
+stop client-report
+push_addr 10.98.0.2
+out=$(helper tunnel --dev $TUN --address 10.98.0.300/24 2>&1); rc=$?
+is "$rc" 2 "netns-helper tunnel refuses a bad address"
+like "$out" "usage: tunnel --dev DEV --address" "with its usage"
+like "$(helper adopt)" "adopt: 0 devices taken back" "adopt sweeps the reports of devices gone"
+is "$(ls -A /run/pam_netns/tunnels)" "" "no report is left"
 
 is "$(grep -c "dev $TUN" "$d/host-routes")" 0 "the host never had a route through the tun"
 

@@ -192,6 +192,11 @@ static void requests(void)
 		"verb=session-open\nuser=\nservice=s\n",	/* empty */
 		"verb=session-open\nuser=a\nservice=s\nnoequals\n",
 		"verb=session-open\nuser=a\nservice=s\n=x\n",
+		"verb=tunnel\ndev=tun0\n",		/* no address */
+		"verb=tunnel\naddress=10.8.0.2/24\n",	/* no dev */
+		"verb=tunnel\ndev=tun0\naddress=10.8.0.2/24\nuser=a\n",
+		"verb=session-open\nuser=a\nservice=s\ndev=tun0\n",
+		"verb=tunnel\ndev=tun0\naddress=10.8.0.2/24\nconfig=/x\n",
 	};
 	char buf[PN_REQUEST_MAX + 2] = "", copy[PN_REQUEST_MAX + 2];
 	struct pn_request r;
@@ -213,6 +218,13 @@ static void requests(void)
 		ok(pn_request_parse(copy, strlen(copy), &r) == -EBADMSG,
 		   "request refused: %zu", i);
 	}
+	snprintf(copy, sizeof(copy), "verb=tunnel\ndev=tun0\n"
+		 "address=10.8.0.2/24,fd00::2/64\ndns=10.8.0.1\n");
+	ok(!pn_request_parse(copy, strlen(copy), &r) &&
+	   !strcmp(r.verb, PN_VERB_TUNNEL) && !strcmp(r.dev, "tun0") &&
+	   !strcmp(r.address, "10.8.0.2/24,fd00::2/64") &&
+	   !strcmp(r.dns, "10.8.0.1") && !r.user && !r.config,
+	   "a VPN client's report (tunnel) is read");
 	memcpy(copy, "verb=session-open\nuser=a\0\nservice=s\n", 37);
 	ok(pn_request_parse(copy, 37, &r) == -EBADMSG, "a NUL is refused");
 	memset(copy, 'a', sizeof(copy));
