@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The helper under valgrind (memcheck): every verb on the isolated and
-# nat kinds, including a rollback (an exhausted pool) and gc, with zero
+# nat kinds (and those of adopted VPN devices), including a rollback (an exhausted pool) and gc, with zero
 # errors and zero definitely lost bytes.
 . "$(dirname "$0")/../lib.sh"
 in_sandbox "$@"
@@ -10,6 +10,7 @@ command -v valgrind >/dev/null || { echo "not ok 1 - valgrind is missing"; echo 
 policy 'networks = {
   lab = { type = "nat"; pool = "10.213.0.0/30"; pool6 = "fd6e:7300::/48"; dns = [ "192.0.2.53" ]; };
   iso = { type = "isolated"; };
+  vg = { type = "vpn"; interface = "vgtun"; address = "10.97.0.2/24"; dns = "10.97.0.1"; };
 };
 rules = (
   { user = "root"; service = "nat"; network = "lab"; scope = "session"; },
@@ -59,6 +60,23 @@ sleep 600 & owner=$!
 helper session-open --user root --service nat --pid $owner >/dev/null
 kill $owner; wait $owner 2>/dev/null
 vg "gc (reclaims a dead owner's session)" gc
+
+# an adopted device: remade on the host, reported by its client
+ip tuntap add dev vgtun mode tun
+helper up vg
+ip -n vg link del vgtun
+ip tuntap add dev vgtun mode tun
+vg "adopt (takes a remade device back)" adopt
+like "$(out)" "adopt: vg: its device is back inside" "  and says so"
+vg "tunnel (agrees)" tunnel --dev vgtun --address 10.97.0.2/24 --dns 10.97.0.1
+vg "tunnel (refused: sets the device down)" tunnel --dev vgtun --address 10.97.0.7/24
+like "$(out)" "which is not the policy's: set down in the namespace" "  and says why"
+vg "openvpn-up (no service)" openvpn-up
+dev=vgtun ifconfig_local=10.97.0.2 ifconfig_netmask=255.255.255.0 \
+	foreign_option_1="dhcp-option DNS 10.97.0.1" vg "openvpn-up (as OpenVPN runs it)" openvpn-up vgtun 1500 0 init
+helper down vg >/dev/null
+ip link del vgtun
+helper adopt >/dev/null
 
 # drop-ins: read, refused, edited
 DD=$PN_SANDBOX_DIR/pam_netns.d
