@@ -103,16 +103,6 @@ static void remove_copy(void)
 
 /* ---- the editor ----------------------------------------------------- */
 
-static const char *env_get(char **env, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (; env && *env; env++)
-		if (!strncmp(*env, key, n) && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 static bool blank(const char *s)
 {
 	return s[strspn(s, " \t")] == '\0';

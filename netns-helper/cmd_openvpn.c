@@ -36,16 +36,6 @@
 #define ANSWER_WAIT_MS	25000	/* the check may adopt the device first */
 #define DNS_OPTIONS_MAX	32
 
-static const char *env_get(char **env, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (; env && *env; env++)
-		if (!strncmp(*env, key, n) && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 /* The prefix of a contiguous IPv4 netmask, or -1. */
 static int mask_bits(const char *mask)
 {

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,6 +82,18 @@ static inline int strlcpy_checked(char *dst, const char *src, size_t size)
 	int n = snprintf(dst, size, "%s", src);
 
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+/* env_get() - the value of @key in @env, an environment as execve()
+ * handed it over (the helper clears its own, caps.c), or NULL. */
+static inline const char *env_get(char **env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (; env && *env; env++)
+		if (!strncmp(*env, key, n) && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
 }
 
 #endif
