@@ -63,22 +63,30 @@ static int holder(const struct ns_rec *rec, void *data)
 	return 0;
 }
 
-/* The network of namespace @name (its record's), under its lock. */
+/*
+ * The network of namespace @name (its record's), under its lock; NULL
+ * when it is gone meanwhile (@*gone: a logout tore it down, and gave its
+ * device back to the host on the way) or is not the policy's any more
+ * (logged).
+ */
 static const struct network *locked_net(const struct ns_env *env,
-					struct conf *c, const char *name)
+					struct conf *c, const char *name,
+					bool *gone)
 {
 	const struct network *net;
 	struct ns_rec rec;
 	int r = locks_ns(env->locks, name);
 
+	*gone = false;
 	if (r) {
 		err("namespace '%s': cannot take its lock: %s", name,
 		    strerror(-r));
 		return NULL;
 	}
 	r = ns_rec_read(name, &rec);
-	net = r ? NULL : conf_network(c, rec.network);
-	if (!r && !net)
+	*gone = r == -ENOENT || (!r && !rec.ready);
+	net = r || *gone ? NULL : conf_network(c, rec.network);
+	if (!r && !*gone && !net)
 		err("namespace '%s': network '%s' is no longer in the policy",
 		    name, rec.network);
 	if (!net)
@@ -91,12 +99,13 @@ static const struct network *locked_net(const struct ns_env *env,
 static int adopt_one(const struct ns_env *env, struct conf *c,
 		     const char *name)
 {
-	const struct network *net = locked_net(env, c, name);
 	char e[CONF_ERR_MAX];
+	bool gone;
+	const struct network *net = locked_net(env, c, name, &gone);
 	int r;
 
 	if (!net)
-		return -ENOENT;
+		return gone ? 0 : -ENOENT;
 	r = ns_repair(env, name, net, e, sizeof(e));
 	if (r < 0)
 		err("adopt: %s", e);
@@ -230,12 +239,13 @@ static int report_keep(struct nl *host, const struct report *rp)
 static int report_check(const struct ns_env *env, struct conf *c,
 			const char *name, const struct report *rp)
 {
-	const struct network *net = locked_net(env, c, name);
 	char e[CONF_ERR_MAX] = "";
+	bool gone;
+	const struct network *net = locked_net(env, c, name, &gone);
 	int r;
 
 	if (!net)
-		return -ENOENT;
+		return gone ? 0 : -ENOENT;
 	if (nl_link_index(env->host, rp->dev) > 0)
 		r = ns_repair(env, name, net, e, sizeof(e));
 	else

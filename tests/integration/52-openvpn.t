@@ -243,5 +243,7 @@ stop client-configures
 push_addr 10.98.0.2
 stop server
 serve_stop
+is "$(grep -iE 'failed|warning|error' "$d/serve.log" | grep -v -e 'which is not the policy' -e 'tunnel: ovpn:')" "" \
+   "the service logged no failure but the refusals"
 sandbox_clean
 done_testing
