@@ -3,7 +3,8 @@
  * fuzz_request.c - libFuzzer harness for the resident service's reading
  * of a request (pn_request_parse(), the only parser a connecting peer
  * reaches): any bytes must be refused or give a request whose verb is one
- * of the two, whose required options are there and non-empty, whose
+ * of the three, with the options that verb takes only, whose required
+ * options are there and non-empty, whose
  * strings end inside the message and hold no newline; written again with
  * pn_request_add() it must read back the same.
  */
@@ -16,22 +17,32 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FIELDS(r) { &(r)->verb, &(r)->config, &(r)->user, &(r)->service, \
-		    &(r)->rhost, &(r)->tty, &(r)->deadline_ms, &(r)->session }
+		    &(r)->rhost, &(r)->tty, &(r)->deadline_ms, &(r)->session, \
+		    &(r)->dev, &(r)->address, &(r)->dns }
 
 static const char *const names[] = {
 	PN_KEY_VERB, PN_OPT_CONFIG, PN_OPT_USER, PN_OPT_SERVICE, PN_OPT_RHOST,
-	PN_OPT_TTY, PN_OPT_DEADLINE_MS, PN_OPT_SESSION,
+	PN_OPT_TTY, PN_OPT_DEADLINE_MS, PN_OPT_SESSION, PN_OPT_DEV,
+	PN_OPT_ADDRESS, PN_OPT_DNS,
 };
 
 static void check(struct pn_request *r, const char *msg, size_t size)
 {
 	const char **f[] = FIELDS(r);
 	bool open = !strcmp(r->verb, PN_VERB_OPEN);
+	bool close = !strcmp(r->verb, PN_VERB_CLOSE);
+	bool tunnel = !strcmp(r->verb, PN_VERB_TUNNEL);
+	bool session_keys = r->user || r->service || r->rhost || r->tty;
+	bool tunnel_keys = r->dev || r->address || r->dns;
 
-	if (!open && strcmp(r->verb, PN_VERB_CLOSE))
+	if (!open && !close && !tunnel)
 		abort();
-	if (open ? !r->user || !r->service || r->session :
-		   !r->session || r->user || r->service || r->rhost || r->tty)
+	if (open && (!r->user || !r->service || r->session || tunnel_keys))
+		abort();
+	if (close && (!r->session || session_keys || tunnel_keys))
+		abort();
+	if (tunnel && (!r->dev || !r->address || session_keys || r->session ||
+		       r->config || r->deadline_ms))
 		abort();
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (*f[i] && (*f[i] < msg || *f[i] >= msg + size ||
