@@ -16,8 +16,15 @@
  *
  *  interface = "tun-corp"
  *    A device some VPN daemon made on the host is waited for (timeout),
- *    moved inside and given the policy's addresses and routes. At down it
- *    goes back to the host if it still exists.
+ *    moved inside and given the policy's addresses (required: the client
+ *    leaves the device unconfigured, pam_netns.conf(5) OPENVPN), routes
+ *    and resolvers. One device, one namespace: a second namespace is
+ *    refused at once. An address its client gave it (on the device, or
+ *    reported through the service: the tunnel verb, cmd_adopt.c) that is
+ *    not the policy's is refused: the device stays down inside. When the
+ *    client makes it again on the host, `adopt` (the service, on the
+ *    host's link events) takes it back through vpn_repair(). At down it
+ *    goes back to the host, down and unconfigured, if it still exists.
  *
  * Waits (for the device, for wireguard-go's socket, for the endpoints'
  * names) hold the lock of this namespace only, and a login's end at its
@@ -60,9 +67,9 @@
 #include "netns_file.h"
 #include "lifecycle.h"
 #include "sdscope.h"
-#include "util.h"
 #include "net_vpn.h"
 #include "records.h"
+#include "util.h"
 #include "wg.h"
 
 #define INNER_WG	"wg0"
