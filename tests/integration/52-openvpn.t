@@ -113,8 +113,13 @@ sealed() {	# sealed WHAT: the namespace reaches nothing but the tunnel
 	fails "$1: the tun is not on the host" ip link show $TUN
 }
 
-helper up ovpn
-sealed "adopted"
+# a login (what pam_netns.so asks for) builds the shared namespace and
+# adopts the tun
+out=$(helper session-open --user root --service vpn --pid $$); rc=$?
+is "$rc/$(kv action "$out")/$(kv netns "$out")" "0/join/ovpn" "a login on the network joins namespace ovpn"
+sealed "adopted by a login"
+is "$(helper session-close --session "$(kv session "$out")"; echo $?)" 0 "its logout"
+ok "the shared namespace stays, with its tun" ip -n ovpn link show $TUN
 is "$(ip -n ovpn -j addr show $TUN | jq -r '[.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"] | join(" ")')" \
    "10.98.0.2/24" "the policy's address"
 is "$(grep '^nameserver' /etc/netns/ovpn/resolv.conf)" "nameserver 10.98.0.1" "the policy's DNS"
