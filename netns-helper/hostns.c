@@ -32,26 +32,40 @@ static int own_netns(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* 1 when the reference is @mine, 0 when it is another, or -errno
+ * (-ENOENT: there is none). */
+static int compare_ref(const char *mine)
+{
+	char ref[64];
+	int n = state_read_blob(HOSTNS_FILE, ref, sizeof(ref) - 1);
+
+	if (n < 0)
+		return n;
+	ref[n] = '\0';
+	return !strcmp(mine, ref);
+}
+
 int hostns_is_host(void)
 {
-	char mine[64], ref[64];
-	int n, r = own_netns(mine, sizeof(mine));
+	char mine[64];
+	int r = own_netns(mine, sizeof(mine));
 
 	if (r)
 		return r;
-	n = state_read_blob(HOSTNS_FILE, ref, sizeof(ref) - 1);
-	if (n >= 0) {
-		ref[n] = '\0';
-		return !strcmp(mine, ref);
-	}
-	if (n != -ENOENT)
-		return n;
+	r = compare_ref(mine);
+	if (r != -ENOENT)
+		return r;
 	/*
 	 * No reference yet: while nothing of ours exists no caller can be
-	 * inside a namespace we made (or a torn-down one). With namespaces
-	 * already there (state from before the reference was kept), only
-	 * a caller in init's own namespace is taken for the host.
+	 * inside a namespace we made (or a torn-down one). A namespace
+	 * that appeared since the read above was made by a caller that
+	 * wrote the reference first (logins of a fresh boot race here):
+	 * read it again. With namespaces there and still no reference
+	 * (state from before the reference was kept), only a caller in
+	 * init's own namespace is taken for the host.
 	 */
+	if (ns_rec_count() > 0 && (r = compare_ref(mine)) != -ENOENT)
+		return r;
 	if (ns_rec_count() > 0) {
 		char init[64];
 		struct stat st;

@@ -30,6 +30,9 @@ mount --bind "$PN_SANDBOX_DIR/group" /etc/group
 out=$PN_SANDBOX_DIR/out
 mkdir -p "$out"
 
+# The first burst runs on a fresh state: no reference to the host's
+# namespace yet (hostns.c), which the first login writes while others
+# already find its namespace (a race that once refused one of them).
 # N logins of one namespace take its lock in turn: under ASan on two
 # cores the last may wait longer than the module's default 30 s, which
 # is a time limit, not what this test is about: each gets 300 s.
@@ -51,7 +54,7 @@ close_all() {	# close every answered session, shuffled, in parallel
 
 burst 50 login
 is "$(cat "$out"/* | grep -c '^action=join$')" 50 "50 parallel logins all join"
-grep -L '^action=join$' "$out"/* | xargs -r cat | sed 's/^/# /' | head -n 20
+grep -L "^action=join$" "$out"/* | xargs -r cat | sed "s/^/# /" | head -n 20 >&2
 is "$(cat "$out"/* | sed -n 's/^netns=//p' | sort -u)" "lab.root" "all in one namespace"
 is "$(ls /run/pam_netns/members/lab.root | wc -l)" 50 "holding 50 references"
 is "$(ls /run/netns | grep -vx wan | wc -l)" 1 "one namespace exists"
