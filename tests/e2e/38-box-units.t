@@ -61,8 +61,6 @@ is "$rc" 0 "the box has its LAN, DHCP server, WireGuard peer and policy"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 
 # ---- helpers ----------------------------------------------------------------
-# waitfor COND: COND (shell, in the box) becomes true; bounded, not timed
-waitfor() { inbox timeout 60 sh -c "until $1; do sleep 0.1; done" >/dev/null 2>&1; }
 reach() { inbox ip netns exec "$1" busybox ping -c 1 -w 10 "$2" >/dev/null 2>&1; }
 links() { inbox ip ${1:+-n "$1"} -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' '; }
 addr4() { inbox ip -n "$1" -j -4 addr show "$2" | jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"'; }

@@ -74,9 +74,6 @@ is "$rc" 0 "the box has its uplink, WireGuard peer, DHCP server, users and polic
 [ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 
 # ---- helpers ------------------------------------------------------------------
-SSH="ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-# waitfor COND: COND (shell, in the box) becomes true; bounded, not timed
-waitfor() { inbox timeout 90 sh -c "until $1; do sleep 0.1; done" >/dev/null 2>&1; }
 box_ino=$(inbox stat -L -c %i /proc/1/ns/net)
 # login USER: where a short ssh login of USER runs, "host" or "confined"
 login() {

@@ -59,8 +59,6 @@ rc=$?
 is "$rc" 0 "the box has its uplink, the OpenVPN server's keys, the client's configuration, alice and the policy"
 [ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 
-SSH="ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-waitfor() { inbox timeout 90 sh -c "until $1; do sleep 0.1; done" >/dev/null 2>&1; }
 reach() { inbox ip netns exec corp busybox ping -c 1 -w 10 10.98.0.1 >/dev/null 2>&1; }
 connected() { inbox journalctl -q -o cat -u openvpn-client@corp | grep -c 'Initialization Sequence Completed'; }
 cursor=$(inbox journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')

@@ -75,3 +75,10 @@ box_needs() {
 inbox() {
 	"$BOX" run "$box" -- "$@"
 }
+
+# waitfor COND: COND (shell, in the box) becomes true; bounded (90 s, the
+# box is slow to start some units), not timed
+waitfor() { inbox timeout 90 sh -c "until $1; do sleep 0.1; done" >/dev/null 2>&1; }
+
+# ssh, in the box, with the key a test made in /root/k (inbox $SSH U@H ...)
+SSH="ssh -i /root/k/key -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
