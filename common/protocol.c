@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "protocol.h"
 
@@ -217,6 +221,29 @@ int pn_answer_exit(const char *text)
 }
 
 /* ---- the service's requests ---- */
+
+int pn_service_connect(int timeout_s, unsigned *peer_uid)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = timeout_s };
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), r = 0;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", PN_SOCKET_PATH);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+				 sizeof(tv)) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl)) {
+		r = -errno;
+	} else if (cred.uid != 0) {
+		*peer_uid = (unsigned)cred.uid;
+		r = -EPERM;
+	}
+	if (r && fd >= 0)
+		(void)close(fd);
+	return r ? r : fd;
+}
 
 enum req_key {
 	R_VERB, R_CONFIG, R_USER, R_SERVICE, R_RHOST, R_TTY, R_DEADLINE,

@@ -140,6 +140,15 @@ enum {
 #define PN_KEY_VERB		"verb"
 #define PN_KEY_EXIT		"exit"
 
+/*
+ * pn_service_connect() - a connection to the service at PN_SOCKET_PATH,
+ * its connect and sends bounded by @timeout_s (SO_SNDTIMEO: a service
+ * that does not accept), and checked to be root's (SO_PEERCRED).
+ * Return: the fd; -errno of socket/connect (-ENOENT, -ECONNREFUSED: no
+ * service); or -EPERM when the server runs as another uid (@peer_uid).
+ */
+int pn_service_connect(int timeout_s, unsigned *peer_uid);
+
 /* A request as the service reads it: pointers into the message, NULL for
  * an option that was not given. */
 struct pn_request {

@@ -190,9 +190,9 @@ struct report {
 static int report_args(int argc, char **argv, struct report *rp)
 {
 	static const struct option opts[] = {
-		{ "dev", required_argument, NULL, 'd' },
-		{ "address", required_argument, NULL, 'a' },
-		{ "dns", required_argument, NULL, 'n' },
+		{ PN_OPT_DEV, required_argument, NULL, 'd' },
+		{ PN_OPT_ADDRESS, required_argument, NULL, 'a' },
+		{ PN_OPT_DNS, required_argument, NULL, 'n' },
 		{ 0 }
 	};
 	int o;

@@ -26,13 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cmds.h"
 #include "log.h"
 #include "util.h"
 
+#define SEND_WAIT_S	5	/* a service that does not accept */
 #define ANSWER_WAIT_MS	25000	/* the check may adopt the device first */
 #define DNS_OPTIONS_MAX	32
 
@@ -128,25 +128,6 @@ static int request(char **env, char *req, size_t len)
 	       (*dns ? pn_request_add(req, len, PN_OPT_DNS, dns) : 0);
 }
 
-/* Connected to the service, and it is root's. */
-static int service(void)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct ucred cred;
-	socklen_t cl = sizeof(cred);
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), r = 0;
-
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", PN_SOCKET_PATH);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl))
-		r = -errno;
-	else if (cred.uid != 0)
-		r = -EPERM;	/* not the service: someone else's socket */
-	if (r && fd >= 0)
-		(void)close(fd);
-	return r ? r : fd;
-}
-
 /* Send @req, relay the answer's lines to stderr. */
 static void ask(int fd, const char *req)
 {
@@ -169,6 +150,7 @@ static void ask(int fd, const char *req)
 int cmd_openvpn_up(struct ctx *ctx, int argc, char **argv)
 {
 	char req[PN_REQUEST_MAX + 1];
+	unsigned uid = 0;
 	int fd;
 
 	/* OpenVPN appends the device, MTUs, addresses and "init" */
@@ -176,7 +158,12 @@ int cmd_openvpn_up(struct ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (request(ctx->env, req, sizeof(req)))
 		return EXIT_OK;
-	fd = service();
+	fd = pn_service_connect(SEND_WAIT_S, &uid);
+	if (fd == -EPERM && uid) {
+		err("openvpn-up: %s: the server runs as uid %u, not root: not "
+		    "asked", PN_SOCKET_PATH, uid);
+		return EXIT_OK;
+	}
 	if (fd < 0) {
 		err("openvpn-up: no pam_netns service at %s (%s): what the "
 		    "server gave the client is not checked", PN_SOCKET_PATH,

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,59 +62,30 @@ static int path_trusted(pam_handle_t *pamh)
 	return 0;
 }
 
-/* The server at the other end of @fd runs as root. */
-static int server_trusted(pam_handle_t *pamh, int fd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-		pam_syslog(pamh, LOG_ERR, "%s: SO_PEERCRED: %m",
-			   PN_SOCKET_PATH);
-		return -1;
-	}
-	if (cred.uid != 0) {
-		pam_syslog(pamh, LOG_ERR, "%s: the server runs as uid %u, not "
-			   "root, refusing it", PN_SOCKET_PATH,
-			   (unsigned)cred.uid);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Connect, within @timeout s (SO_SNDTIMEO bounds a connect to a service
- * that does not accept, and the send).
+ * that does not accept, and the send); the server must be root's.
  * Return: the fd, -2 absent, -1 refused (logged).
  */
 static int service_connect(pam_handle_t *pamh, int timeout)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = timeout };
+	unsigned uid = 0;
 	int fd, r = path_trusted(pamh);
 
 	if (r)
 		return r > 0 ? -2 : -1;
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", PN_SOCKET_PATH);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
-				 sizeof(tv)) ||
-	    connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-		int err = errno;
-
-		if (fd >= 0)
-			close(fd);
-		if (absent(err))
-			return -2;
-		errno = err;
-		pam_syslog(pamh, LOG_ERR, "%s: connect: %m", PN_SOCKET_PATH);
-		return -1;
-	}
-	if (server_trusted(pamh, fd)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	fd = pn_service_connect(timeout, &uid);
+	if (fd >= 0)
+		return fd;
+	if (absent(-fd))
+		return -2;
+	if (fd == -EPERM && uid)
+		pam_syslog(pamh, LOG_ERR, "%s: the server runs as uid %u, not "
+			   "root, refusing it", PN_SOCKET_PATH, uid);
+	else
+		pam_syslog(pamh, LOG_ERR, "%s: connect: %s", PN_SOCKET_PATH,
+			   strerror(-fd));
+	return -1;
 }
 
 static long now_ms(void)
